@@ -1,0 +1,79 @@
+# Members auth: local stack, tests, packaging. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+FUNCTIONS := $(notdir $(wildcard functions/*))
+VENV_DIR := .tools
+VENV := $(VENV_DIR)/venv
+MOTO_VERSION := 5.2.5
+CARGO_LAMBDA_VERSION := 1.9.2
+ZIGLANG_VERSION := 0.13.0.post1
+
+# The local stand-ins; the AWS SDK reads these and nothing else changes.
+export AWS_REGION ?= us-east-1
+export AWS_ACCESS_KEY_ID ?= local
+export AWS_SECRET_ACCESS_KEY ?= local
+export AWS_ENDPOINT_URL ?= http://127.0.0.1:5000
+export AWS_ENDPOINT_URL_SESV2 ?= http://127.0.0.1:8005
+export SES_INBOX_URL ?= http://127.0.0.1:8005
+
+.PHONY: help tools stack-up stack-down table dev test unit-test lint fmt package clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check \
+	  'moto[dynamodb]==$(MOTO_VERSION)' flask==3.1.3 flask-cors==6.0.5 \
+	  cargo-lambda==$(CARGO_LAMBDA_VERSION)
+	touch $@
+
+local/node_modules/.installed: local/package-lock.json
+	cd local && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools: $(VENV)/.installed local/node_modules/.installed ## Install the pinned local tools (moto, aws-ses-v2-local, cargo-lambda)
+
+stack-up: tools ## Start the DynamoDB (moto :5000) and SES v2 (:8005) stand-ins
+	@scripts/stack.sh up
+
+stack-down: ## Stop the local stand-ins
+	@scripts/stack.sh down
+
+table: stack-up ## Create the members table in the local DynamoDB
+	@cargo run -q -p integration-tests --bin create-table -- $${MEMBERS_TABLE:-members}
+
+dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (stack + table + cargo lambda watch)
+	@env_file=$$(scripts/dev-env.sh); set -a; source $$env_file; set +a; \
+	  cargo run -q -p integration-tests --bin create-table -- $$MEMBERS_TABLE; \
+	  echo "base URL:   http://127.0.0.1:9000"; \
+	  echo "SES inbox:  $(SES_INBOX_URL)"; \
+	  echo "admin key: $$ADMIN_KEY"; \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000 --env-file $$env_file
+
+test: stack-up ## Run every test (unit, integration against the local stack, infra checks)
+	cargo test --workspace --locked
+	$(MAKE) --no-print-directory infra-check
+
+lint: ## cargo fmt --check and clippy with warnings as errors
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+fmt: ## Format the code
+	cargo fmt --all
+
+package: tools ## Build every function as a Lambda zip in target/lambda/<function>/bootstrap.zip
+	@arch=--x86-64; compiler=--compiler=cargo; \
+	  if rustup target list --installed 2>/dev/null | grep -q aarch64-unknown-linux-gnu; then \
+	    arch=--arm64; compiler=; $(VENV)/bin/pip install -q ziglang==$(ZIGLANG_VERSION); fi; \
+	  echo "building for $$arch"; \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release $$arch $$compiler --output-format zip \
+	    $(addprefix -p ,$(FUNCTIONS))
+	@ls -l target/lambda/*/bootstrap.zip
+
+clean: stack-down ## Remove build output and local tools
+	rm -rf target .tools local/node_modules
+
+-include mk/*.mk

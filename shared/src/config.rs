@@ -1,0 +1,153 @@
+//! Typed settings, read once per cold start from the environment.
+
+use std::{env, time::Duration};
+
+use crate::domain::token::SigningKeys;
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(name: &'static str, problem: impl Into<String>) -> Self {
+        Self {
+            name,
+            problem: problem.into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApprovalMode {
+    Automatic,
+    Manual,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Argon2Settings {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub table: String,
+    pub signing_keys: SigningKeys,
+    /// Local runs authorise privileged calls with this key; in AWS, IAM does.
+    pub admin_key: Option<String>,
+    pub approval: ApprovalMode,
+    pub owner_email: Option<String>,
+    pub mail_from: String,
+    pub approval_link_url: String,
+    pub site_name: String,
+    pub password_min_length: usize,
+    pub argon2: Argon2Settings,
+    pub session_token_ttl: Duration,
+    pub approval_token_ttl: Duration,
+    pub max_body_bytes: usize,
+    pub ses_configuration_set: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can build a config without touching
+    /// the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.trim().parse().map_err(|_| {
+                    ConfigError::new(name, format!("expected a whole number, got {v:?}"))
+                }),
+            }
+        };
+
+        let signing_keys = get("SIGNING_KEYS")
+            .ok_or_else(|| ConfigError::new("SIGNING_KEYS", "is required (kid:base64url-key,...)"))
+            .and_then(|raw| {
+                SigningKeys::parse(&raw)
+                    .map_err(|problem| ConfigError::new("SIGNING_KEYS", problem))
+            })?;
+
+        let approval = match get("APPROVAL_MODE").as_deref().map(str::trim) {
+            None | Some("automatic") => ApprovalMode::Automatic,
+            Some("manual") => ApprovalMode::Manual,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "APPROVAL_MODE",
+                    format!("expected automatic or manual, got {other:?}"),
+                ));
+            }
+        };
+        let owner_email = get("OWNER_EMAIL");
+        if approval == ApprovalMode::Manual && owner_email.is_none() {
+            return Err(ConfigError::new(
+                "OWNER_EMAIL",
+                "is required when APPROVAL_MODE=manual",
+            ));
+        }
+
+        let password_min_length = number("PASSWORD_MIN_LENGTH", 8)? as usize;
+        if !(4..=100).contains(&password_min_length) {
+            return Err(ConfigError::new(
+                "PASSWORD_MIN_LENGTH",
+                "must be between 4 and 100",
+            ));
+        }
+
+        let argon2 = Argon2Settings {
+            memory_kib: number("ARGON2_MEMORY_KIB", 19_456)? as u32,
+            iterations: number("ARGON2_ITERATIONS", 2)? as u32,
+            parallelism: number("ARGON2_PARALLELISM", 1)? as u32,
+        };
+        argon2::Params::new(
+            argon2.memory_kib,
+            argon2.iterations,
+            argon2.parallelism,
+            None,
+        )
+        .map_err(|e| {
+            ConfigError::new(
+                "ARGON2_MEMORY_KIB",
+                format!("invalid argon2 parameters: {e}"),
+            )
+        })?;
+
+        let admin_key = get("ADMIN_KEY");
+        if admin_key.as_ref().is_some_and(|k| k.len() < 32) {
+            return Err(ConfigError::new(
+                "ADMIN_KEY",
+                "must be at least 32 characters",
+            ));
+        }
+
+        Ok(Self {
+            table: get("MEMBERS_TABLE").unwrap_or_else(|| "members".into()),
+            signing_keys,
+            admin_key,
+            approval,
+            owner_email,
+            mail_from: get("MAIL_FROM").unwrap_or_else(|| "no-reply@example.com".into()),
+            approval_link_url: get("APPROVAL_LINK_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:9000/approve".into()),
+            site_name: get("SITE_NAME").unwrap_or_else(|| "Members".into()),
+            password_min_length,
+            argon2,
+            session_token_ttl: Duration::from_secs(number("SESSION_TOKEN_TTL_SECONDS", 600)?),
+            approval_token_ttl: Duration::from_secs(number(
+                "APPROVAL_TOKEN_TTL_SECONDS",
+                30 * 3600,
+            )?),
+            max_body_bytes: number("MAX_BODY_BYTES", 16 * 1024)? as usize,
+            ses_configuration_set: get("SES_CONFIGURATION_SET"),
+        })
+    }
+}

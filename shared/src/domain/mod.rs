@@ -1,0 +1,10 @@
+//! Types parsed at the boundary. Nothing here knows about AWS or HTTP.
+
+pub mod email;
+pub mod member;
+pub mod password;
+pub mod token;
+
+pub use email::Email;
+pub use member::{Member, MemberStatus};
+pub use password::{Password, PasswordHasher};

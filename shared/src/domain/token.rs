@@ -1,0 +1,273 @@
+//! Random tokens, their stored hashes, and signed session tokens.
+
+use std::fmt;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// 256 random bits from the OS CSPRNG, base64url: for approval tokens, refresh
+/// tokens, recovery tokens and random passwords.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS generator failing means the machine cannot do cryptography at all.
+    getrandom::fill(&mut bytes).expect("the OS random number generator is unavailable");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Tokens are stored only as this hash. They carry 256 bits of entropy, so a fast
+/// hash is enough: there is nothing to brute-force.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// HS256 keys, newest first: the first signs, every one verifies.
+#[derive(Clone)]
+pub struct SigningKeys {
+    keys: Vec<(String, Vec<u8>)>,
+}
+
+impl fmt::Debug for SigningKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kids: Vec<&str> = self.keys.iter().map(|(kid, _)| kid.as_str()).collect();
+        write!(f, "SigningKeys({kids:?})")
+    }
+}
+
+impl SigningKeys {
+    /// `kid:base64url-key[,kid:base64url-key...]`, each key at least 32 bytes.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut keys = Vec::new();
+        for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (kid, encoded) = entry
+                .split_once(':')
+                .ok_or("each entry must be kid:base64url-key")?;
+            let kid = kid.trim();
+            if kid.is_empty()
+                || !kid
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err("a key id must be non-empty letters, digits, - or _".into());
+            }
+            let key = URL_SAFE_NO_PAD
+                .decode(encoded.trim().trim_end_matches('='))
+                .map_err(|_| format!("key {kid} is not base64url"))?;
+            if key.len() < 32 {
+                return Err(format!("key {kid} is shorter than 32 bytes"));
+            }
+            if keys.iter().any(|(k, _)| k == kid) {
+                return Err(format!("key id {kid} appears twice"));
+            }
+            keys.push((kid.to_string(), key));
+        }
+        if keys.is_empty() {
+            return Err("at least one key is required".into());
+        }
+        Ok(Self { keys })
+    }
+
+    fn current(&self) -> (&str, &[u8]) {
+        let (kid, key) = &self.keys[0];
+        (kid, key)
+    }
+
+    fn find(&self, kid: &str) -> Option<&[u8]> {
+        self.keys
+            .iter()
+            .find(|(k, _)| k == kid)
+            .map(|(_, key)| key.as_slice())
+    }
+
+    pub fn sign<C: Serialize>(&self, claims: &C) -> Result<String, TokenError> {
+        let (kid, key) = self.current();
+        let header = Header {
+            kid: Some(kid.to_string()),
+            ..Header::new(Algorithm::HS256)
+        };
+        jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(key))
+            .map_err(|_| TokenError::Invalid)
+    }
+
+    /// Verifies signature, algorithm (HS256 only), key id and expiry.
+    pub fn verify<C: for<'de> Deserialize<'de>>(&self, token: &str) -> Result<C, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+        if header.alg != Algorithm::HS256 {
+            return Err(TokenError::Invalid);
+        }
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.find(kid))
+            .ok_or(TokenError::Invalid)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        jsonwebtoken::decode::<C>(token, &DecodingKey::from_secret(key), &validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("token is invalid")]
+    Invalid,
+    #[error("token has expired")]
+    Expired,
+}
+
+/// What a session token says: who, which token generation of theirs, and when.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SessionClaims {
+    pub sub: String,
+    /// The member's token version when issued; blocking bumps it, killing the token.
+    pub ver: u64,
+    pub iat: u64,
+    pub exp: u64,
+    /// Distinguishes session tokens from other JWTs signed with the same keys.
+    pub typ: String,
+}
+
+pub const SESSION_TOKEN_PREFIX: &str = "JWS.";
+const SESSION_TYPE: &str = "session";
+
+impl SessionClaims {
+    pub fn new(member_id: &str, token_version: u64, now: u64, ttl_secs: u64) -> Self {
+        Self {
+            sub: member_id.to_string(),
+            ver: token_version,
+            iat: now,
+            exp: now + ttl_secs,
+            typ: SESSION_TYPE.into(),
+        }
+    }
+}
+
+pub fn issue_session_token(
+    keys: &SigningKeys,
+    claims: &SessionClaims,
+) -> Result<String, TokenError> {
+    Ok(format!("{SESSION_TOKEN_PREFIX}{}", keys.sign(claims)?))
+}
+
+/// Signature and expiry only; whether the member is still active and the version
+/// current is the caller's check against the store.
+pub fn verify_session_token(keys: &SigningKeys, token: &str) -> Result<SessionClaims, TokenError> {
+    let jwt = token
+        .strip_prefix(SESSION_TOKEN_PREFIX)
+        .ok_or(TokenError::Invalid)?;
+    let claims: SessionClaims = keys.verify(jwt)?;
+    if claims.typ != SESSION_TYPE {
+        return Err(TokenError::Invalid);
+    }
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(spec: &str) -> SigningKeys {
+        SigningKeys::parse(spec).unwrap()
+    }
+
+    fn key_b64(byte: u8) -> String {
+        URL_SAFE_NO_PAD.encode([byte; 32])
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+
+    #[test]
+    fn random_tokens_are_256_bits_and_distinct() {
+        let a = random_token();
+        let b = random_token();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&a).unwrap().len(), 32);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn token_hash_is_sha256_hex() {
+        let hash = token_hash("abc");
+        assert_eq!(
+            hash,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn session_token_round_trip_with_rotation() {
+        let old = keys(&format!("k1:{}", key_b64(1)));
+        let rotated = keys(&format!("k2:{},k1:{}", key_b64(2), key_b64(1)));
+        let claims = SessionClaims::new("m-1", 3, now(), 600);
+        let token = issue_session_token(&old, &claims).unwrap();
+        assert!(token.starts_with("JWS."));
+        assert_eq!(verify_session_token(&rotated, &token).unwrap(), claims);
+        let new_token = issue_session_token(&rotated, &claims).unwrap();
+        assert_eq!(
+            verify_session_token(&old, &new_token),
+            Err(TokenError::Invalid)
+        );
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let k = keys(&format!("k1:{}", key_b64(1)));
+        let claims = SessionClaims::new("m-1", 0, now() - 1000, 600);
+        let token = issue_session_token(&k, &claims).unwrap();
+        assert_eq!(verify_session_token(&k, &token), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn forged_and_alg_none_tokens_are_refused() {
+        let k = keys(&format!("k1:{}", key_b64(1)));
+        let claims = SessionClaims::new("m-1", 0, now(), 600);
+        let token = issue_session_token(&k, &claims).unwrap();
+        let jwt = token.strip_prefix("JWS.").unwrap();
+        let (_, rest) = jwt.split_once('.').unwrap();
+        let none_header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","kid":"k1"}"#);
+        let (payload, _) = rest.split_once('.').unwrap();
+        for forged in [
+            format!("JWS.{none_header}.{payload}."),
+            format!("JWS.{none_header}.{payload}"),
+            token.replace("JWS.", ""),
+            format!("{token}x"),
+            "JWS.".into(),
+            "JWS.a.b.c".into(),
+        ] {
+            assert!(
+                verify_session_token(&k, &forged).is_err(),
+                "accepted {forged}"
+            );
+        }
+        let other_kid = keys(&format!("k9:{}", key_b64(1)));
+        assert_eq!(
+            verify_session_token(&other_kid, &token),
+            Err(TokenError::Invalid)
+        );
+    }
+
+    #[test]
+    fn key_list_parsing() {
+        assert!(SigningKeys::parse("").is_err());
+        assert!(SigningKeys::parse("k1:c2hvcnQ").is_err());
+        assert!(SigningKeys::parse(&format!("k1:{0},k1:{0}", key_b64(1))).is_err());
+        assert!(SigningKeys::parse(&format!("bad kid:{}", key_b64(1))).is_err());
+        assert!(!format!("{:?}", keys(&format!("k1:{}", key_b64(7)))).contains(&key_b64(7)));
+    }
+}

@@ -1,0 +1,149 @@
+//! The one error type every operation answers with. Each variant documents its HTTP
+//! status and stable code; `http::respond` turns it into the Wix error envelope.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldViolation {
+    pub field: String,
+    pub description: String,
+    #[serde(rename = "violatedRule")]
+    pub violated_rule: &'static str,
+    pub data: serde_json::Value,
+}
+
+impl FieldViolation {
+    pub fn new(field: &str, rule: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            field: field.to_string(),
+            description: description.into(),
+            violated_rule: rule,
+            data: serde_json::json!({}),
+        }
+    }
+
+    pub fn email(field: &str, description: impl Into<String>) -> Self {
+        Self {
+            data: serde_json::json!({ "type": "EMAIL" }),
+            ..Self::new(field, "FORMAT", description)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 `INVALID_ARGUMENT`: fields failed validation.
+    #[error("invalid request")]
+    Validation(Vec<FieldViolation>),
+    /// 400 `INVALID_JSON`: the body is not the JSON object this route takes.
+    #[error("request body is not valid JSON: {0}")]
+    MalformedBody(String),
+    /// 409 `-19995`: a member with this email already exists.
+    #[error("a member with this email already exists")]
+    EmailTaken,
+    /// 401 `-19976`: unknown email or wrong password, indistinguishable on purpose.
+    #[error("email or password is incorrect")]
+    WrongCredentials,
+    /// 403 `MEMBER_PENDING`: the owner has not approved this member yet.
+    #[error("this member is waiting for the site owner's approval")]
+    MemberPending,
+    /// 403 `MEMBER_BLOCKED`.
+    #[error("this member is blocked")]
+    MemberBlocked,
+    /// 404 `MEMBER_NOT_FOUND`: only privileged methods say so.
+    #[error("no member has this email")]
+    MemberNotFound,
+    /// 400 `INVALID_APPROVAL_TOKEN`: unknown, used or expired.
+    #[error("the approval token is invalid, used or expired")]
+    InvalidApprovalToken,
+    /// 403 `FORBIDDEN`: a privileged method without IAM identity or admin key.
+    #[error("this method is for trusted backends only")]
+    Forbidden,
+    /// 404 `NOT_FOUND`: no such route.
+    #[error("no such route")]
+    RouteNotFound,
+    /// 405 `METHOD_NOT_ALLOWED`.
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+    /// 413 `PAYLOAD_TOO_LARGE`.
+    #[error("request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    /// 415 `UNSUPPORTED_MEDIA_TYPE`.
+    #[error("request body must be application/json")]
+    UnsupportedMediaType,
+    /// 503 `UNAVAILABLE`: a dependency (DynamoDB, SES) failed or timed out.
+    #[error("service temporarily unavailable")]
+    Unavailable(#[source] Cause),
+    /// 500 `INTERNAL`: a bug or an impossible state.
+    #[error("internal error")]
+    Internal(#[source] Cause),
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Validation(_)
+            | ApiError::MalformedBody(_)
+            | ApiError::InvalidApprovalToken => 400,
+            ApiError::WrongCredentials => 401,
+            ApiError::MemberPending | ApiError::MemberBlocked | ApiError::Forbidden => 403,
+            ApiError::MemberNotFound | ApiError::RouteNotFound => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::EmailTaken => 409,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::Internal(_) => 500,
+            ApiError::Unavailable(_) => 503,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "INVALID_ARGUMENT",
+            ApiError::MalformedBody(_) => "INVALID_JSON",
+            ApiError::EmailTaken => "-19995",
+            ApiError::WrongCredentials => "-19976",
+            ApiError::MemberPending => "MEMBER_PENDING",
+            ApiError::MemberBlocked => "MEMBER_BLOCKED",
+            ApiError::MemberNotFound => "MEMBER_NOT_FOUND",
+            ApiError::InvalidApprovalToken => "INVALID_APPROVAL_TOKEN",
+            ApiError::Forbidden => "FORBIDDEN",
+            ApiError::RouteNotFound => "NOT_FOUND",
+            ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ApiError::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
+            ApiError::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            ApiError::Unavailable(_) => "UNAVAILABLE",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Internal and dependency failures are logged with their cause and answered
+    /// with a fixed message; everything else is the caller's to see.
+    pub fn is_server_side(&self) -> bool {
+        matches!(self, ApiError::Unavailable(_) | ApiError::Internal(_))
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(Cause(cause.to_string()))
+    }
+
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        ApiError::Unavailable(Cause(cause.to_string()))
+    }
+
+    pub fn field(field: &str, rule: &'static str, description: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldViolation::new(field, rule, description)])
+    }
+}
+
+/// A cause kept as text for the log line only; it never reaches a response body.
+#[derive(Debug, Clone)]
+pub struct Cause(pub String);
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cause {}

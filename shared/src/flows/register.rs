@@ -1,0 +1,91 @@
+use tracing::{error, info};
+
+use crate::{
+    App,
+    config::ApprovalMode,
+    domain::{
+        Email, Member, MemberStatus, Password,
+        member::{ContactInfo, PrivacyStatus},
+        token::{random_token, token_hash},
+    },
+    error::ApiError,
+    mail::templates,
+};
+
+use super::{epoch_seconds, session, timestamp};
+
+pub struct Registration {
+    pub email: Email,
+    pub password: Password,
+    pub contact: ContactInfo,
+    pub privacy_status: PrivacyStatus,
+}
+
+pub struct Registered {
+    pub member: Member,
+    /// Set when approval is automatic.
+    pub session_token: Option<String>,
+    /// Set when approval is manual; only trusted callers may see it.
+    pub approval_token: Option<String>,
+}
+
+pub async fn register(app: &App, registration: Registration) -> Result<Registered, ApiError> {
+    let status = match app.config.approval {
+        ApprovalMode::Automatic => MemberStatus::Approved,
+        ApprovalMode::Manual => MemberStatus::Pending,
+    };
+    let member = Member::new(
+        registration.email,
+        status,
+        registration.privacy_status,
+        registration.contact,
+        &timestamp(),
+    );
+    let password_hash = app.hasher.hash(registration.password).await?;
+
+    let approval_token = (status == MemberStatus::Pending).then(random_token);
+    let approval = approval_token.as_deref().map(|token| {
+        let expires_at = epoch_seconds() + app.config.approval_token_ttl.as_secs();
+        (token_hash(token), expires_at)
+    });
+    app.store
+        .create_member(
+            &member,
+            &password_hash,
+            approval.as_ref().map(|(hash, exp)| (hash.as_str(), *exp)),
+        )
+        .await?;
+    info!(member_id = %member.id, status = member.status.as_str(), "member registered");
+
+    if let Some(token) = &approval_token {
+        notify_owner(app, &member, token).await;
+    }
+    let session_token = match status {
+        MemberStatus::Approved => Some(session::issue_for(app, &member)?),
+        _ => None,
+    };
+    Ok(Registered {
+        member,
+        session_token,
+        approval_token,
+    })
+}
+
+/// The member exists either way; a lost owner email is recoverable with
+/// `approveByEmail`, so it is logged rather than failing the registration.
+async fn notify_owner(app: &App, member: &Member, token: &str) {
+    let Some(owner) = app.config.owner_email.as_deref() else {
+        return;
+    };
+    let separator = if app.config.approval_link_url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    let link = format!("{}{separator}token={token}", app.config.approval_link_url);
+    let email =
+        templates::approval_request(&app.config.site_name, member.login_email.as_str(), &link);
+    if let Err(err) = app.mailer.send(owner, email).await {
+        error!(member_id = %member.id, error = %err, "owner approval email not sent");
+    }
+}

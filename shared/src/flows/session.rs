@@ -1,0 +1,64 @@
+use crate::{
+    App,
+    domain::{
+        Email, Member, MemberStatus, Password,
+        member::{ContactInfo, PrivacyStatus},
+        token::{SessionClaims, issue_session_token},
+    },
+    error::ApiError,
+    store::StoreError,
+};
+
+use super::{epoch_seconds, timestamp};
+
+/// Signs a short-lived session token bound to the member's current token version.
+pub fn issue_for(app: &App, member: &Member) -> Result<String, ApiError> {
+    let claims = SessionClaims::new(
+        &member.id,
+        member.token_version,
+        epoch_seconds(),
+        app.config.session_token_ttl.as_secs(),
+    );
+    Ok(issue_session_token(&app.config.signing_keys, &claims)?)
+}
+
+/// Refuses members who may not hold a session.
+pub fn ensure_may_sign_in(member: &Member) -> Result<(), ApiError> {
+    match member.status {
+        MemberStatus::Approved => Ok(()),
+        MemberStatus::Pending => Err(ApiError::MemberPending),
+        MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+    }
+}
+
+/// `generateSessionToken`: a session for this email, creating an approved member with
+/// a random password when none exists (never for a blocked or pending one).
+pub async fn generate_session_token(app: &App, email: Email) -> Result<String, ApiError> {
+    // Two rounds at most: a concurrent creation of the same email makes the first
+    // lose the race, and the second then finds the winner's member.
+    for _ in 0..2 {
+        if let Some(credentials) = app.store.credentials(&email).await? {
+            let member = app
+                .store
+                .member(&credentials.member_id)
+                .await?
+                .ok_or_else(|| ApiError::internal("email claim without member"))?;
+            ensure_may_sign_in(&member)?;
+            return issue_for(app, &member);
+        }
+        let member = Member::new(
+            email.clone(),
+            MemberStatus::Approved,
+            PrivacyStatus::default(),
+            ContactInfo::default(),
+            &timestamp(),
+        );
+        let hash = app.hasher.hash(Password::random()).await?;
+        match app.store.create_member(&member, &hash, None).await {
+            Ok(()) => return issue_for(app, &member),
+            Err(StoreError::EmailTaken) => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Err(ApiError::internal("member creation raced twice"))
+}

@@ -1,0 +1,241 @@
+//! HTTP edge: request parsing, the error envelope, responses and admin authorisation.
+//! Every function's handler goes through `serve`.
+
+pub mod handlers;
+pub mod routes;
+
+use std::{convert::Infallible, future::Future};
+
+use lambda_http::{
+    Body, Request, RequestExt, Response,
+    http::{HeaderValue, Method, StatusCode, header},
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tracing::{error, info, warn};
+
+use crate::{
+    config::Config,
+    domain::token::constant_time_eq,
+    error::{ApiError, FieldViolation},
+};
+
+pub use routes::{Function, ROUTES, Route};
+
+/// What a handler sees of a request once its route matched.
+pub struct Call<'a> {
+    pub request: &'a Request,
+    pub route: &'static Route,
+    pub request_id: String,
+}
+
+impl Call<'_> {
+    /// Parses the JSON body into `T`, refusing oversized bodies, non-JSON content
+    /// types and anything that does not fit; ill-typed fields become field violations.
+    pub fn json<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
+        parse_json_body(self.request, max_bytes)
+    }
+
+    /// Trusted backends: an IAM identity that API Gateway verified, or (for local runs)
+    /// the admin key as a bearer token, compared in constant time.
+    pub fn is_trusted(&self, config: &Config) -> bool {
+        caller_is_trusted(self.request, config)
+    }
+
+    pub fn require_trusted(&self, config: &Config) -> Result<(), ApiError> {
+        if self.is_trusted(config) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+pub fn caller_is_trusted(request: &Request, config: &Config) -> bool {
+    let iam_verified = request
+        .request_context_ref()
+        .and_then(|ctx| ctx.authorizer())
+        .and_then(|authorizer| authorizer.iam.as_ref())
+        .is_some_and(|iam| iam.user_arn.is_some() || iam.caller_id.is_some());
+    if iam_verified {
+        return true;
+    }
+    let Some(admin_key) = config.admin_key.as_deref() else {
+        return false;
+    };
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .is_some_and(|offered| constant_time_eq(offered.trim().as_bytes(), admin_key.as_bytes()))
+}
+
+fn parse_json_body<T: DeserializeOwned>(
+    request: &Request,
+    max_bytes: usize,
+) -> Result<T, ApiError> {
+    if let Some(content_type) = request.headers().get(header::CONTENT_TYPE) {
+        let is_json = content_type
+            .to_str()
+            .ok()
+            .and_then(|v| v.split(';').next())
+            .map(|mime| mime.trim().to_ascii_lowercase())
+            .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+    }
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => b"",
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => b"",
+    };
+    if bytes.len() > max_bytes {
+        return Err(ApiError::PayloadTooLarge(max_bytes));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedBody("the body is empty".into()));
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::MalformedBody(format!(
+            "{} at line {} column {}",
+            category(&e),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::MalformedBody(
+            "the body must be a JSON object".into(),
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner().to_string();
+        // serde names a missing field in its message, not in the path.
+        let (field, rule) = match inner.strip_prefix("missing field `") {
+            Some(rest) => {
+                let name = rest.split('`').next().unwrap_or_default();
+                let field = if path == "." {
+                    name.to_string()
+                } else {
+                    format!("{path}.{name}")
+                };
+                (field, "REQUIRED_FIELD")
+            }
+            None => (path, "INVALID_TYPE"),
+        };
+        ApiError::Validation(vec![FieldViolation::new(&field, rule, inner)])
+    })
+}
+
+fn category(err: &serde_json::Error) -> &'static str {
+    match err.classify() {
+        serde_json::error::Category::Eof => "unexpected end of input",
+        serde_json::error::Category::Syntax => "syntax error",
+        serde_json::error::Category::Io | serde_json::error::Category::Data => "invalid JSON",
+    }
+}
+
+pub fn json_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let mut response = Response::new(Body::Text(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub fn ok(body: Value) -> Response<Body> {
+    json_response(StatusCode::OK, &body)
+}
+
+/// The Wix error envelope. Server-side failures answer a fixed message and the
+/// request id; their cause goes to the log only.
+pub fn error_response(err: &ApiError, request_id: &str) -> Response<Body> {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (message, data) = if err.is_server_side() {
+        (
+            format!("{err} (request id {request_id})"),
+            json!({ "requestId": request_id }),
+        )
+    } else {
+        (err.to_string(), json!({}))
+    };
+    let mut details = json!({
+        "applicationError": { "code": err.code(), "description": message, "data": data }
+    });
+    if let ApiError::Validation(violations) = err {
+        details["validationError"] = json!({ "fieldViolations": violations });
+    }
+    json_response(status, &json!({ "message": message, "details": details }))
+}
+
+fn request_id(request: &Request) -> String {
+    request
+        .lambda_context_ref()
+        .map(|ctx| ctx.request_id.clone())
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+fn request_path(request: &Request) -> &str {
+    let raw = request.raw_http_path();
+    let path = if raw.is_empty() {
+        request.uri().path()
+    } else {
+        raw
+    };
+    match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => path,
+    }
+}
+
+/// Matches the request against `function`'s routes, runs `handle`, and turns its
+/// result (or any error) into a response. Never fails: every error has an envelope.
+pub async fn serve<'r, F, Fut>(
+    function: Function,
+    request: &'r Request,
+    handle: F,
+) -> Result<Response<Body>, Infallible>
+where
+    F: FnOnce(Call<'r>) -> Fut,
+    Fut: Future<Output = Result<Response<Body>, ApiError>>,
+{
+    let request_id = request_id(request);
+    let path = request_path(request);
+    let method = request.method();
+    let result = match routes::find(function, method, path) {
+        Ok(route) => {
+            let call = Call {
+                request,
+                route,
+                request_id: request_id.clone(),
+            };
+            handle(call).await
+        }
+        Err(err) => Err(err),
+    };
+    let response = match result {
+        Ok(response) => response,
+        Err(err) => {
+            if err.is_server_side() {
+                error!(request_id = %request_id, function = function.name(), error = %err, cause = ?std::error::Error::source(&err).map(ToString::to_string), "request failed");
+            } else {
+                warn!(request_id = %request_id, function = function.name(), status = err.status(), code = err.code(), "request refused");
+            }
+            error_response(&err, &request_id)
+        }
+    };
+    if method != Method::OPTIONS {
+        info!(request_id = %request_id, function = function.name(), status = response.status().as_u16(), "request done");
+    }
+    Ok(response)
+}

@@ -1,0 +1,240 @@
+//! Test kit: a `TestApp` that drives the real handlers with API Gateway v2 events
+//! against the local DynamoDB and SES stand-ins (never mocks), plus the SES inbox.
+
+pub mod inbox;
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use aws_sdk_dynamodb::{
+    config::{Intercept, interceptors::BeforeSerializationInterceptorContextRef},
+    error::BoxError,
+};
+use base64::Engine;
+use lambda_http::http::Method;
+use members_auth::{
+    App,
+    config::Config,
+    http::{ROUTES, handlers::dispatch},
+    store::create_table_if_missing,
+};
+use serde_json::Value;
+
+pub const TABLE: &str = "members-test";
+
+/// Counts DynamoDB operations (not retries), for call budgets.
+#[derive(Debug, Default, Clone)]
+pub struct CallCounter(Arc<AtomicUsize>);
+
+impl CallCounter {
+    pub fn take(&self) -> usize {
+        self.0.swap(0, Ordering::SeqCst)
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "CallCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+pub fn random_key() -> String {
+    let bytes: Vec<u8> = (0..2)
+        .flat_map(|_| uuid::Uuid::new_v4().into_bytes())
+        .collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A fresh address per test, mixed-case to exercise normalisation.
+pub fn random_email() -> String {
+    format!("Member.{}@Example.com", uuid::Uuid::new_v4().simple())
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub admin_key: String,
+    pub dynamodb_calls: CallCounter,
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn code(&self) -> &str {
+        self.body["details"]["applicationError"]["code"]
+            .as_str()
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for TestResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.text)
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_settings(&[]).await
+    }
+
+    /// `settings` override the environment a deployed function would get.
+    pub async fn with_settings(settings: &[(&str, &str)]) -> Self {
+        Self::build(settings, None).await
+    }
+
+    /// An app whose DynamoDB endpoint refuses connections: a dependency outage.
+    pub async fn with_unreachable_dynamodb() -> Self {
+        Self::build(&[], Some("http://127.0.0.1:9")).await
+    }
+
+    async fn build(settings: &[(&str, &str)], dynamodb_endpoint: Option<&str>) -> Self {
+        let admin_key = random_key();
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("MEMBERS_TABLE".into(), TABLE.into()),
+            ("SIGNING_KEYS".into(), format!("test:{}", random_key())),
+            ("ADMIN_KEY".into(), admin_key.clone()),
+            ("OWNER_EMAIL".into(), "owner@example.com".into()),
+            (
+                "APPROVAL_LINK_URL".into(),
+                "https://site.example/approve".into(),
+            ),
+        ]);
+        for (name, value) in settings {
+            env.insert(name.to_string(), value.to_string());
+        }
+        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test config");
+        let aws = aws_config::load_from_env().await;
+        let dynamodb_calls = CallCounter::default();
+        let mut dynamodb_config =
+            aws_sdk_dynamodb::config::Builder::from(&aws).interceptor(dynamodb_calls.clone());
+        if let Some(endpoint) = dynamodb_endpoint {
+            dynamodb_config = dynamodb_config.endpoint_url(endpoint);
+        }
+        let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb_config.build());
+        if dynamodb_endpoint.is_none() {
+            create_table_if_missing(&dynamodb, TABLE)
+                .await
+                .expect("local DynamoDB reachable (make stack-up)");
+        }
+        dynamodb_calls.take();
+        let app = App::with_clients(config, dynamodb, aws_sdk_sesv2::Client::new(&aws))
+            .expect("test app");
+        Self {
+            app,
+            admin_key,
+            dynamodb_calls,
+        }
+    }
+
+    /// Sends `body` to `path` as API Gateway would: the committed fixture event for
+    /// the route's function, with method, path, headers and body replaced.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> TestResponse {
+        let route = ROUTES.iter().find(|r| r.path == path).unwrap_or(&ROUTES[0]);
+        let function = route.function;
+        let fixture = std::fs::read_to_string(format!(
+            "{}/fixtures/{}.json",
+            env!("CARGO_MANIFEST_DIR"),
+            function.name()
+        ))
+        .expect("fixture");
+        let mut event: Value = serde_json::from_str(&fixture).expect("fixture JSON");
+        event["rawPath"] = path.into();
+        event["routeKey"] = format!("{method} {path}").into();
+        event["requestContext"]["http"]["method"] = method.into();
+        event["requestContext"]["http"]["path"] = path.into();
+        // Fixtures of privileged routes carry an IAM identity; tests choose their own.
+        if let Some(ctx) = event["requestContext"].as_object_mut() {
+            ctx.remove("authorizer");
+        }
+        let mut header_map = serde_json::Map::new();
+        for (name, value) in headers {
+            header_map.insert(name.to_ascii_lowercase(), Value::from(*value));
+        }
+        event["headers"] = Value::Object(header_map);
+        event["body"] = body.map_or(Value::Null, Value::from);
+        self.send_event(function, event).await
+    }
+
+    pub async fn send_event(
+        &self,
+        function: members_auth::http::Function,
+        event: Value,
+    ) -> TestResponse {
+        let request = lambda_http::request::from_str(&event.to_string()).expect("valid event");
+        let response = dispatch(function, &self.app, request)
+            .await
+            .expect("handlers never fail");
+        let status = response.status().as_u16();
+        let text = match response.body() {
+            lambda_http::Body::Text(text) => text.clone(),
+            lambda_http::Body::Binary(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            _ => String::new(),
+        };
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        TestResponse { status, body, text }
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> TestResponse {
+        self.request(
+            Method::POST.as_str(),
+            path,
+            &[("content-type", "application/json")],
+            Some(&body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn post_as_admin(&self, path: &str, body: Value) -> TestResponse {
+        let auth = format!("Bearer {}", self.admin_key);
+        self.request(
+            Method::POST.as_str(),
+            path,
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &auth),
+            ],
+            Some(&body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> TestResponse {
+        self.post(
+            "/backend/authentication/register",
+            serde_json::json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> TestResponse {
+        self.post(
+            "/backend/authentication/login",
+            serde_json::json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+}
