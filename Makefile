@@ -17,7 +17,7 @@ export AWS_ENDPOINT_URL ?= http://127.0.0.1:5000
 export AWS_ENDPOINT_URL_SESV2 ?= http://127.0.0.1:8005
 export SES_INBOX_URL ?= http://127.0.0.1:8005
 
-.PHONY: help tools stack-up stack-down table dev test unit-test lint fmt package clean
+.PHONY: help tools stack-up stack-down table dev test invoke lint fmt package clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -53,9 +53,13 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (stack + ta
 	  echo "admin key: $$ADMIN_KEY"; \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000 --env-file $$env_file
 
-test: stack-up ## Run every test (unit, integration against the local stack, infra checks)
+test: stack-up ## Run every test: unit, integration (local stack), `make dev` smoke, infra checks
 	cargo test --workspace --locked
+	scripts/dev-smoke.sh
 	$(MAKE) --no-print-directory infra-check
+
+invoke: ## Invoke one function with its API Gateway fixture: make invoke F=login (needs make dev)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda invoke -A 127.0.0.1 $(F) --data-file tests/fixtures/$(F).json
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	cargo fmt --all -- --check

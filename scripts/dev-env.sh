@@ -21,7 +21,7 @@ APPROVAL_MODE=${APPROVAL_MODE:-automatic}
 OWNER_EMAIL=owner@example.com
 MAIL_FROM=no-reply@example.com
 APPROVAL_LINK_URL=http://127.0.0.1:9000/approve
-SITE_NAME=Local members
+SITE_NAME="Local members"
 RUST_LOG=info
 ENV
 fi

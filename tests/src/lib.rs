@@ -20,7 +20,7 @@ use lambda_http::http::Method;
 use members_auth::{
     App,
     config::Config,
-    http::{ROUTES, handlers::dispatch},
+    http::{Function, ROUTES, handlers::dispatch},
     store::create_table_if_missing,
 };
 use serde_json::Value;
@@ -62,6 +62,22 @@ pub fn random_key() -> String {
 /// A fresh address per test, mixed-case to exercise normalisation.
 pub fn random_email() -> String {
     format!("Member.{}@Example.com", uuid::Uuid::new_v4().simple())
+}
+
+fn local_endpoint(variable: &str, default: &str) -> String {
+    std::env::var(variable).unwrap_or_else(|_| default.to_string())
+}
+
+/// Always the local stand-ins with dummy credentials, whatever AWS settings the
+/// developer's shell holds: tests can never reach a real account.
+async fn local_aws_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "local", "local", None, None, "tests",
+        ))
+        .load()
+        .await
 }
 
 pub struct TestApp {
@@ -121,13 +137,14 @@ impl TestApp {
             env.insert(name.to_string(), value.to_string());
         }
         let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test config");
-        let aws = aws_config::load_from_env().await;
+        let aws = local_aws_config().await;
         let dynamodb_calls = CallCounter::default();
-        let mut dynamodb_config =
-            aws_sdk_dynamodb::config::Builder::from(&aws).interceptor(dynamodb_calls.clone());
-        if let Some(endpoint) = dynamodb_endpoint {
-            dynamodb_config = dynamodb_config.endpoint_url(endpoint);
-        }
+        let dynamodb_config = aws_sdk_dynamodb::config::Builder::from(&aws)
+            .interceptor(dynamodb_calls.clone())
+            .endpoint_url(dynamodb_endpoint.map_or_else(
+                || local_endpoint("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+                String::from,
+            ));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb_config.build());
         if dynamodb_endpoint.is_none() {
             create_table_if_missing(&dynamodb, TABLE)
@@ -135,8 +152,15 @@ impl TestApp {
                 .expect("local DynamoDB reachable (make stack-up)");
         }
         dynamodb_calls.take();
-        let app = App::with_clients(config, dynamodb, aws_sdk_sesv2::Client::new(&aws))
-            .expect("test app");
+        let ses = aws_sdk_sesv2::Client::from_conf(
+            aws_sdk_sesv2::config::Builder::from(&aws)
+                .endpoint_url(local_endpoint(
+                    "AWS_ENDPOINT_URL_SESV2",
+                    "http://127.0.0.1:8005",
+                ))
+                .build(),
+        );
+        let app = App::with_clients(config, dynamodb, ses).expect("test app");
         Self {
             app,
             admin_key,
@@ -179,11 +203,7 @@ impl TestApp {
         self.send_event(function, event).await
     }
 
-    pub async fn send_event(
-        &self,
-        function: members_auth::http::Function,
-        event: Value,
-    ) -> TestResponse {
+    pub async fn send_event(&self, function: Function, event: Value) -> TestResponse {
         let request = lambda_http::request::from_str(&event.to_string()).expect("valid event");
         let response = dispatch(function, &self.app, request)
             .await

@@ -188,6 +188,14 @@ pub async fn block_by_email(app: &App, request: Request) -> HandlerResult {
     .await
 }
 
+/// The fallback: 404 for unknown paths, 405 for a known path with another method.
+pub async fn not_found(_app: &App, request: Request) -> HandlerResult {
+    serve(Function::NotFound, &request, |_call: Call<'_>| async move {
+        Err::<Response<Body>, _>(ApiError::RouteNotFound)
+    })
+    .await
+}
+
 /// The handler of each function, for callers that dispatch by name (tests, tools).
 pub async fn dispatch(function: Function, app: &App, request: Request) -> HandlerResult {
     match function {
@@ -197,5 +205,6 @@ pub async fn dispatch(function: Function, app: &App, request: Request) -> Handle
         Function::ApproveByToken => approve_by_token(app, request).await,
         Function::ApproveByEmail => approve_by_email(app, request).await,
         Function::BlockByEmail => block_by_email(app, request).await,
+        Function::NotFound => not_found(app, request).await,
     }
 }

@@ -13,16 +13,20 @@ pub enum Function {
     ApproveByToken,
     ApproveByEmail,
     BlockByEmail,
+    /// Answers every request no other route takes (API Gateway's `$default` route),
+    /// so unknown paths and wrong methods get the error envelope too.
+    NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 6] = [
+    pub const ALL: [Function; 7] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
         Function::ApproveByToken,
         Function::ApproveByEmail,
         Function::BlockByEmail,
+        Function::NotFound,
     ];
 
     /// The function's crate and Lambda name.
@@ -34,6 +38,7 @@ impl Function {
             Function::ApproveByToken => "approve-by-token",
             Function::ApproveByEmail => "approve-by-email",
             Function::BlockByEmail => "block-by-email",
+            Function::NotFound => "not-found",
         }
     }
 }
@@ -78,12 +83,11 @@ pub static ROUTES: &[Route] = &[
 /// not serve is 404, a method it does not take there is 405.
 pub fn find(function: Function, method: &Method, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    for route in ROUTES
-        .iter()
-        .filter(|r| r.function == function && r.path == path)
-    {
+    let serves = |route: &Route| function == Function::NotFound || route.function == function;
+    for route in ROUTES.iter().filter(|r| serves(r) && r.path == path) {
         path_known = true;
-        if route.method == method {
+        // The fallback only ever sees requests API Gateway matched to no route.
+        if route.method == method && function != Function::NotFound {
             return Ok(route);
         }
     }
@@ -100,7 +104,10 @@ mod tests {
 
     #[test]
     fn every_function_has_a_route() {
-        for function in Function::ALL {
+        for function in Function::ALL
+            .into_iter()
+            .filter(|f| *f != Function::NotFound)
+        {
             assert!(
                 ROUTES.iter().any(|r| r.function == function),
                 "{function:?}"
@@ -122,7 +129,8 @@ mod tests {
             .take_while(|l| !l.starts_with('['))
             .filter(|l| l.starts_with('"'))
             .count();
-        assert_eq!(router_lines, ROUTES.len());
+        assert!(manifest.contains("\"/{*path}\" = \"not-found\""));
+        assert_eq!(router_lines, ROUTES.len() + 1);
     }
 
     #[test]
@@ -139,6 +147,14 @@ mod tests {
         ));
         assert!(matches!(
             find(Function::Register, &Method::POST, path),
+            Err(ApiError::RouteNotFound)
+        ));
+        assert!(matches!(
+            find(Function::NotFound, &Method::GET, path),
+            Err(ApiError::MethodNotAllowed)
+        ));
+        assert!(matches!(
+            find(Function::NotFound, &Method::POST, "/x"),
             Err(ApiError::RouteNotFound)
         ));
     }
