@@ -5,6 +5,7 @@ use std::time::Duration;
 use aws_config::{BehaviorVersion, retry::RetryConfig, timeout::TimeoutConfig};
 
 use crate::{
+    captcha::CaptchaVerifier,
     config::{Config, ConfigError},
     domain::PasswordHasher,
     mail::Mailer,
@@ -17,6 +18,43 @@ pub struct App {
     pub store: Store,
     pub mailer: Mailer,
     pub hasher: PasswordHasher,
+    pub captcha: CaptchaVerifier,
+}
+
+/// Reads the deployment's secret (JSON `{signingKeys, adminKey?, captchaSecret?}`) once
+/// per cold start, as the settings it stands for.
+async fn read_secrets(
+    aws: &aws_config::SdkConfig,
+    arn: &str,
+) -> Result<std::collections::HashMap<&'static str, String>, ConfigError> {
+    let problem = |problem: String| ConfigError {
+        name: "SECRETS_ARN",
+        problem,
+    };
+    let out = aws_sdk_secretsmanager::Client::new(aws)
+        .get_secret_value()
+        .secret_id(arn)
+        .send()
+        .await
+        .map_err(|e| {
+            problem(format!(
+                "cannot read the secret: {}",
+                aws_sdk_secretsmanager::error::DisplayErrorContext(&e)
+            ))
+        })?;
+    let json: serde_json::Value = serde_json::from_str(out.secret_string().unwrap_or_default())
+        .map_err(|_| problem("the secret is not a JSON object".into()))?;
+    let mut settings = std::collections::HashMap::new();
+    for (key, setting) in [
+        ("signingKeys", "SIGNING_KEYS"),
+        ("adminKey", "ADMIN_KEY"),
+        ("captchaSecret", "CAPTCHA_SECRET"),
+    ] {
+        if let Some(value) = json[key].as_str().filter(|v| !v.is_empty()) {
+            settings.insert(setting, value.to_string());
+        }
+    }
+    Ok(settings)
 }
 
 /// A dead dependency must cost a request seconds, not the Lambda's whole timeout.
@@ -32,12 +70,24 @@ impl App {
     /// Reads the environment and builds the AWS clients. Credentials and region come
     /// from the environment (as Lambda provides them), so no network call happens here.
     pub async fn from_env() -> Result<Self, ConfigError> {
-        let config = Config::from_env()?;
         let aws = aws_config::defaults(BehaviorVersion::latest())
             .timeout_config(sdk_timeouts())
             .retry_config(RetryConfig::standard().with_max_attempts(2))
             .load()
             .await;
+        let secrets = match std::env::var("SECRETS_ARN")
+            .ok()
+            .filter(|arn| !arn.is_empty())
+        {
+            Some(arn) => read_secrets(&aws, &arn).await?,
+            None => Default::default(),
+        };
+        // The environment wins, so a local run never needs Secrets Manager.
+        let config = Config::from_lookup(|name| {
+            std::env::var(name)
+                .ok()
+                .or_else(|| secrets.get(name).cloned())
+        })?;
         Self::new(config, &aws)
     }
 
@@ -67,6 +117,7 @@ impl App {
                 config.ses_configuration_set.clone(),
             ),
             hasher,
+            captcha: CaptchaVerifier::default(),
             config,
         })
     }

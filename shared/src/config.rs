@@ -26,6 +26,25 @@ pub enum ApprovalMode {
     Manual,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaptchaMode {
+    Off,
+    Always,
+}
+
+/// An OAuth client of the headless flow, as registered by the site owner.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthClient {
+    pub client_id: String,
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub origins: Vec<String>,
+    #[serde(default)]
+    pub post_logout_urls: Vec<String>,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Argon2Settings {
     pub memory_kib: u32,
@@ -50,6 +69,21 @@ pub struct Config {
     pub approval_token_ttl: Duration,
     pub max_body_bytes: usize,
     pub ses_configuration_set: Option<String>,
+    /// Headless registrations must confirm their email with a code.
+    pub email_verification_required: bool,
+    /// Where this service is reached from browsers: links in emails and redirect
+    /// sessions point here.
+    pub public_base_url: String,
+    pub oauth_clients: Vec<OAuthClient>,
+    pub captcha: CaptchaMode,
+    pub captcha_secret: Option<String>,
+    pub captcha_verify_url: String,
+}
+
+impl Config {
+    pub fn oauth_client(&self, client_id: &str) -> Option<&OAuthClient> {
+        self.oauth_clients.iter().find(|c| c.client_id == client_id)
+    }
 }
 
 impl Config {
@@ -129,7 +163,77 @@ impl Config {
             ));
         }
 
+        let email_verification_required = match get("EMAIL_VERIFICATION").as_deref().map(str::trim)
+        {
+            None | Some("required") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "EMAIL_VERIFICATION",
+                    format!("expected required or off, got {other:?}"),
+                ));
+            }
+        };
+        let captcha = match get("CAPTCHA_MODE").as_deref().map(str::trim) {
+            None | Some("off") => CaptchaMode::Off,
+            Some("always") => CaptchaMode::Always,
+            Some("suspected-bots") => {
+                return Err(ConfigError::new(
+                    "CAPTCHA_MODE",
+                    "suspected-bots needs the per-source failure counters, which are not built yet; use off or always",
+                ));
+            }
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "CAPTCHA_MODE",
+                    format!("expected off, always or suspected-bots, got {other:?}"),
+                ));
+            }
+        };
+        let captcha_secret = get("CAPTCHA_SECRET");
+        if captcha != CaptchaMode::Off && captcha_secret.is_none() {
+            return Err(ConfigError::new(
+                "CAPTCHA_SECRET",
+                "is required when CAPTCHA_MODE is on",
+            ));
+        }
+        let oauth_clients: Vec<OAuthClient> = match get("OAUTH_CLIENTS") {
+            None => Vec::new(),
+            Some(raw) => serde_json::from_str(&raw).map_err(|e| {
+                ConfigError::new(
+                    "OAUTH_CLIENTS",
+                    format!("expected a JSON list of {{clientId, redirectUris, origins, postLogoutUrls}}: {e}"),
+                )
+            })?,
+        };
+        for client in &oauth_clients {
+            let urls = client
+                .redirect_uris
+                .iter()
+                .chain(&client.origins)
+                .chain(&client.post_logout_urls);
+            if let Some(bad) = urls
+                .clone()
+                .find(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+            {
+                return Err(ConfigError::new(
+                    "OAUTH_CLIENTS",
+                    format!("{bad:?} is not an http(s) URL"),
+                ));
+            }
+        }
+
         Ok(Self {
+            email_verification_required,
+            public_base_url: get("PUBLIC_BASE_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:9000".into())
+                .trim_end_matches('/')
+                .to_string(),
+            oauth_clients,
+            captcha,
+            captcha_secret,
+            captcha_verify_url: get("CAPTCHA_VERIFY_URL")
+                .unwrap_or_else(|| "https://www.google.com/recaptcha/api/siteverify".into()),
             table: get("MEMBERS_TABLE").unwrap_or_else(|| "members".into()),
             signing_keys,
             admin_key,

@@ -56,6 +56,30 @@ pub enum ApiError {
     /// 400 `INVALID_APPROVAL_TOKEN`: unknown, used or expired.
     #[error("the approval token is invalid, used or expired")]
     InvalidApprovalToken,
+    /// 403 `EMAIL_NOT_VERIFIED`: the member has not entered its email code yet.
+    #[error("this member has not verified its email yet")]
+    EmailNotVerified,
+    /// 400 `INVALID_CODE`: wrong, used, expired or exhausted (5 attempts) code.
+    #[error("the code is invalid or expired")]
+    InvalidCode,
+    /// 400 `INVALID_STATE_TOKEN`: the stateToken is forged or expired.
+    #[error("the state token is invalid or expired")]
+    InvalidStateToken,
+    /// 400 `-19971`: captcha is required and no token came.
+    #[error("a captcha token is required")]
+    CaptchaMissing,
+    /// 400 `-19970`: the captcha token did not verify.
+    #[error("the captcha token is invalid")]
+    CaptchaInvalid,
+    /// 400 `invalid_request`: an OAuth request that is missing or misusing a parameter.
+    #[error("invalid OAuth request: {0}")]
+    OAuthInvalidRequest(&'static str),
+    /// 400 `invalid_grant`: unknown, used, expired or revoked code or refresh token.
+    #[error("the grant is invalid, expired or revoked")]
+    InvalidGrant,
+    /// 401 `UNAUTHENTICATED`: missing, invalid, expired or revoked access token.
+    #[error("a valid member access token is required")]
+    Unauthenticated,
     /// 403 `FORBIDDEN`: a privileged method without IAM identity or admin key.
     #[error("this method is for trusted backends only")]
     Forbidden,
@@ -84,9 +108,18 @@ impl ApiError {
         match self {
             ApiError::Validation(_)
             | ApiError::MalformedBody(_)
-            | ApiError::InvalidApprovalToken => 400,
-            ApiError::WrongCredentials => 401,
-            ApiError::MemberPending | ApiError::MemberBlocked | ApiError::Forbidden => 403,
+            | ApiError::InvalidApprovalToken
+            | ApiError::InvalidCode
+            | ApiError::InvalidStateToken
+            | ApiError::CaptchaMissing
+            | ApiError::CaptchaInvalid
+            | ApiError::OAuthInvalidRequest(_)
+            | ApiError::InvalidGrant => 400,
+            ApiError::WrongCredentials | ApiError::Unauthenticated => 401,
+            ApiError::MemberPending
+            | ApiError::MemberBlocked
+            | ApiError::EmailNotVerified
+            | ApiError::Forbidden => 403,
             ApiError::MemberNotFound | ApiError::RouteNotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::EmailTaken => 409,
@@ -107,6 +140,14 @@ impl ApiError {
             ApiError::MemberBlocked => "MEMBER_BLOCKED",
             ApiError::MemberNotFound => "MEMBER_NOT_FOUND",
             ApiError::InvalidApprovalToken => "INVALID_APPROVAL_TOKEN",
+            ApiError::EmailNotVerified => "EMAIL_NOT_VERIFIED",
+            ApiError::InvalidCode => "INVALID_CODE",
+            ApiError::InvalidStateToken => "INVALID_STATE_TOKEN",
+            ApiError::CaptchaMissing => "-19971",
+            ApiError::CaptchaInvalid => "-19970",
+            ApiError::OAuthInvalidRequest(_) => "invalid_request",
+            ApiError::InvalidGrant => "invalid_grant",
+            ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden => "FORBIDDEN",
             ApiError::RouteNotFound => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",

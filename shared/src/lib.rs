@@ -4,6 +4,7 @@
 //! with `config` and `error` at the bottom.
 
 pub mod app;
+pub mod captcha;
 pub mod config;
 pub mod domain;
 pub mod error;

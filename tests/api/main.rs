@@ -4,6 +4,7 @@
 mod approval;
 mod block;
 mod errors;
+mod headless;
 mod login;
 mod privileged;
 mod register;

@@ -60,3 +60,34 @@ pub fn mail_to(recipient: &str) -> Vec<Mail> {
         .filter(|mail| mail.to.contains(&recipient.to_lowercase()))
         .collect()
 }
+
+/// The newest email to `recipient`, waiting briefly (mail is sent after the response
+/// in no flow, but the stand-in stores asynchronously).
+pub fn latest_mail_to(recipient: &str) -> Mail {
+    for _ in 0..50 {
+        if let Some(mail) = mail_to(recipient).pop() {
+            return mail;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no email to {recipient}");
+}
+
+/// The 6-digit code in a verification email.
+pub fn code_in(mail: &Mail) -> String {
+    mail.text
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|part| part.len() == 6)
+        .expect("a 6-digit code")
+        .to_string()
+}
+
+/// The first URL in the text part that starts with `prefix`.
+pub fn link_in(mail: &Mail, prefix: &str) -> String {
+    let start = mail.text.find(prefix).expect("link in the email");
+    mail.text[start..]
+        .split_whitespace()
+        .next()
+        .expect("link")
+        .to_string()
+}

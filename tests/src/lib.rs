@@ -20,12 +20,20 @@ use lambda_http::http::Method;
 use members_auth::{
     App,
     config::Config,
-    http::{Function, ROUTES, handlers::dispatch},
+    http::{Function, ROUTES, handlers::dispatch, routes::path_matches},
     store::create_table_if_missing,
 };
 use serde_json::Value;
 
 pub const TABLE: &str = "members-test";
+pub const CLIENT_ID: &str = "test-client";
+pub const REDIRECT_URI: &str = "https://site.example/callback";
+pub const ORIGIN: &str = "https://site.example";
+pub const POST_LOGOUT_URL: &str = "https://site.example/signed-out";
+const OAUTH_CLIENTS: &str = r#"[{"clientId": "test-client",
+    "redirectUris": ["https://site.example/callback"],
+    "origins": ["https://site.example"],
+    "postLogoutUrls": ["https://site.example/signed-out"]}]"#;
 
 /// Counts DynamoDB operations (not retries), for call budgets.
 #[derive(Debug, Default, Clone)]
@@ -90,6 +98,7 @@ pub struct TestResponse {
     pub status: u16,
     pub body: Value,
     pub text: String,
+    pub location: Option<String>,
 }
 
 impl TestResponse {
@@ -132,6 +141,8 @@ impl TestApp {
                 "APPROVAL_LINK_URL".into(),
                 "https://site.example/approve".into(),
             ),
+            ("PUBLIC_BASE_URL".into(), "https://auth.example".into()),
+            ("OAUTH_CLIENTS".into(), OAUTH_CLIENTS.into()),
         ]);
         for (name, value) in settings {
             env.insert(name.to_string(), value.to_string());
@@ -177,8 +188,12 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> TestResponse {
-        let route = ROUTES.iter().find(|r| r.path == path).unwrap_or(&ROUTES[0]);
-        let function = route.function;
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        // As API Gateway routes: an exact method and path, or else `$default`.
+        let function = ROUTES
+            .iter()
+            .find(|r| path_matches(r.path, path) && r.method.as_str() == method)
+            .map_or(Function::NotFound, |r| r.function);
         let fixture = std::fs::read_to_string(format!(
             "{}/fixtures/{}.json",
             env!("CARGO_MANIFEST_DIR"),
@@ -200,6 +215,16 @@ impl TestApp {
         }
         event["headers"] = Value::Object(header_map);
         event["body"] = body.map_or(Value::Null, Value::from);
+        event["rawQueryString"] = query.into();
+        if !query.is_empty() {
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_str(query).expect("query string");
+            let map: serde_json::Map<String, Value> = pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::from(v)))
+                .collect();
+            event["queryStringParameters"] = Value::Object(map);
+        }
         self.send_event(function, event).await
     }
 
@@ -215,7 +240,17 @@ impl TestApp {
             _ => String::new(),
         };
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        TestResponse { status, body, text }
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        TestResponse {
+            status,
+            body,
+            text,
+            location,
+        }
     }
 
     pub async fn post(&self, path: &str, body: Value) -> TestResponse {
@@ -236,6 +271,24 @@ impl TestApp {
             &[
                 ("content-type", "application/json"),
                 ("authorization", &auth),
+            ],
+            Some(&body.to_string()),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path_and_query: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.request("GET", path_and_query, headers, None).await
+    }
+
+    /// Posts a JSON body with `Authorization: <token>` (raw, as the Wix client does).
+    pub async fn post_with_token(&self, path: &str, token: &str, body: Value) -> TestResponse {
+        self.request(
+            "POST",
+            path,
+            &[
+                ("content-type", "application/json"),
+                ("authorization", token),
             ],
             Some(&body.to_string()),
         )

@@ -74,6 +74,101 @@ pub struct ContactDetails {
     pub language: Option<String>,
     #[serde(default)]
     pub custom_fields: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_emails: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phones_v2: Vec<Value>,
+}
+
+/// The headless `profile` of Register V2 (Wix IdentityProfile).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeadlessProfile {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub nickname: Option<String>,
+    pub picture: Option<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    pub language: Option<String>,
+    pub privacy_status: Option<HeadlessPrivacy>,
+    #[serde(default)]
+    pub secondary_emails: Vec<Map<String, Value>>,
+    #[serde(default)]
+    pub phones_v2: Vec<Map<String, Value>>,
+    #[serde(default)]
+    pub addresses: Vec<Map<String, Value>>,
+    pub company: Option<String>,
+    pub position: Option<String>,
+    pub birthdate: Option<String>,
+    #[serde(default)]
+    pub custom_fields: Vec<HeadlessCustomField>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HeadlessPrivacy {
+    Undefined,
+    Public,
+    Private,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeadlessCustomField {
+    #[serde(alias = "fieldName")]
+    pub name: String,
+    pub value: Value,
+}
+
+impl HeadlessProfile {
+    /// The member this profile describes, minus what only the store knows.
+    pub fn into_parts(self) -> (ContactInfo, PrivacyStatus, Option<String>, ContactExtras) {
+        let privacy = match self.privacy_status {
+            Some(HeadlessPrivacy::Public) => PrivacyStatus::Public,
+            _ => PrivacyStatus::Private,
+        };
+        let custom = self
+            .custom_fields
+            .into_iter()
+            .map(|field| (field.name, field.value))
+            .collect();
+        let contact = ContactInfo {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            picture: self.picture,
+            emails: self.emails,
+            phones: self.phones,
+            labels: self.labels,
+            language: self.language,
+            birthdate: self.birthdate,
+            company: self.company,
+            job_title: self.position,
+            custom,
+        };
+        let extras = ContactExtras {
+            addresses: self.addresses.into_iter().map(Value::Object).collect(),
+            secondary_emails: self
+                .secondary_emails
+                .into_iter()
+                .map(Value::Object)
+                .collect(),
+            phones_v2: self.phones_v2.into_iter().map(Value::Object).collect(),
+        };
+        (contact, privacy, self.nickname, extras)
+    }
+}
+
+/// Headless-only contact data, kept as given.
+#[derive(Debug, Clone, Default)]
+pub struct ContactExtras {
+    pub addresses: Vec<Value>,
+    pub secondary_emails: Vec<Value>,
+    pub phones_v2: Vec<Value>,
 }
 
 /// The contact information a registration may carry. Unknown keys are the site's
@@ -110,6 +205,8 @@ pub struct Member {
     pub updated_date: String,
     pub last_login_date: Option<String>,
     pub token_version: u64,
+    /// False only while a headless registration waits for its email code.
+    pub email_verified: bool,
     pub profile: Profile,
     pub contact_details: ContactDetails,
 }
@@ -151,6 +248,7 @@ impl Member {
             updated_date: now.to_string(),
             last_login_date: None,
             token_version: 0,
+            email_verified: true,
             profile: Profile {
                 nickname,
                 slug,
@@ -168,9 +266,95 @@ impl Member {
                 labels: contact.labels,
                 language: contact.language,
                 custom_fields,
+                secondary_emails: Vec::new(),
+                phones_v2: Vec::new(),
             },
             id,
         }
+    }
+
+    /// A member from a headless profile: the nickname may be chosen, and the extra
+    /// contact lists are kept.
+    pub fn from_headless(
+        login_email: Email,
+        status: MemberStatus,
+        profile: HeadlessProfile,
+        now: &str,
+    ) -> Self {
+        let (contact, privacy, nickname, extras) = profile.into_parts();
+        let mut member = Self::new(login_email, status, privacy, contact, now);
+        if let Some(nickname) = nickname.filter(|n| !n.trim().is_empty()) {
+            member.profile.slug = slug_for(&nickname, &member.id);
+            member.profile.nickname = nickname;
+        }
+        member.contact_details.addresses = extras.addresses;
+        member.contact_details.secondary_emails = extras.secondary_emails;
+        member.contact_details.phones_v2 = extras.phones_v2;
+        member
+    }
+
+    /// The headless `identity` (REST field names).
+    pub fn to_identity_json(&self) -> Value {
+        let status = match self.status {
+            MemberStatus::Approved => "ACTIVE",
+            MemberStatus::Pending => "PENDING",
+            MemberStatus::Blocked => "BLOCKED",
+        };
+        let c = &self.contact_details;
+        serde_json::json!({
+            "id": self.id,
+            "revision": self.token_version.to_string(),
+            "createdDate": self.created_date,
+            "updatedDate": self.updated_date,
+            "lastLoginDate": self.last_login_date,
+            "email": { "address": self.login_email.as_str(), "isVerified": self.email_verified },
+            "status": { "name": status, "reasons": [] },
+            "identityProfile": {
+                "firstName": c.first_name,
+                "lastName": c.last_name,
+                "nickname": self.profile.nickname,
+                "picture": self.profile.profile_photo.as_ref().and_then(|p| p.get("url")).cloned(),
+                "emails": c.emails,
+                "phones": c.phones,
+                "labels": c.labels,
+                "language": c.language,
+                "privacyStatus": self.privacy_status,
+                "secondaryEmails": c.secondary_emails,
+                "phonesV2": c.phones_v2,
+                "addresses": c.addresses,
+                "company": c.company,
+                "position": c.job_title,
+                "birthdate": c.birthdate,
+                "customFields": c.custom_fields.values().collect::<Vec<_>>(),
+            },
+        })
+    }
+
+    /// The REST member of `GET /members/v1/members/my`.
+    pub fn to_rest_json(&self) -> Value {
+        let status = match self.status {
+            MemberStatus::Approved => "APPROVED",
+            MemberStatus::Pending => "PENDING",
+            MemberStatus::Blocked => "BLOCKED",
+        };
+        serde_json::json!({
+            "id": self.id,
+            "loginEmail": self.login_email.as_str(),
+            "loginEmailVerified": self.email_verified,
+            "status": status,
+            "contactId": self.contact_id,
+            "privacyStatus": self.privacy_status,
+            "activityStatus": "ACTIVE",
+            "createdDate": self.created_date,
+            "updatedDate": self.updated_date,
+            "lastLoginDate": self.last_login_date,
+            "profile": {
+                "nickname": self.profile.nickname,
+                "slug": self.profile.slug,
+                "photo": self.profile.profile_photo,
+            },
+            "contact": self.contact_details,
+        })
     }
 
     /// The Velo `Member` object.

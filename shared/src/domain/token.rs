@@ -127,6 +127,21 @@ pub enum TokenError {
     Expired,
 }
 
+/// Claims that name their own kind, so a token of one kind never passes for another
+/// (all kinds share the signing keys).
+pub trait TypedClaims: Serialize + for<'de> Deserialize<'de> {
+    const TYPE: &'static str;
+    fn token_type(&self) -> &str;
+}
+
+fn verify_typed<C: TypedClaims>(keys: &SigningKeys, jwt: &str) -> Result<C, TokenError> {
+    let claims: C = keys.verify(jwt)?;
+    if claims.token_type() != C::TYPE {
+        return Err(TokenError::Invalid);
+    }
+    Ok(claims)
+}
+
 /// What a session token says: who, which token generation of theirs, and when.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SessionClaims {
@@ -135,12 +150,17 @@ pub struct SessionClaims {
     pub ver: u64,
     pub iat: u64,
     pub exp: u64,
-    /// Distinguishes session tokens from other JWTs signed with the same keys.
     pub typ: String,
 }
 
+impl TypedClaims for SessionClaims {
+    const TYPE: &'static str = "session";
+    fn token_type(&self) -> &str {
+        &self.typ
+    }
+}
+
 pub const SESSION_TOKEN_PREFIX: &str = "JWS.";
-const SESSION_TYPE: &str = "session";
 
 impl SessionClaims {
     pub fn new(member_id: &str, token_version: u64, now: u64, ttl_secs: u64) -> Self {
@@ -149,7 +169,7 @@ impl SessionClaims {
             ver: token_version,
             iat: now,
             exp: now + ttl_secs,
-            typ: SESSION_TYPE.into(),
+            typ: Self::TYPE.into(),
         }
     }
 }
@@ -167,11 +187,117 @@ pub fn verify_session_token(keys: &SigningKeys, token: &str) -> Result<SessionCl
     let jwt = token
         .strip_prefix(SESSION_TOKEN_PREFIX)
         .ok_or(TokenError::Invalid)?;
-    let claims: SessionClaims = keys.verify(jwt)?;
-    if claims.typ != SESSION_TYPE {
-        return Err(TokenError::Invalid);
+    verify_typed(keys, jwt)
+}
+
+/// The OAuth access token (14400 s): a member's, bound to a session and the member's
+/// token version, or a visitor's.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub sub: String,
+    /// The session (member tokens only); logging out revokes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ver: Option<u64>,
+    pub cid: String,
+    pub iat: u64,
+    pub exp: u64,
+    pub typ: String,
+}
+
+impl TypedClaims for AccessClaims {
+    const TYPE: &'static str = "access";
+    fn token_type(&self) -> &str {
+        &self.typ
     }
-    Ok(claims)
+}
+
+impl AccessClaims {
+    pub fn is_visitor(&self) -> bool {
+        self.sid.is_none()
+    }
+}
+
+pub fn issue_access_token(keys: &SigningKeys, claims: &AccessClaims) -> Result<String, TokenError> {
+    keys.sign(claims)
+}
+
+pub fn verify_access_token(keys: &SigningKeys, token: &str) -> Result<AccessClaims, TokenError> {
+    verify_typed(keys, token)
+}
+
+/// The `stateToken` of the headless state machine: names a pending verification.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StateClaims {
+    pub sub: String,
+    pub iat: u64,
+    pub exp: u64,
+    pub typ: String,
+}
+
+impl TypedClaims for StateClaims {
+    const TYPE: &'static str = "state";
+    fn token_type(&self) -> &str {
+        &self.typ
+    }
+}
+
+pub fn issue_state_token(
+    keys: &SigningKeys,
+    verification_id: &str,
+    now: u64,
+    ttl_secs: u64,
+) -> Result<String, TokenError> {
+    keys.sign(&StateClaims {
+        sub: verification_id.to_string(),
+        iat: now,
+        exp: now + ttl_secs,
+        typ: StateClaims::TYPE.into(),
+    })
+}
+
+pub fn verify_state_token(keys: &SigningKeys, token: &str) -> Result<StateClaims, TokenError> {
+    verify_typed(keys, token)
+}
+
+/// A 6-digit email code, uniformly drawn.
+pub fn random_code() -> String {
+    let mut bytes = [0u8; 4];
+    loop {
+        getrandom::fill(&mut bytes).expect("the OS random number generator is unavailable");
+        let n = u32::from_le_bytes(bytes);
+        // Rejection sampling keeps all million codes equally likely.
+        if n < u32::MAX - (u32::MAX % 1_000_000) {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}
+
+/// A code has only a million values, so its stored hash is keyed: a leaked table
+/// alone does not give codes away. The verification id binds it to one attempt.
+pub fn code_hash(keys: &SigningKeys, verification_id: &str, code: &str) -> String {
+    let (_, key) = keys.current();
+    let mut hasher = Sha256::new();
+    hasher.update(key);
+    hasher.update(verification_id.as_bytes());
+    hasher.update(b":");
+    hasher.update(code.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// PKCE S256: BASE64URL(SHA256(verifier)) == challenge, compared in constant time.
+pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
+    let valid_verifier = (43..=128).contains(&verifier.len())
+        && verifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    valid_verifier && constant_time_eq(computed.as_bytes(), challenge.as_bytes())
 }
 
 #[cfg(test)]
@@ -260,6 +386,39 @@ mod tests {
             verify_session_token(&other_kid, &token),
             Err(TokenError::Invalid)
         );
+    }
+
+    #[test]
+    fn token_kinds_do_not_cross() {
+        let k = keys(&format!("k1:{}", key_b64(1)));
+        let state = issue_state_token(&k, "v-1", now(), 600).unwrap();
+        assert!(verify_access_token(&k, &state).is_err());
+        assert!(verify_session_token(&k, &format!("JWS.{state}")).is_err());
+        assert_eq!(verify_state_token(&k, &state).unwrap().sub, "v-1");
+    }
+
+    #[test]
+    fn codes_are_six_digits_and_hashes_keyed() {
+        let code = random_code();
+        assert_eq!(code.len(), 6);
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        let a = keys(&format!("k1:{}", key_b64(1)));
+        let b = keys(&format!("k1:{}", key_b64(2)));
+        assert_ne!(code_hash(&a, "v", "123456"), code_hash(&b, "v", "123456"));
+        assert_ne!(code_hash(&a, "v", "123456"), code_hash(&a, "w", "123456"));
+    }
+
+    #[test]
+    fn pkce_s256() {
+        // RFC 7636 appendix B.
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        assert!(pkce_matches(verifier, challenge));
+        assert!(!pkce_matches(
+            verifier,
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"
+        ));
+        assert!(!pkce_matches("short", challenge));
     }
 
     #[test]

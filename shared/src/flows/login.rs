@@ -14,13 +14,27 @@ pub struct LoggedIn {
     pub session_token: String,
 }
 
+pub enum LoginError {
+    /// The password was right but the member may not sign in as it stands (pending,
+    /// blocked, email not verified): the caller decides what that means.
+    NotSignedIn(Box<Member>),
+    Api(ApiError),
+}
+
+impl<E: Into<ApiError>> From<E> for LoginError {
+    fn from(err: E) -> Self {
+        LoginError::Api(err.into())
+    }
+}
+
 /// Checks the password and stamps the login: one read, one conditional update.
-/// An unknown email and a wrong password take the same path, time and answer.
+/// An unknown (or unparseable) email and a wrong password take the same path, time
+/// and answer.
 pub async fn login(
     app: &App,
     email: Option<Email>,
     password: Password,
-) -> Result<LoggedIn, ApiError> {
+) -> Result<LoggedIn, LoginError> {
     let credentials = match &email {
         Some(email) => app.store.credentials(email).await?,
         None => None,
@@ -34,7 +48,7 @@ pub async fn login(
         Some(id) if matched => id,
         _ => {
             info!(outcome = "wrong_credentials", "login refused");
-            return Err(ApiError::WrongCredentials);
+            return Err(ApiError::WrongCredentials.into());
         }
     };
     match app.store.record_login(&member_id, &timestamp()).await {
@@ -45,13 +59,26 @@ pub async fn login(
                 session_token,
             })
         }
-        Err(StoreError::StateMismatch(Some(member))) => {
+        Err(StoreError::StateMismatch(Some(member))) => Err(LoginError::NotSignedIn(member)),
+        Err(StoreError::NotFound) => Err(ApiError::internal("email claim without member").into()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The Velo `login`: any state but approved-and-verified is an error.
+pub async fn velo_login(
+    app: &App,
+    email: Option<Email>,
+    password: Password,
+) -> Result<LoggedIn, ApiError> {
+    match login(app, email, password).await {
+        Ok(logged_in) => Ok(logged_in),
+        Err(LoginError::NotSignedIn(member)) => {
             session::ensure_may_sign_in(&member)?;
             Err(ApiError::internal(
                 "login condition failed for an approved member",
             ))
         }
-        Err(StoreError::NotFound) => Err(ApiError::internal("email claim without member")),
-        Err(err) => Err(err.into()),
+        Err(LoginError::Api(err)) => Err(err),
     }
 }

@@ -1,9 +1,14 @@
 //! One module per operation. Flows take parsed input and answer domain results or
 //! an `ApiError`; they know the store and the mailer, not HTTP.
 
+pub mod account;
 pub mod approve;
 pub mod block;
+pub mod captcha;
+pub mod headless;
 pub mod login;
+pub mod oauth;
+pub mod recovery;
 pub mod register;
 pub mod session;
 

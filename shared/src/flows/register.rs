@@ -10,6 +10,7 @@ use crate::{
     },
     error::ApiError,
     mail::templates,
+    store::NewRecord,
 };
 
 use super::{epoch_seconds, session, timestamp};
@@ -44,16 +45,17 @@ pub async fn register(app: &App, registration: Registration) -> Result<Registere
     let password_hash = app.hasher.hash(registration.password).await?;
 
     let approval_token = (status == MemberStatus::Pending).then(random_token);
-    let approval = approval_token.as_deref().map(|token| {
-        let expires_at = epoch_seconds() + app.config.approval_token_ttl.as_secs();
-        (token_hash(token), expires_at)
-    });
+    let records: Vec<NewRecord> = approval_token
+        .as_deref()
+        .map(|token| NewRecord::Approval {
+            token_hash: token_hash(token),
+            member_id: member.id.clone(),
+            expires_at: epoch_seconds() + app.config.approval_token_ttl.as_secs(),
+        })
+        .into_iter()
+        .collect();
     app.store
-        .create_member(
-            &member,
-            &password_hash,
-            approval.as_ref().map(|(hash, exp)| (hash.as_str(), *exp)),
-        )
+        .create_member(&member, &password_hash, &records)
         .await?;
     info!(member_id = %member.id, status = member.status.as_str(), "member registered");
 
@@ -73,7 +75,7 @@ pub async fn register(app: &App, registration: Registration) -> Result<Registere
 
 /// The member exists either way; a lost owner email is recoverable with
 /// `approveByEmail`, so it is logged rather than failing the registration.
-async fn notify_owner(app: &App, member: &Member, token: &str) {
+pub(crate) async fn notify_owner(app: &App, member: &Member, token: &str) {
     let Some(owner) = app.config.owner_email.as_deref() else {
         return;
     };

@@ -24,6 +24,9 @@ pub fn issue_for(app: &App, member: &Member) -> Result<String, ApiError> {
 
 /// Refuses members who may not hold a session.
 pub fn ensure_may_sign_in(member: &Member) -> Result<(), ApiError> {
+    if member.status == MemberStatus::Approved && !member.email_verified {
+        return Err(ApiError::EmailNotVerified);
+    }
     match member.status {
         MemberStatus::Approved => Ok(()),
         MemberStatus::Pending => Err(ApiError::MemberPending),
@@ -54,7 +57,7 @@ pub async fn generate_session_token(app: &App, email: Email) -> Result<String, A
             &timestamp(),
         );
         let hash = app.hasher.hash(Password::random()).await?;
-        match app.store.create_member(&member, &hash, None).await {
+        match app.store.create_member(&member, &hash, &[]).await {
             Ok(()) => return issue_for(app, &member),
             Err(StoreError::EmailTaken) => continue,
             Err(err) => return Err(err.into()),

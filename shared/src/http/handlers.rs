@@ -17,7 +17,7 @@ use crate::{
     flows::{self, register::Registration},
 };
 
-use super::{Call, Function, ok, serve};
+use super::{Call, Function, headless, ok, serve};
 
 type HandlerResult = Result<Response<Body>, Infallible>;
 
@@ -67,13 +67,16 @@ struct RegisterBody {
 
 pub async fn login(app: &App, request: Request) -> HandlerResult {
     serve(Function::Login, &request, |call: Call<'_>| async move {
+        if call.route.path == headless::LOGIN_V2 {
+            return headless::login_v2(app, &call).await;
+        }
         let body: EmailPassword = call.json(app.config.max_body_bytes)?;
         // A malformed email cannot belong to any member: it takes the unknown-email
         // path, with the same answer and the same cost as a wrong password.
         let email = Email::parse(&body.email).ok();
         let password =
             Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?;
-        let logged_in = flows::login::login(app, email, password).await?;
+        let logged_in = flows::login::velo_login(app, email, password).await?;
         Ok(ok(json!({ "sessionToken": logged_in.session_token })))
     })
     .await
@@ -81,6 +84,9 @@ pub async fn login(app: &App, request: Request) -> HandlerResult {
 
 pub async fn register(app: &App, request: Request) -> HandlerResult {
     serve(Function::Register, &request, |call: Call<'_>| async move {
+        if call.route.path == headless::REGISTER_V2 {
+            return headless::register_v2(app, &call).await;
+        }
         let body: RegisterBody = call.json(app.config.max_body_bytes)?;
         let email = parse_email("email", &body.email);
         let password = parse_new_password(app, body.password);
@@ -205,6 +211,16 @@ pub async fn dispatch(function: Function, app: &App, request: Request) -> Handle
         Function::ApproveByToken => approve_by_token(app, request).await,
         Function::ApproveByEmail => approve_by_email(app, request).await,
         Function::BlockByEmail => block_by_email(app, request).await,
+        Function::Verify => headless::verify(app, request).await,
+        Function::SendRecoveryEmail => headless::send_recovery_email(app, request).await,
+        Function::ResetPassword => headless::reset_password(app, request).await,
+        Function::RedirectSession => headless::redirect_session(app, request).await,
+        Function::Authorize => headless::authorize(app, request).await,
+        Function::Token => headless::token(app, request).await,
+        Function::Logout => headless::logout(app, request).await,
+        Function::CurrentMember => headless::current_member(app, request).await,
+        Function::SendSetPasswordEmail => headless::send_set_password_email(app, request).await,
+        Function::ChangeLoginEmail => headless::change_login_email(app, request).await,
         Function::NotFound => not_found(app, request).await,
     }
 }

@@ -2,6 +2,8 @@
 //! Every function's handler goes through `serve`.
 
 pub mod handlers;
+pub mod headless;
+pub mod pages;
 pub mod routes;
 
 use std::{convert::Infallible, future::Future};
@@ -40,6 +42,60 @@ impl Call<'_> {
     /// the admin key as a bearer token, compared in constant time.
     pub fn is_trusted(&self, config: &Config) -> bool {
         caller_is_trusted(self.request, config)
+    }
+
+    /// JSON, or an HTML-form body (`application/x-www-form-urlencoded`), into `T`.
+    pub fn json_or_form<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
+        let is_form = self
+            .request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim()
+                    .to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return self.json(max_bytes);
+        }
+        let bytes = body_bytes(self.request);
+        if bytes.len() > max_bytes {
+            return Err(ApiError::PayloadTooLarge(max_bytes));
+        }
+        serde_urlencoded::from_bytes(bytes).map_err(|e| {
+            ApiError::Validation(vec![FieldViolation::new(
+                "body",
+                "INVALID_FORM",
+                e.to_string(),
+            )])
+        })
+    }
+
+    /// A query-string parameter (the first, if repeated).
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.request
+            .query_string_parameters_ref()
+            .and_then(|q| q.first(name))
+            .map(str::to_string)
+    }
+
+    /// The access token in `Authorization`, raw (as the Wix client sends it) or `Bearer`.
+    pub fn access_token(&self) -> Option<&str> {
+        let value = self
+            .request
+            .headers()
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .trim();
+        let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
+        (!token.is_empty()).then_some(token)
+    }
+
+    /// The value of the route's `{name}` path segment.
+    pub fn path_parameter(&self, name: &str) -> Option<&str> {
+        routes::path_parameter(self.route.path, request_path(self.request), name)
     }
 
     pub fn require_trusted(&self, config: &Config) -> Result<(), ApiError> {
@@ -86,12 +142,7 @@ fn parse_json_body<T: DeserializeOwned>(
             return Err(ApiError::UnsupportedMediaType);
         }
     }
-    let bytes: &[u8] = match request.body() {
-        Body::Empty => b"",
-        Body::Text(text) => text.as_bytes(),
-        Body::Binary(bytes) => bytes,
-        _ => b"",
-    };
+    let bytes = body_bytes(request);
     if bytes.len() > max_bytes {
         return Err(ApiError::PayloadTooLarge(max_bytes));
     }
@@ -129,6 +180,14 @@ fn parse_json_body<T: DeserializeOwned>(
         };
         ApiError::Validation(vec![FieldViolation::new(&field, rule, inner)])
     })
+}
+
+fn body_bytes(request: &Request) -> &[u8] {
+    match request.body() {
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => b"",
+    }
 }
 
 fn category(err: &serde_json::Error) -> &'static str {

@@ -13,19 +13,39 @@ pub enum Function {
     ApproveByToken,
     ApproveByEmail,
     BlockByEmail,
+    Verify,
+    SendRecoveryEmail,
+    ResetPassword,
+    RedirectSession,
+    Authorize,
+    Token,
+    Logout,
+    CurrentMember,
+    SendSetPasswordEmail,
+    ChangeLoginEmail,
     /// Answers every request no other route takes (API Gateway's `$default` route),
     /// so unknown paths and wrong methods get the error envelope too.
     NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 7] = [
+    pub const ALL: [Function; 17] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
         Function::ApproveByToken,
         Function::ApproveByEmail,
         Function::BlockByEmail,
+        Function::Verify,
+        Function::SendRecoveryEmail,
+        Function::ResetPassword,
+        Function::RedirectSession,
+        Function::Authorize,
+        Function::Token,
+        Function::Logout,
+        Function::CurrentMember,
+        Function::SendSetPasswordEmail,
+        Function::ChangeLoginEmail,
         Function::NotFound,
     ];
 
@@ -38,6 +58,16 @@ impl Function {
             Function::ApproveByToken => "approve-by-token",
             Function::ApproveByEmail => "approve-by-email",
             Function::BlockByEmail => "block-by-email",
+            Function::Verify => "verify",
+            Function::SendRecoveryEmail => "send-recovery-email",
+            Function::ResetPassword => "reset-password",
+            Function::RedirectSession => "redirect-session",
+            Function::Authorize => "authorize",
+            Function::Token => "token",
+            Function::Logout => "logout",
+            Function::CurrentMember => "current-member",
+            Function::SendSetPasswordEmail => "send-set-password-email",
+            Function::ChangeLoginEmail => "change-login-email",
             Function::NotFound => "not-found",
         }
     }
@@ -54,6 +84,14 @@ const fn post(function: Function, path: &'static str) -> Route {
     Route {
         function,
         method: Method::POST,
+        path,
+    }
+}
+
+const fn get(function: Function, path: &'static str) -> Route {
+    Route {
+        function,
+        method: Method::GET,
         path,
     }
 }
@@ -77,14 +115,75 @@ pub static ROUTES: &[Route] = &[
         Function::BlockByEmail,
         "/backend/authentication/block-by-email",
     ),
+    post(
+        Function::SendSetPasswordEmail,
+        "/backend/authentication/send-set-password-email",
+    ),
+    Route {
+        function: Function::ChangeLoginEmail,
+        method: Method::PATCH,
+        path: "/backend/members/{id}/login-email",
+    },
+    post(Function::Register, "/_api/iam/authentication/v2/register"),
+    post(Function::Login, "/_api/iam/authentication/v2/login"),
+    post(Function::Verify, "/_api/iam/verification/v1/auth/verify"),
+    post(
+        Function::SendRecoveryEmail,
+        "/_api/iam/recovery/v1/send-email",
+    ),
+    get(Function::ResetPassword, "/recovery/reset-password"),
+    post(Function::ResetPassword, "/recovery/reset-password"),
+    post(
+        Function::RedirectSession,
+        "/_api/redirects-api/v1/redirect-session",
+    ),
+    post(
+        Function::RedirectSession,
+        "/redirect-session/v1/redirect-session",
+    ),
+    get(Function::Authorize, "/oauth2/authorize"),
+    post(Function::Token, "/oauth2/token"),
+    get(Function::Logout, "/oauth2/logout"),
+    get(Function::CurrentMember, "/members/v1/members/my"),
 ];
+
+/// Whether `path` fits `pattern`, where a `{name}` segment takes any one segment.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let mut pattern_segments = pattern.split('/');
+    let mut path_segments = path.split('/');
+    loop {
+        match (pattern_segments.next(), path_segments.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if p.starts_with('{') && p.ends_with('}') => {
+                if s.is_empty() {
+                    return false;
+                }
+            }
+            (Some(p), Some(s)) if p == s => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The value of the `{name}` segment of `pattern` in `path`.
+pub fn path_parameter<'p>(pattern: &str, path: &'p str, name: &str) -> Option<&'p str> {
+    let wanted = format!("{{{name}}}");
+    pattern
+        .split('/')
+        .zip(path.split('/'))
+        .find(|(p, _)| *p == wanted)
+        .map(|(_, value)| value)
+}
 
 /// The route of `function` that serves `method` on `path`; a path this function does
 /// not serve is 404, a method it does not take there is 405.
 pub fn find(function: Function, method: &Method, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
     let serves = |route: &Route| function == Function::NotFound || route.function == function;
-    for route in ROUTES.iter().filter(|r| serves(r) && r.path == path) {
+    for route in ROUTES
+        .iter()
+        .filter(|r| serves(r) && path_matches(r.path, path))
+    {
         path_known = true;
         // The fallback only ever sees requests API Gateway matched to no route.
         if route.method == method && function != Function::NotFound {
@@ -118,8 +217,13 @@ mod tests {
     #[test]
     fn cargo_lambda_router_lists_the_same_routes() {
         let manifest = include_str!("../../../Cargo.toml");
-        for route in ROUTES {
-            let line = format!("\"{}\" = \"{}\"", route.path, route.function.name());
+        let mut paths: Vec<(&str, &str)> =
+            ROUTES.iter().map(|r| (r.path, r.function.name())).collect();
+        paths.push(("/{*path}", "not-found"));
+        paths.sort();
+        paths.dedup();
+        for (path, function) in &paths {
+            let line = format!("\"{path}\" = \"{function}\"");
             assert!(manifest.contains(&line), "Cargo.toml router lacks {line}");
         }
         let router_lines = manifest
@@ -129,8 +233,19 @@ mod tests {
             .take_while(|l| !l.starts_with('['))
             .filter(|l| l.starts_with('"'))
             .count();
-        assert!(manifest.contains("\"/{*path}\" = \"not-found\""));
-        assert_eq!(router_lines, ROUTES.len() + 1);
+        assert_eq!(router_lines, paths.len());
+    }
+
+    #[test]
+    fn path_parameters() {
+        let pattern = "/backend/members/{id}/login-email";
+        assert!(path_matches(pattern, "/backend/members/abc/login-email"));
+        assert!(!path_matches(pattern, "/backend/members//login-email"));
+        assert!(!path_matches(pattern, "/backend/members/abc/login-email/x"));
+        assert_eq!(
+            path_parameter(pattern, "/backend/members/abc/login-email", "id"),
+            Some("abc")
+        );
     }
 
     #[test]

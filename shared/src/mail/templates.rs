@@ -44,6 +44,97 @@ pub fn approval_request(site_name: &str, member_email: &str, approve_link: &str)
     }
 }
 
+fn page(site: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif\"><h1>{}</h1>{body}</body></html>",
+        escape_html(site)
+    )
+}
+
+/// The 6-digit code of the headless registration or login.
+pub fn verification_code(site_name: &str, code: &str) -> Email {
+    Email {
+        subject: format!("{site_name}: your verification code is {code}"),
+        html: page(
+            site_name,
+            &format!(
+                "<p>Your verification code:</p><p style=\"font-size:2em;letter-spacing:.2em\"><strong>{}</strong></p>\
+                 <p>It works once and expires in 10 minutes. If you did not ask for it, ignore this email.</p>",
+                escape_html(code)
+            ),
+        ),
+        text: format!(
+            "{site_name}\n\nYour verification code: {code}\n\nIt works once and expires in 10 minutes. \
+             If you did not ask for it, ignore this email.\n"
+        ),
+    }
+}
+
+/// Sent instead of a code when someone registers an address that has a member: the
+/// owner of the address learns of it, the registrant learns nothing.
+pub fn existing_account_notice(site_name: &str, recovery_link: &str) -> Email {
+    Email {
+        subject: format!("{site_name}: someone tried to sign up with your email"),
+        html: page(
+            site_name,
+            &format!(
+                "<p>Someone tried to create an account with this email address, which already has one.</p>\
+                 <p>If it was you, you can <a href=\"{}\">reset your password</a> (the link works once, for an hour).\
+                 If not, ignore this email: nothing has changed.</p>",
+                escape_html(recovery_link)
+            ),
+        ),
+        text: format!(
+            "{site_name}\n\nSomeone tried to create an account with this email address, which already has one.\n\n\
+             If it was you, reset your password (the link works once, for an hour): {recovery_link}\n\n\
+             If not, ignore this email: nothing has changed.\n"
+        ),
+    }
+}
+
+/// A password reset (recovery) or first password (set-password) link.
+pub fn password_link(site_name: &str, link: &str, first_password: bool) -> Email {
+    let (subject, action) = if first_password {
+        ("set your password", "Set your password")
+    } else {
+        ("reset your password", "Reset your password")
+    };
+    Email {
+        subject: format!("{site_name}: {subject}"),
+        html: page(
+            site_name,
+            &format!(
+                "<p><a href=\"{}\">{action}</a></p><p>The link works once and expires in an hour. \
+                 If you did not ask for it, ignore this email.</p>",
+                escape_html(link)
+            ),
+        ),
+        text: format!(
+            "{site_name}\n\n{action}: {link}\n\nThe link works once and expires in an hour. \
+             If you did not ask for it, ignore this email.\n"
+        ),
+    }
+}
+
+/// Sent to the old address when the login email changes.
+pub fn login_email_changed(site_name: &str, new_email: &str) -> Email {
+    Email {
+        subject: format!("{site_name}: your login email was changed"),
+        html: page(
+            site_name,
+            &format!(
+                "<p>The login email of your account was changed to <strong>{}</strong>. \
+                 Every session was signed out.</p><p>If you did not ask for this, contact the site owner.</p>",
+                escape_html(new_email)
+            ),
+        ),
+        text: format!(
+            "{site_name}\n\nThe login email of your account was changed to {new_email}. Every session was signed out.\n\n\
+             If you did not ask for this, contact the site owner.\n"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,12 +20,18 @@ use aws_sdk_dynamodb::{
     },
 };
 
+mod records;
+
+pub use records::{
+    AuthCode, LogoutRequest, NewRecord, Recovery, Redemption, RefreshRecord, Session, Verification,
+};
+
 use crate::domain::{
     Email, Member, MemberStatus,
     member::{ContactDetails, PrivacyStatus, Profile},
 };
 
-type Item = HashMap<String, AttributeValue>;
+pub(crate) type Item = HashMap<String, AttributeValue>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -59,27 +65,23 @@ pub struct Store {
     table: String,
 }
 
-fn member_key(id: &str) -> AttributeValue {
+pub(crate) fn member_key(id: &str) -> AttributeValue {
     AttributeValue::S(format!("MEMBER#{id}"))
 }
 
-fn email_key(email: &Email) -> AttributeValue {
+pub(crate) fn email_key(email: &Email) -> AttributeValue {
     AttributeValue::S(format!("EMAIL#{}", email.as_str()))
 }
 
-fn approval_key(token_hash: &str) -> AttributeValue {
-    AttributeValue::S(format!("APPROVAL#{token_hash}"))
-}
-
-fn s(value: &str) -> AttributeValue {
+pub(crate) fn s(value: &str) -> AttributeValue {
     AttributeValue::S(value.to_string())
 }
 
-fn n(value: u64) -> AttributeValue {
+pub(crate) fn n(value: u64) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
-fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
+pub(crate) fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
     R: std::fmt::Debug,
@@ -91,14 +93,14 @@ where
     StoreError::Unavailable(detail)
 }
 
-fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
+pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
     match item.get(name) {
         Some(AttributeValue::S(v)) => Ok(v),
         _ => Err(StoreError::Corrupt(format!("attribute {name} missing"))),
     }
 }
 
-fn get_n(item: &Item, name: &str) -> Result<u64, StoreError> {
+pub(crate) fn get_n(item: &Item, name: &str) -> Result<u64, StoreError> {
     match item.get(name) {
         Some(AttributeValue::N(v)) => v
             .parse()
@@ -124,6 +126,10 @@ fn member_item(member: &Member) -> Result<Item, StoreError> {
         ("createdDate".to_string(), s(&member.created_date)),
         ("updatedDate".to_string(), s(&member.updated_date)),
         ("tokenVersion".to_string(), n(member.token_version)),
+        (
+            "emailVerified".to_string(),
+            AttributeValue::Bool(member.email_verified),
+        ),
         ("profile".to_string(), s(&to_json(&member.profile)?)),
         (
             "contactDetails".to_string(),
@@ -140,7 +146,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-fn member_from_item(item: &Item) -> Result<Member, StoreError> {
+pub(crate) fn member_from_item(item: &Item) -> Result<Member, StoreError> {
     let parse_json = |name: &str| -> Result<serde_json::Value, StoreError> {
         serde_json::from_str(get_s(item, name)?)
             .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
@@ -164,6 +170,8 @@ fn member_from_item(item: &Item) -> Result<Member, StoreError> {
         updated_date: get_s(item, "updatedDate")?.to_string(),
         last_login_date: get_s(item, "lastLoginDate").ok().map(str::to_string),
         token_version: get_n(item, "tokenVersion")?,
+        // Members from before verification existed have no flag: they are verified.
+        email_verified: !matches!(item.get("emailVerified"), Some(AttributeValue::Bool(false))),
         profile,
         contact_details,
     })
@@ -229,7 +237,7 @@ impl Store {
         &self,
         member: &Member,
         password_hash: &str,
-        approval: Option<(&str, u64)>,
+        records: &[NewRecord],
     ) -> Result<(), StoreError> {
         let put = |item: Item, condition: &str| -> Result<TransactWriteItem, StoreError> {
             let put = Put::builder()
@@ -249,13 +257,8 @@ impl Store {
             put(email_item, "attribute_not_exists(pk)")?,
             put(member_item(member)?, "attribute_not_exists(pk)")?,
         ];
-        if let Some((token_hash, expires_at)) = approval {
-            let token_item = HashMap::from([
-                ("pk".to_string(), approval_key(token_hash)),
-                ("memberId".to_string(), s(&member.id)),
-                ("expiresAt".to_string(), n(expires_at)),
-            ]);
-            items.push(put(token_item, "attribute_not_exists(pk)")?);
+        for record in records {
+            items.push(put(record.item(), "attribute_not_exists(pk)")?);
         }
         let result = self
             .client
@@ -295,7 +298,11 @@ impl Store {
                 .table_name(&self.table)
                 .key("pk", member_key(member_id))
                 .update_expression("SET lastLoginDate = :now")
-                .condition_expression("attribute_exists(pk) AND #status = :approved")
+                .condition_expression(
+                    "attribute_exists(pk) AND #status = :approved \
+                     AND (attribute_not_exists(emailVerified) OR emailVerified = :yes)",
+                )
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":now", s(now))
                 .expression_attribute_values(":approved", s(MemberStatus::Approved.as_str())),
@@ -373,42 +380,6 @@ impl Store {
                     ))),
                     _ => Err(StoreError::NotFound),
                 }
-            }
-            Err(err) => Err(unavailable(err)),
-        }
-    }
-
-    /// Deletes the approval token and returns what it held; of many concurrent callers
-    /// with one token, exactly one gets it.
-    pub async fn take_approval_token(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<TakenToken>, StoreError> {
-        let result = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .key("pk", approval_key(token_hash))
-            .condition_expression("attribute_exists(pk)")
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await;
-        match result {
-            Ok(out) => {
-                let item = out
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("delete returned nothing".into()))?;
-                Ok(Some(TakenToken {
-                    member_id: get_s(&item, "memberId")?.to_string(),
-                    expires_at: get_n(&item, "expiresAt")?,
-                }))
-            }
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
             }
             Err(err) => Err(unavailable(err)),
         }

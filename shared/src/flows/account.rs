@@ -1,0 +1,50 @@
+//! Privileged account changes.
+
+use tracing::{error, info};
+
+use crate::{
+    App,
+    domain::{Email, Member},
+    error::ApiError,
+    mail::templates,
+    store::StoreError,
+};
+
+use super::timestamp;
+
+/// `changeLoginEmail`: moves the member to `new_email` (race-free uniqueness), ends
+/// every session, and tells the old address.
+pub async fn change_login_email(
+    app: &App,
+    member_id: &str,
+    new_email: Email,
+) -> Result<Member, ApiError> {
+    let mut member = app
+        .store
+        .member(member_id)
+        .await?
+        .ok_or(ApiError::MemberNotFound)?;
+    if member.login_email == new_email {
+        return Ok(member);
+    }
+    let now = timestamp();
+    match app
+        .store
+        .change_login_email(&member, &new_email, &now)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::EmailTaken) => return Err(ApiError::EmailTaken),
+        Err(StoreError::NotFound) => return Err(ApiError::MemberNotFound),
+        Err(err) => return Err(err.into()),
+    }
+    let old_email = std::mem::replace(&mut member.login_email, new_email);
+    member.token_version += 1;
+    member.updated_date = now;
+    info!(member_id = %member.id, "login email changed; sessions revoked");
+    let notice = templates::login_email_changed(&app.config.site_name, member.login_email.as_str());
+    if let Err(err) = app.mailer.send(old_email.as_str(), notice).await {
+        error!(member_id = %member.id, error = %err, "login-email change notice not sent");
+    }
+    Ok(member)
+}

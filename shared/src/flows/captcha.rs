@@ -1,0 +1,23 @@
+use crate::{App, config::CaptchaMode, error::ApiError};
+
+/// Requires a valid captcha token when the site asks for one.
+pub async fn check(app: &App, token: Option<&str>) -> Result<(), ApiError> {
+    match app.config.captcha {
+        CaptchaMode::Off => Ok(()),
+        CaptchaMode::Always => {
+            let token = token
+                .filter(|t| !t.is_empty() && t.len() <= 4096)
+                .ok_or(ApiError::CaptchaMissing)?;
+            let secret = app.config.captcha_secret.as_deref().unwrap_or_default();
+            match app
+                .captcha
+                .verify(&app.config.captcha_verify_url, secret, token)
+                .await
+            {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(ApiError::CaptchaInvalid),
+                Err(err) => Err(ApiError::unavailable(err)),
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The headless state machine: Register V2, Login V2 and Verify answer `SUCCESS`,
+//! `REQUIRE_EMAIL_VERIFICATION` or `REQUIRE_OWNER_APPROVAL`.
+
+use tracing::{error, info};
+
+use crate::{
+    App,
+    config::ApprovalMode,
+    domain::{
+        Email, Member, MemberStatus, Password,
+        member::HeadlessProfile,
+        token::{
+            code_hash, constant_time_eq, issue_state_token, random_code, random_token, token_hash,
+            verify_state_token,
+        },
+    },
+    error::ApiError,
+    mail::templates,
+    store::{NewRecord, StoreError, Verification},
+};
+
+use super::{epoch_seconds, recovery, register, session, timestamp};
+
+pub const CODE_TTL_SECS: u64 = 600;
+pub const MAX_CODE_ATTEMPTS: u64 = 5;
+
+pub enum AuthState {
+    Success {
+        session_token: String,
+        member: Member,
+    },
+    RequireEmailVerification {
+        state_token: String,
+    },
+    RequireOwnerApproval {
+        member: Member,
+    },
+}
+
+fn new_verification(app: &App, member_id: Option<&str>) -> (Verification, String) {
+    let id = uuid::Uuid::new_v4().to_string();
+    let code = random_code();
+    let verification = Verification {
+        code_hash: code_hash(&app.config.signing_keys, &id, &code),
+        id,
+        member_id: member_id.map(str::to_string),
+        attempts: 0,
+        expires_at: epoch_seconds() + CODE_TTL_SECS,
+    };
+    (verification, code)
+}
+
+fn state_token(app: &App, verification: &Verification) -> Result<AuthState, ApiError> {
+    let token = issue_state_token(
+        &app.config.signing_keys,
+        &verification.id,
+        epoch_seconds(),
+        CODE_TTL_SECS,
+    )?;
+    Ok(AuthState::RequireEmailVerification { state_token: token })
+}
+
+async fn send_code(app: &App, to: &Email, code: &str) -> Result<(), ApiError> {
+    app.mailer
+        .send(
+            to.as_str(),
+            templates::verification_code(&app.config.site_name, code),
+        )
+        .await
+        .map_err(|err| {
+            // The code can be sent again by logging in; say so rather than hang.
+            error!(error = %err, "verification email not sent");
+            ApiError::unavailable(err)
+        })
+}
+
+pub struct RegistrationV2 {
+    pub email: Email,
+    pub password: Password,
+    pub profile: HeadlessProfile,
+}
+
+pub async fn register(app: &App, registration: RegistrationV2) -> Result<AuthState, ApiError> {
+    let status = match app.config.approval {
+        ApprovalMode::Automatic => MemberStatus::Approved,
+        ApprovalMode::Manual => MemberStatus::Pending,
+    };
+    let mut member = Member::from_headless(
+        registration.email,
+        status,
+        registration.profile,
+        &timestamp(),
+    );
+    let password_hash = app.hasher.hash(registration.password).await?;
+
+    if !app.config.email_verification_required {
+        let approval_token = (status == MemberStatus::Pending).then(random_token);
+        let records: Vec<NewRecord> = approval_token
+            .iter()
+            .map(|token| NewRecord::Approval {
+                token_hash: token_hash(token),
+                member_id: member.id.clone(),
+                expires_at: epoch_seconds() + app.config.approval_token_ttl.as_secs(),
+            })
+            .collect();
+        app.store
+            .create_member(&member, &password_hash, &records)
+            .await?;
+        info!(member_id = %member.id, "member registered (headless)");
+        return match approval_token {
+            Some(token) => {
+                register::notify_owner(app, &member, &token).await;
+                Ok(AuthState::RequireOwnerApproval { member })
+            }
+            None => Ok(AuthState::Success {
+                session_token: session::issue_for(app, &member)?,
+                member,
+            }),
+        };
+    }
+
+    member.email_verified = false;
+    let (verification, code) = new_verification(app, Some(&member.id));
+    let records = [NewRecord::Verification(verification.clone())];
+    match app
+        .store
+        .create_member(&member, &password_hash, &records)
+        .await
+    {
+        Ok(()) => {
+            info!(member_id = %member.id, "member registered (headless), code sent");
+            send_code(app, &member.login_email, &code).await?;
+            state_token(app, &verification)
+        }
+        Err(StoreError::EmailTaken) => existing_member_registration(app, &member.login_email).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// A registration of a taken email while verification is on: the same answer as a
+/// fresh one (a decoy verification no code opens), and the address's owner gets a
+/// notice with a recovery link instead of a code.
+async fn existing_member_registration(app: &App, email: &Email) -> Result<AuthState, ApiError> {
+    let (decoy, _unsent_code) = new_verification(app, None);
+    app.store.put_verification(&decoy).await?;
+    if let Some(credentials) = app.store.credentials(email).await? {
+        let link = recovery::create_link(app, &credentials.member_id, None).await?;
+        let notice = templates::existing_account_notice(&app.config.site_name, &link);
+        if let Err(err) = app.mailer.send(email.as_str(), notice).await {
+            error!(member_id = %credentials.member_id, error = %err, "existing-account notice not sent");
+            return Err(ApiError::unavailable(err));
+        }
+        info!(member_id = %credentials.member_id, "registration of a taken email; owner notified");
+    }
+    state_token(app, &decoy)
+}
+
+/// Login V2: the password first, then the member's state.
+pub async fn login(
+    app: &App,
+    email: Option<Email>,
+    password: Password,
+) -> Result<AuthState, ApiError> {
+    match super::login::login(app, email, password).await {
+        Ok(logged_in) => Ok(AuthState::Success {
+            session_token: logged_in.session_token,
+            member: logged_in.member,
+        }),
+        Err(super::login::LoginError::NotSignedIn(member)) => match member.status {
+            MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+            _ if !member.email_verified => {
+                let (verification, code) = new_verification(app, Some(&member.id));
+                app.store.put_verification(&verification).await?;
+                send_code(app, &member.login_email, &code).await?;
+                state_token(app, &verification)
+            }
+            MemberStatus::Pending => Ok(AuthState::RequireOwnerApproval { member: *member }),
+            MemberStatus::Approved => Err(ApiError::internal("approved member refused a login")),
+        },
+        Err(super::login::LoginError::Api(err)) => Err(err),
+    }
+}
+
+/// Verify: one attempt at the code named by the state token.
+pub async fn verify(app: &App, code: &str, state_token_raw: &str) -> Result<AuthState, ApiError> {
+    let claims = verify_state_token(&app.config.signing_keys, state_token_raw)
+        .map_err(|_| ApiError::InvalidStateToken)?;
+    let verification = app
+        .store
+        .attempt_verification(&claims.sub, MAX_CODE_ATTEMPTS)
+        .await?
+        .ok_or(ApiError::InvalidCode)?;
+    let offered = code_hash(&app.config.signing_keys, &verification.id, code.trim());
+    let matches = constant_time_eq(offered.as_bytes(), verification.code_hash.as_bytes());
+    let (Some(member_id), true, true) = (
+        verification.member_id.as_deref(),
+        matches,
+        verification.expires_at > epoch_seconds(),
+    ) else {
+        return Err(ApiError::InvalidCode);
+    };
+    if !app.store.consume_verification(&verification.id).await? {
+        return Err(ApiError::InvalidCode);
+    }
+    let member = app
+        .store
+        .mark_email_verified(member_id, &timestamp())
+        .await?;
+    info!(member_id = %member.id, "email verified");
+    match member.status {
+        MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+        MemberStatus::Pending => {
+            let token = random_token();
+            app.store
+                .put_approval(
+                    &token_hash(&token),
+                    &member.id,
+                    epoch_seconds() + app.config.approval_token_ttl.as_secs(),
+                )
+                .await?;
+            register::notify_owner(app, &member, &token).await;
+            Ok(AuthState::RequireOwnerApproval { member })
+        }
+        MemberStatus::Approved => Ok(AuthState::Success {
+            session_token: session::issue_for(app, &member)?,
+            member,
+        }),
+    }
+}

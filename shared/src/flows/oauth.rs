@@ -1,0 +1,445 @@
+//! The OAuth side of the headless flow: redirect sessions, authorization codes (PKCE
+//! S256), the token endpoint, the current member and logout.
+
+use tracing::info;
+
+use crate::{
+    App,
+    config::OAuthClient,
+    domain::{
+        Member, MemberStatus,
+        token::{
+            AccessClaims, TypedClaims, issue_access_token, pkce_matches, random_token, token_hash,
+            verify_access_token, verify_session_token,
+        },
+    },
+    error::ApiError,
+    store::{AuthCode, LogoutRequest, Redemption, RefreshRecord, Session},
+};
+
+use super::{epoch_seconds, recovery::url_allowed};
+
+pub const ACCESS_TOKEN_TTL_SECS: u64 = 14_400;
+pub const AUTH_CODE_TTL_SECS: u64 = 600;
+/// Refresh tokens are not rotated (the client library reuses its first one), so
+/// they carry an absolute expiry.
+pub const REFRESH_TOKEN_TTL_SECS: u64 = 30 * 24 * 3600;
+pub const LOGOUT_REQUEST_TTL_SECS: u64 = 600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    Query,
+    Fragment,
+    WebMessage,
+}
+
+impl ResponseMode {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "query" => Some(Self::Query),
+            "fragment" => Some(Self::Fragment),
+            "web_message" => Some(Self::WebMessage),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Query => "query",
+            Self::Fragment => "fragment",
+            Self::WebMessage => "web_message",
+        }
+    }
+}
+
+/// An authorization request, as the redirect session receives it and as the
+/// authorize URL carries it.
+#[derive(Debug, Clone)]
+pub struct AuthRequest {
+    pub client_id: String,
+    pub redirect_uri: Option<String>,
+    pub response_mode: ResponseMode,
+    pub scope: String,
+    pub state: String,
+    pub code_challenge: String,
+    pub session_token: Option<String>,
+}
+
+fn is_valid_challenge(challenge: &str) -> bool {
+    challenge.len() == 43
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Checks what a client may ask for: a registered client, `code` with PKCE S256, and
+/// a registered redirect URI when one is named (or needed).
+pub fn validate_auth_request<'a>(
+    app: &'a App,
+    client_id: &str,
+    response_type: &str,
+    challenge_method: &str,
+    code_challenge: &str,
+    redirect_uri: Option<&str>,
+    response_mode: ResponseMode,
+) -> Result<(&'a OAuthClient, String), ApiError> {
+    let client = app
+        .config
+        .oauth_client(client_id)
+        .ok_or(ApiError::OAuthInvalidRequest("unknown clientId"))?;
+    if response_type != "code" {
+        return Err(ApiError::OAuthInvalidRequest("responseType must be code"));
+    }
+    if challenge_method != "S256" {
+        return Err(ApiError::OAuthInvalidRequest(
+            "codeChallengeMethod must be S256",
+        ));
+    }
+    if !is_valid_challenge(code_challenge) {
+        return Err(ApiError::OAuthInvalidRequest(
+            "codeChallenge must be a base64url SHA-256",
+        ));
+    }
+    let redirect_uri = match redirect_uri.filter(|u| !u.is_empty()) {
+        Some(uri) if client.redirect_uris.iter().any(|r| r == uri) => uri.to_string(),
+        Some(_) => {
+            return Err(ApiError::OAuthInvalidRequest(
+                "redirectUri is not registered",
+            ));
+        }
+        None if response_mode == ResponseMode::WebMessage => String::new(),
+        None => client
+            .redirect_uris
+            .first()
+            .cloned()
+            .ok_or(ApiError::OAuthInvalidRequest(
+                "the client has no redirect URI",
+            ))?,
+    };
+    Ok((client, redirect_uri))
+}
+
+fn query_string(pairs: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+/// The authorize URL a redirect session hands back.
+pub fn authorize_url(app: &App, request: &AuthRequest, redirect_uri: &str) -> String {
+    let mut pairs = vec![
+        ("client_id", request.client_id.as_str()),
+        ("response_type", "code"),
+        ("response_mode", request.response_mode.as_str()),
+        ("scope", request.scope.as_str()),
+        ("state", request.state.as_str()),
+        ("code_challenge", request.code_challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    if !redirect_uri.is_empty() {
+        pairs.push(("redirect_uri", redirect_uri));
+    }
+    if let Some(token) = &request.session_token {
+        pairs.push(("sessionToken", token.as_str()));
+    }
+    format!(
+        "{}/oauth2/authorize?{}",
+        app.config.public_base_url,
+        query_string(&pairs)
+    )
+}
+
+/// A logout redirect session: remembers which session the caller's access token
+/// belongs to, so following the URL ends exactly that one.
+pub async fn logout_url(
+    app: &App,
+    client_id: &str,
+    post_flow_url: &str,
+    access_token: Option<&str>,
+) -> Result<String, ApiError> {
+    let client = app
+        .config
+        .oauth_client(client_id)
+        .ok_or(ApiError::OAuthInvalidRequest("unknown clientId"))?;
+    if !url_allowed(post_flow_url, &client.post_logout_urls, &client.origins) {
+        return Err(ApiError::OAuthInvalidRequest(
+            "postFlowUrl is not allowed for this client",
+        ));
+    }
+    let session_id = access_token
+        .and_then(|token| verify_access_token(&app.config.signing_keys, token).ok())
+        .and_then(|claims| claims.sid);
+    let id = uuid::Uuid::new_v4().to_string();
+    app.store
+        .put_logout(&LogoutRequest {
+            id: id.clone(),
+            session_id,
+            client_id: client.client_id.clone(),
+            post_flow_url: post_flow_url.to_string(),
+            expires_at: epoch_seconds() + LOGOUT_REQUEST_TTL_SECS,
+        })
+        .await?;
+    Ok(format!(
+        "{}/oauth2/logout?{}",
+        app.config.public_base_url,
+        query_string(&[("id", id.as_str())])
+    ))
+}
+
+fn member_may_hold_tokens(member: &Member, token_version: u64) -> bool {
+    member.status == MemberStatus::Approved
+        && member.email_verified
+        && member.token_version == token_version
+}
+
+/// Issues an authorization code for the member holding `session_token`.
+pub async fn issue_code(
+    app: &App,
+    client_id: &str,
+    redirect_uri: &str,
+    code_challenge: &str,
+    session_token: &str,
+) -> Result<String, ApiError> {
+    let claims = verify_session_token(&app.config.signing_keys, session_token)
+        .map_err(|_| ApiError::Unauthenticated)?;
+    let member = app
+        .store
+        .member(&claims.sub)
+        .await?
+        .filter(|m| member_may_hold_tokens(m, claims.ver))
+        .ok_or(ApiError::Unauthenticated)?;
+    let code = random_token();
+    app.store
+        .put_auth_code(&AuthCode {
+            code_hash: token_hash(&code),
+            member_id: member.id.clone(),
+            client_id: client_id.to_string(),
+            redirect_uri: redirect_uri.to_string(),
+            code_challenge: code_challenge.to_string(),
+            session_id: uuid::Uuid::new_v4().to_string(),
+            token_version: member.token_version,
+            expires_at: epoch_seconds() + AUTH_CODE_TTL_SECS,
+        })
+        .await?;
+    info!(member_id = %member.id, client_id, "authorization code issued");
+    Ok(code)
+}
+
+pub struct TokenSet {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+fn access_token(
+    app: &App,
+    subject: &str,
+    session_id: Option<&str>,
+    token_version: Option<u64>,
+    client_id: &str,
+) -> Result<String, ApiError> {
+    let now = epoch_seconds();
+    Ok(issue_access_token(
+        &app.config.signing_keys,
+        &AccessClaims {
+            sub: subject.to_string(),
+            sid: session_id.map(str::to_string),
+            ver: token_version,
+            cid: client_id.to_string(),
+            iat: now,
+            exp: now + ACCESS_TOKEN_TTL_SECS,
+            typ: AccessClaims::TYPE.into(),
+        },
+    )?)
+}
+
+fn registered_client<'a>(app: &'a App, client_id: &str) -> Result<&'a OAuthClient, ApiError> {
+    app.config
+        .oauth_client(client_id)
+        .ok_or(ApiError::OAuthInvalidRequest("unknown clientId"))
+}
+
+/// `grantType=anonymous`: tokens for a visitor.
+pub async fn visitor_tokens(app: &App, client_id: &str) -> Result<TokenSet, ApiError> {
+    let client = registered_client(app, client_id)?;
+    let visitor_id = uuid::Uuid::new_v4().to_string();
+    let refresh_token = random_token();
+    app.store
+        .put_refresh(&RefreshRecord {
+            token_hash: token_hash(&refresh_token),
+            subject: visitor_id.clone(),
+            session_id: None,
+            token_version: None,
+            client_id: client.client_id.clone(),
+            expires_at: epoch_seconds() + REFRESH_TOKEN_TTL_SECS,
+        })
+        .await?;
+    Ok(TokenSet {
+        access_token: access_token(app, &visitor_id, None, None, &client.client_id)?,
+        refresh_token,
+    })
+}
+
+/// `grantType=authorization_code`: the code works once; a second use revokes the
+/// session the first one opened.
+pub async fn exchange_code(
+    app: &App,
+    client_id: &str,
+    code: &str,
+    code_verifier: &str,
+    redirect_uri: Option<&str>,
+) -> Result<TokenSet, ApiError> {
+    let client = registered_client(app, client_id)?;
+    let code = match app.store.redeem_auth_code(&token_hash(code)).await? {
+        Redemption::First(code) => code,
+        Redemption::Reused(code) => {
+            app.store.revoke_session(&code.session_id).await?;
+            info!(member_id = %code.member_id, "authorization code reused; its session revoked");
+            return Err(ApiError::InvalidGrant);
+        }
+        Redemption::Unknown => return Err(ApiError::InvalidGrant),
+    };
+    let redirect_matches = redirect_uri
+        .filter(|u| !u.is_empty())
+        .is_none_or(|u| u == code.redirect_uri);
+    if code.expires_at <= epoch_seconds()
+        || code.client_id != client.client_id
+        || !redirect_matches
+        || !pkce_matches(code_verifier, &code.code_challenge)
+    {
+        return Err(ApiError::InvalidGrant);
+    }
+    let member = app
+        .store
+        .member(&code.member_id)
+        .await?
+        .filter(|m| member_may_hold_tokens(m, code.token_version))
+        .ok_or(ApiError::InvalidGrant)?;
+    let refresh_token = random_token();
+    let now = epoch_seconds();
+    let opened = app
+        .store
+        .create_session(
+            &Session {
+                id: code.session_id.clone(),
+                member_id: member.id.clone(),
+                client_id: client.client_id.clone(),
+                revoked: false,
+                expires_at: now + REFRESH_TOKEN_TTL_SECS,
+            },
+            &RefreshRecord {
+                token_hash: token_hash(&refresh_token),
+                subject: member.id.clone(),
+                session_id: Some(code.session_id.clone()),
+                token_version: Some(member.token_version),
+                client_id: client.client_id.clone(),
+                expires_at: now + REFRESH_TOKEN_TTL_SECS,
+            },
+        )
+        .await;
+    match opened {
+        Ok(()) => {}
+        Err(crate::store::StoreError::StateMismatch(_)) => return Err(ApiError::InvalidGrant),
+        Err(err) => return Err(err.into()),
+    }
+    info!(member_id = %member.id, "session opened");
+    Ok(TokenSet {
+        access_token: access_token(
+            app,
+            &member.id,
+            Some(&code.session_id),
+            Some(member.token_version),
+            &client.client_id,
+        )?,
+        refresh_token,
+    })
+}
+
+/// `grantType=refresh_token`: a new access token; the refresh token stays valid
+/// until it expires or its session or member is revoked.
+pub async fn refresh(
+    app: &App,
+    client_id: Option<&str>,
+    refresh_token: &str,
+) -> Result<TokenSet, ApiError> {
+    if refresh_token.is_empty() || refresh_token.len() > 512 {
+        return Err(ApiError::InvalidGrant);
+    }
+    let record = app
+        .store
+        .refresh(&token_hash(refresh_token))
+        .await?
+        .ok_or(ApiError::InvalidGrant)?;
+    let client_matches = client_id.is_none_or(|id| id == record.client_id);
+    if record.expires_at <= epoch_seconds() || !client_matches {
+        return Err(ApiError::InvalidGrant);
+    }
+    let access = match (&record.session_id, record.token_version) {
+        (Some(session_id), Some(version)) => {
+            let (member, session) = app
+                .store
+                .member_and_session(&record.subject, session_id)
+                .await?;
+            let live = session.is_some_and(|s| !s.revoked && s.member_id == record.subject)
+                && member.is_some_and(|m| member_may_hold_tokens(&m, version));
+            if !live {
+                return Err(ApiError::InvalidGrant);
+            }
+            access_token(
+                app,
+                &record.subject,
+                Some(session_id),
+                Some(version),
+                &record.client_id,
+            )?
+        }
+        _ => access_token(app, &record.subject, None, None, &record.client_id)?,
+    };
+    Ok(TokenSet {
+        access_token: access,
+        refresh_token: refresh_token.to_string(),
+    })
+}
+
+/// The member behind a member access token; visitors, revoked sessions, blocked
+/// members and stale token versions are refused. One DynamoDB read.
+pub async fn current_member(app: &App, access_token: &str) -> Result<Member, ApiError> {
+    let claims = verify_access_token(&app.config.signing_keys, access_token)
+        .map_err(|_| ApiError::Unauthenticated)?;
+    let (Some(session_id), Some(version)) = (claims.sid.as_deref(), claims.ver) else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let (member, session) = app
+        .store
+        .member_and_session(&claims.sub, session_id)
+        .await?;
+    let session_live = session.is_some_and(|s| !s.revoked && s.member_id == claims.sub);
+    match member {
+        Some(member) if session_live && member_may_hold_tokens(&member, version) => Ok(member),
+        _ => Err(ApiError::Unauthenticated),
+    }
+}
+
+/// Follows a logout URL: ends its session and names the allowed place to go next.
+pub async fn logout(app: &App, id: &str) -> Result<String, ApiError> {
+    let request = app
+        .store
+        .take_logout(id)
+        .await?
+        .filter(|r| r.expires_at > epoch_seconds())
+        .ok_or(ApiError::OAuthInvalidRequest(
+            "unknown or expired logout request",
+        ))?;
+    if let Some(session_id) = &request.session_id {
+        app.store.revoke_session(session_id).await?;
+        info!(session_id = %session_id, "session ended by logout");
+    }
+    let client = registered_client(app, &request.client_id)?;
+    if !url_allowed(
+        &request.post_flow_url,
+        &client.post_logout_urls,
+        &client.origins,
+    ) {
+        return Err(ApiError::OAuthInvalidRequest(
+            "postFlowUrl is not allowed for this client",
+        ));
+    }
+    Ok(request.post_flow_url)
+}

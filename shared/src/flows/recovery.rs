@@ -1,0 +1,159 @@
+//! Password recovery and first-password links, and the reset they lead to.
+
+use tracing::{error, info};
+
+use crate::{
+    App,
+    domain::{
+        Email, Member, Password,
+        token::{random_token, token_hash},
+    },
+    error::ApiError,
+    mail::templates,
+    store::Recovery,
+};
+
+use super::{epoch_seconds, timestamp};
+
+pub const RECOVERY_TTL_SECS: u64 = 3600;
+pub const RESET_PAGE_PATH: &str = "/recovery/reset-password";
+
+/// Where the reset page sends the member afterwards, if the client allows it.
+pub struct AfterReset {
+    pub url: String,
+    pub client_id: String,
+}
+
+/// Stores a single-use recovery token for `member` and returns the reset page link.
+pub async fn create_link(
+    app: &App,
+    member_id: &str,
+    after: Option<&AfterReset>,
+) -> Result<String, ApiError> {
+    let token = random_token();
+    app.store
+        .put_recovery(&Recovery {
+            token_hash: token_hash(&token),
+            member_id: member_id.to_string(),
+            redirect_url: after.map(|a| a.url.clone()),
+            client_id: after.map(|a| a.client_id.clone()),
+            expires_at: epoch_seconds() + RECOVERY_TTL_SECS,
+        })
+        .await?;
+    Ok(format!(
+        "{}{RESET_PAGE_PATH}?token={token}",
+        app.config.public_base_url
+    ))
+}
+
+/// `sendRecoveryEmail`: emails a reset link when the email has a member, and answers
+/// the same either way. A redirect the client does not allow is dropped, not stored.
+pub async fn send_recovery_email(
+    app: &App,
+    email: Option<Email>,
+    after: Option<AfterReset>,
+    first_password: bool,
+) -> Result<bool, ApiError> {
+    let after = after.filter(|a| {
+        app.config
+            .oauth_client(&a.client_id)
+            .is_some_and(|client| url_allowed(&a.url, &client.redirect_uris, &client.origins))
+    });
+    let Some(email) = email else {
+        return Ok(false);
+    };
+    let Some(credentials) = app.store.credentials(&email).await? else {
+        return Ok(false);
+    };
+    let link = create_link(app, &credentials.member_id, after.as_ref()).await?;
+    let message = templates::password_link(&app.config.site_name, &link, first_password);
+    // Failing here would tell the caller the email is known; the member can ask again.
+    if let Err(err) = app.mailer.send(email.as_str(), message).await {
+        error!(member_id = %credentials.member_id, error = %err, "recovery email not sent");
+        return Ok(false);
+    }
+    info!(member_id = %credentials.member_id, "recovery email sent");
+    Ok(true)
+}
+
+/// A redirect target is allowed when it is a registered redirect URI or lies under
+/// a registered origin.
+pub fn url_allowed(url: &str, redirect_uris: &[String], origins: &[String]) -> bool {
+    redirect_uris.iter().any(|u| u == url)
+        || origins.iter().any(|origin| {
+            url == origin
+                || url
+                    .strip_prefix(origin.as_str())
+                    .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'))
+        })
+}
+
+/// What a completed reset leads to.
+pub struct Reset {
+    pub redirect_url: Option<String>,
+}
+
+/// Spends the token, sets the new password and revokes every session of the member.
+pub async fn reset_password(app: &App, token: &str, password: Password) -> Result<Reset, ApiError> {
+    if token.is_empty() || token.len() > 512 {
+        return Err(ApiError::InvalidGrant);
+    }
+    let recovery = app
+        .store
+        .take_recovery(&token_hash(token))
+        .await?
+        .ok_or(ApiError::InvalidGrant)?;
+    if recovery.expires_at <= epoch_seconds() {
+        return Err(ApiError::InvalidGrant);
+    }
+    let member: Member = app
+        .store
+        .member(&recovery.member_id)
+        .await?
+        .ok_or(ApiError::InvalidGrant)?;
+    let hash = app.hasher.hash(password).await?;
+    app.store.set_password(&member, &hash, &timestamp()).await?;
+    info!(member_id = %member.id, "password reset; sessions revoked");
+    let redirect_url = match (recovery.redirect_url, recovery.client_id) {
+        (Some(url), Some(client_id)) => app
+            .config
+            .oauth_client(&client_id)
+            .filter(|c| url_allowed(&url, &c.redirect_uris, &c.origins))
+            .map(|_| url),
+        _ => None,
+    };
+    Ok(Reset { redirect_url })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_urls() {
+        let uris = vec!["https://site.example/callback".to_string()];
+        let origins = vec!["https://site.example".to_string()];
+        assert!(url_allowed(
+            "https://site.example/callback",
+            &uris,
+            &origins
+        ));
+        assert!(url_allowed(
+            "https://site.example/account?x=1",
+            &uris,
+            &origins
+        ));
+        assert!(url_allowed("https://site.example", &uris, &origins));
+        assert!(!url_allowed(
+            "https://site.example.evil.com/",
+            &uris,
+            &origins
+        ));
+        assert!(!url_allowed(
+            "https://evil.com/https://site.example",
+            &uris,
+            &origins
+        ));
+        assert!(!url_allowed("javascript:alert(1)", &uris, &origins));
+    }
+}

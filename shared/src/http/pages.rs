@@ -1,0 +1,158 @@
+//! The hosted pages: the authorize `web_message` page, the password reset page and
+//! error pages. Every value reaching HTML is escaped; scripts run only with a nonce.
+
+use lambda_http::{
+    Body, Response,
+    http::{HeaderValue, StatusCode, header},
+};
+
+use crate::{domain::token::random_token, mail::templates::escape_html};
+
+fn html_response(status: StatusCode, html: String, csp: &str) -> Response<Body> {
+    let mut response = Response::new(Body::Text(html));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    if let Ok(value) = HeaderValue::from_str(csp) {
+        headers.insert("content-security-policy", value);
+    }
+    response
+}
+
+const PLAIN_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}}\
+         input,button{{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;margin:.25rem 0}}</style>\
+         </head><body>{body}</body></html>",
+        escape_html(title)
+    )
+}
+
+/// An error shown in the browser: never a redirect to somewhere unregistered.
+pub fn error_page(status: StatusCode, message: &str) -> Response<Body> {
+    let body = format!(
+        "<h1>Something went wrong</h1><p id=\"error\">{}</p>",
+        escape_html(message)
+    );
+    html_response(status, layout("Error", &body), PLAIN_CSP)
+}
+
+pub fn redirect(location: &str) -> Response<Body> {
+    let mut response = Response::new(Body::Empty);
+    *response.status_mut() = StatusCode::FOUND;
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Hands `message` to the framing page, but only if that page is one of `origins`:
+/// `postMessage` with an exact target origin, never `"*"`.
+pub fn web_message(origins: &[String], message: &serde_json::Value) -> Response<Body> {
+    let nonce = random_token();
+    // JSON in a script: escape `<` so no `</script>` can break out.
+    let json = |value: &serde_json::Value| value.to_string().replace('<', "\\u003c");
+    let origins_json = json(&serde_json::json!(origins));
+    let script = format!(
+        "(function(){{var m={};var o={};var t=window.parent!==window?window.parent:window.opener;\
+         if(!t)return;for(var i=0;i<o.length;i++){{t.postMessage(m,o[i]);}}}})();",
+        json(message),
+        origins_json
+    );
+    let html = layout(
+        "Signing in",
+        &format!("<p>Signing in…</p><script nonce=\"{nonce}\">{script}</script>"),
+    );
+    let ancestors = if origins.is_empty() {
+        "'none'".to_string()
+    } else {
+        origins.join(" ")
+    };
+    let csp = format!(
+        "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; frame-ancestors {ancestors}; base-uri 'none'"
+    );
+    html_response(StatusCode::OK, html, &csp)
+}
+
+/// The password form of a recovery link. The token travels in a hidden field, so it
+/// is posted back rather than left in more URLs.
+pub fn reset_form(token: &str, min_length: usize, problem: Option<&str>) -> Response<Body> {
+    let problem = problem
+        .map(|p| format!("<p id=\"error\" role=\"alert\">{}</p>", escape_html(p)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Choose a new password</h1>{problem}\
+         <form method=\"post\" action=\"/recovery/reset-password\">\
+         <input type=\"hidden\" name=\"token\" value=\"{}\">\
+         <label for=\"password\">New password ({min_length}–100 characters)</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"{min_length}\" maxlength=\"100\" required>\
+         <button id=\"submit\" type=\"submit\">Save password</button></form>",
+        escape_html(token)
+    );
+    let status = if problem.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    html_response(status, layout("Reset password", &body), PLAIN_CSP)
+}
+
+pub fn reset_done() -> Response<Body> {
+    let body = "<h1 id=\"done\">Password saved</h1><p>You can sign in with your new password. Every other session was signed out.</p>";
+    html_response(StatusCode::OK, layout("Password saved", body), PLAIN_CSP)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(response: &Response<Body>) -> String {
+        match response.body() {
+            Body::Text(t) => t.clone(),
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn web_message_targets_registered_origins_only() {
+        let response = web_message(
+            &["https://site.example".into()],
+            &serde_json::json!({ "code": "c", "state": "</script><script>alert(1)</script>" }),
+        );
+        let html = text(&response);
+        assert!(html.contains("\"https://site.example\""));
+        assert!(!html.contains("\"*\""));
+        assert!(!html.contains("</script><script>alert"));
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("frame-ancestors https://site.example"));
+    }
+
+    #[test]
+    fn pages_escape_their_input() {
+        let html = text(&error_page(
+            StatusCode::BAD_REQUEST,
+            "<img src=x onerror=alert(1)>",
+        ));
+        assert!(html.contains("&lt;img"));
+        let html = text(&reset_form("\"><script>", 8, None));
+        assert!(!html.contains("\"><script>"));
+    }
+}
