@@ -46,15 +46,18 @@ table: stack-up ## Create the members table in the local DynamoDB
 	@cargo run -q -p integration-tests --bin create-table -- $${MEMBERS_TABLE:-members}
 
 dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (stack + table + cargo lambda watch)
-	@env_file=$$(scripts/dev-env.sh); set -a; source $$env_file; set +a; \
-	  cargo run -q -p integration-tests --bin create-table -- $$MEMBERS_TABLE; \
+	@env_file=$$(scripts/dev-env.sh); \
+	  ADMIN_KEY=$$(sed -n 's/^ADMIN_KEY=//p' $$env_file); \
+	  cargo run -q -p integration-tests --bin create-table -- members; \
 	  echo "base URL:   http://127.0.0.1:9000"; \
 	  echo "SES inbox:  $(SES_INBOX_URL)"; \
 	  echo "admin key: $$ADMIN_KEY"; \
+	  echo "OAuth client: local-client (redirect URI $${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}/callback, origin $${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}, post-logout URL $${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}/signed-out)"; \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000 --env-file $$env_file
 
 test: stack-up ## Run every test: unit, integration (local stack), `make dev` smoke, infra checks
 	cargo test --workspace --locked
+	cargo build --workspace --bins --locked  # so `make dev` serves at once
 	scripts/dev-smoke.sh
 	$(MAKE) --no-print-directory infra-check
 

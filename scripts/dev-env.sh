@@ -1,28 +1,35 @@
 #!/usr/bin/env bash
-# Writes .tools/dev.env once: the environment every function gets under `make dev`.
-# The signing key and admin key are generated here, never constants in code.
+# Writes .tools/dev.env: the environment every function gets under `make dev`.
+# The signing key and admin key are generated once (.tools/dev-keys.env), never
+# constants in code; the rest is rewritten each time so new settings appear.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-env_file=.tools/dev.env
 mkdir -p .tools
-if [ ! -f "$env_file" ]; then
+keys=.tools/dev-keys.env
+if [ ! -f "$keys" ]; then
   key() { python3 -c 'import secrets; print(secrets.token_urlsafe(32))'; }
   umask 077
-  cat >"$env_file" <<ENV
+  printf 'SIGNING_KEYS=local-%s:%s\nADMIN_KEY=%s\n' "$(date +%Y%m%d)" "$(key)" "$(key)" >"$keys"
+fi
+site=${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}
+{
+  cat "$keys"
+  cat <<ENV
 AWS_REGION=us-east-1
 AWS_ACCESS_KEY_ID=local
 AWS_SECRET_ACCESS_KEY=local
 AWS_ENDPOINT_URL=http://127.0.0.1:5000
 AWS_ENDPOINT_URL_SESV2=http://127.0.0.1:8005
 MEMBERS_TABLE=members
-SIGNING_KEYS=local-$(date +%Y%m%d):$(key)
-ADMIN_KEY=$(key)
 APPROVAL_MODE=${APPROVAL_MODE:-automatic}
+EMAIL_VERIFICATION=${EMAIL_VERIFICATION:-required}
 OWNER_EMAIL=owner@example.com
 MAIL_FROM=no-reply@example.com
-APPROVAL_LINK_URL=http://127.0.0.1:9000/approve
-SITE_NAME="Local members"
+APPROVAL_LINK_URL=$site/approve
+PUBLIC_BASE_URL=http://127.0.0.1:9000
+SITE_NAME=Local-members
+OAUTH_CLIENTS='[{"clientId":"local-client","redirectUris":["$site/callback"],"origins":["$site"],"postLogoutUrls":["$site/signed-out"]}]'
 RUST_LOG=info
 ENV
-fi
-echo "$env_file"
+} >.tools/dev.env
+echo .tools/dev.env

@@ -1,10 +1,15 @@
 //! Integration tests: one binary, the real handlers, the local DynamoDB and SES
 //! stand-ins through the real AWS SDK. Each test uses its own random emails.
 
+// Helpers shared by tests panic on surprises, as the tests themselves do.
+#![allow(clippy::unwrap_used)]
+
 mod approval;
 mod block;
 mod errors;
 mod headless;
 mod login;
+mod oauth;
 mod privileged;
+mod recovery;
 mod register;

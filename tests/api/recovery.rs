@@ -1,0 +1,187 @@
+use integration_tests::{CLIENT_ID, REDIRECT_URI, TestApp, TestResponse, inbox, random_email};
+use serde_json::json;
+
+const PASSWORD: &str = "correct-horse-battery";
+const NEW_PASSWORD: &str = "battery-staple-horse";
+const SEND_RECOVERY: &str = "/_api/iam/recovery/v1/send-email";
+
+async fn submit_reset(app: &TestApp, token: &str, password: &str) -> TestResponse {
+    let form = serde_urlencoded::to_string([("token", token), ("password", password)]).unwrap();
+    app.request(
+        "POST",
+        "/recovery/reset-password",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        Some(&form),
+    )
+    .await
+}
+
+fn token_from(mail: &inbox::Mail) -> String {
+    let link = inbox::link_in(mail, "https://auth.example/recovery/reset-password?token=");
+    link.split("token=").nth(1).unwrap().to_string()
+}
+
+#[tokio::test]
+async fn recovery_answers_the_same_for_known_and_unknown_emails() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let body = |email: &str| json!({ "email": email, "redirect": { "url": REDIRECT_URI, "clientId": CLIENT_ID } });
+
+    let known = app.post(SEND_RECOVERY, body(&email)).await;
+    let unknown = app.post(SEND_RECOVERY, body(&random_email())).await;
+    let malformed = app.post(SEND_RECOVERY, body("not-an-email")).await;
+
+    assert_eq!(known.status, 200);
+    assert_eq!(known.text, "{}");
+    assert_eq!(unknown.text, known.text);
+    assert_eq!(malformed.text, known.text);
+    let mail = inbox::latest_mail_to(&email);
+    assert!(!mail.html.is_empty());
+    assert!(!token_from(&mail).is_empty());
+}
+
+#[tokio::test]
+async fn the_reset_page_sets_a_password_once_and_ends_every_session() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let registered = app.register(&email, PASSWORD).await;
+    let old_session = registered.body["sessionToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post(
+        SEND_RECOVERY,
+        json!({ "email": email, "redirect": { "url": REDIRECT_URI, "clientId": CLIENT_ID } }),
+    )
+    .await;
+    let token = token_from(&inbox::latest_mail_to(&email));
+
+    let form = app
+        .get(&format!("/recovery/reset-password?token={token}"), &[])
+        .await;
+    assert_eq!(form.status, 200);
+    assert!(form.text.contains("name=\"password\""));
+    assert!(form.text.contains(&token));
+
+    let too_short = submit_reset(&app, &token, "short").await;
+    assert_eq!(too_short.status, 400);
+    assert!(too_short.text.contains("id=\"error\""));
+
+    let done = submit_reset(&app, &token, NEW_PASSWORD).await;
+    assert_eq!(done.status, 302, "{done:?}");
+    assert_eq!(done.location.as_deref(), Some(REDIRECT_URI));
+
+    assert_eq!(app.login(&email, PASSWORD).await.status, 401);
+    assert_eq!(app.login(&email, NEW_PASSWORD).await.status, 200);
+    let reused = submit_reset(&app, &token, "another-password-1").await;
+    assert_eq!(reused.status, 400);
+    assert!(reused.location.is_none());
+    // The session token from before the reset no longer opens an authorization.
+    let claims = members_auth::domain::token::verify_session_token(
+        &app.app.config.signing_keys,
+        &old_session,
+    )
+    .unwrap();
+    let member = app.app.store.member(&claims.sub).await.unwrap().unwrap();
+    assert!(member.token_version > claims.ver);
+}
+
+#[tokio::test]
+async fn a_redirect_the_client_does_not_allow_is_not_followed() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    app.post(
+        SEND_RECOVERY,
+        json!({ "email": email, "redirect": { "url": "https://evil.example/", "clientId": CLIENT_ID } }),
+    )
+    .await;
+    let token = token_from(&inbox::latest_mail_to(&email));
+
+    let done = submit_reset(&app, &token, NEW_PASSWORD).await;
+
+    assert_eq!(done.status, 200);
+    assert!(done.location.is_none());
+    assert!(done.text.contains("id=\"done\""));
+}
+
+#[tokio::test]
+async fn send_set_password_email_is_privileged() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let path = "/backend/authentication/send-set-password-email";
+
+    let refused = app.post(path, json!({ "email": email })).await;
+    assert_eq!(refused.status, 403);
+
+    let accepted = app.post_as_admin(path, json!({ "email": email })).await;
+    assert_eq!(accepted.status, 200, "{accepted:?}");
+    assert_eq!(accepted.body, json!({ "accepted": true }));
+    let mail = inbox::latest_mail_to(&email);
+    assert!(mail.subject.contains("set your password"));
+    let done = submit_reset(&app, &token_from(&mail), NEW_PASSWORD).await;
+    assert_eq!(done.status, 200);
+    assert_eq!(app.login(&email, NEW_PASSWORD).await.status, 200);
+}
+
+async fn patch(app: &TestApp, path: &str, new_email: &str, auth: Option<&str>) -> TestResponse {
+    let mut headers = vec![("content-type", "application/json")];
+    if let Some(auth) = auth {
+        headers.push(("authorization", auth));
+    }
+    let body = json!({ "newEmail": new_email }).to_string();
+    app.request("PATCH", path, &headers, Some(&body)).await
+}
+
+#[tokio::test]
+async fn change_login_email_moves_the_member_and_revokes_its_tokens() {
+    let app = TestApp::new().await;
+    let old_email = random_email();
+    let registered = app.register(&old_email, PASSWORD).await;
+    let id = registered.body["member"]["_id"].as_str().unwrap();
+    let new_email = random_email();
+    let path = format!("/backend/members/{id}/login-email");
+    let auth = format!("Bearer {}", app.admin_key);
+
+    assert_eq!(patch(&app, &path, &new_email, None).await.status, 403);
+    let taken = random_email();
+    app.register(&taken, PASSWORD).await;
+    assert_eq!(
+        patch(&app, &path, &taken, Some(&auth)).await.code(),
+        "-19995"
+    );
+
+    let changed = patch(&app, &path, &new_email, Some(&auth)).await;
+
+    assert_eq!(changed.status, 200, "{changed:?}");
+    assert_eq!(
+        changed.body["member"]["loginEmail"],
+        new_email.to_lowercase()
+    );
+    assert_eq!(app.login(&old_email, PASSWORD).await.status, 401);
+    assert_eq!(app.login(&new_email, PASSWORD).await.status, 200);
+    assert_eq!(
+        app.register(&old_email, PASSWORD).await.status,
+        200,
+        "old email released"
+    );
+    let notice = inbox::latest_mail_to(&old_email);
+    assert!(notice.subject.contains("login email was changed"));
+    let member = app.app.store.member(id).await.unwrap().unwrap();
+    assert_eq!(member.token_version, 1);
+
+    let unknown = app
+        .request(
+            "PATCH",
+            "/backend/members/no-such-member/login-email",
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &auth),
+            ],
+            Some(&json!({ "newEmail": random_email() }).to_string()),
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+}
