@@ -16,6 +16,9 @@ export AWS_SECRET_ACCESS_KEY ?= local
 export AWS_ENDPOINT_URL ?= http://127.0.0.1:5000
 export AWS_ENDPOINT_URL_SESV2 ?= http://127.0.0.1:8005
 export SES_INBOX_URL ?= http://127.0.0.1:8005
+# `make dev` listens here; the test site origin of the local OAuth client.
+export DEV_PORT ?= 9000
+export DEV_SITE_ORIGIN ?= http://127.0.0.1:5173
 
 .PHONY: help tools stack-up stack-down table dev test invoke lint fmt package clean
 
@@ -45,15 +48,15 @@ stack-down: ## Stop the local stand-ins
 table: stack-up ## Create the members table in the local DynamoDB
 	@cargo run -q -p integration-tests --bin create-table -- $${MEMBERS_TABLE:-members}
 
-dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (stack + table + cargo lambda watch)
+dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) with the stack and table
 	@env_file=$$(scripts/dev-env.sh); \
 	  ADMIN_KEY=$$(sed -n 's/^ADMIN_KEY=//p' $$env_file); \
 	  cargo run -q -p integration-tests --bin create-table -- members; \
-	  echo "base URL:   http://127.0.0.1:9000"; \
+	  echo "base URL:   http://127.0.0.1:$(DEV_PORT)"; \
 	  echo "SES inbox:  $(SES_INBOX_URL)"; \
 	  echo "admin key: $$ADMIN_KEY"; \
-	  echo "OAuth client: local-client (redirect URI $${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}/callback, origin $${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}, post-logout URL $${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}/signed-out)"; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port 9000 --env-file $$env_file
+	  echo "OAuth client: local-client (redirect URI $(DEV_SITE_ORIGIN)/callback, origin $(DEV_SITE_ORIGIN), post-logout URL $(DEV_SITE_ORIGIN)/signed-out)"; \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --env-file $$env_file
 
 test: stack-up ## Run every test: unit, integration (local stack), `make dev` smoke, infra checks
 	cargo test --workspace --locked
@@ -62,7 +65,7 @@ test: stack-up ## Run every test: unit, integration (local stack), `make dev` sm
 	$(MAKE) --no-print-directory infra-check
 
 invoke: ## Invoke one function with its API Gateway fixture: make invoke F=login (needs make dev)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda invoke -A 127.0.0.1 $(F) --data-file tests/fixtures/$(F).json
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda invoke -A 127.0.0.1 -P $(DEV_PORT) $(F) --data-file tests/fixtures/$(F).json
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	cargo fmt --all -- --check

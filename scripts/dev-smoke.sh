@@ -4,7 +4,7 @@
 # started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-base=http://127.0.0.1:9000
+base=http://127.0.0.1:${DEV_PORT:-9000}
 log=.tools/run/dev-smoke.log
 mkdir -p .tools/run
 

@@ -5,6 +5,7 @@ authorize → token → current member → logout journey, and the error envelop
 Standard library only. Exits non-zero on the first surprise."""
 
 import base64
+import os
 import hashlib
 import json
 import re
@@ -15,9 +16,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-BASE = "http://127.0.0.1:9000"
+BASE = f"http://127.0.0.1:{os.environ.get('DEV_PORT', '9000')}"
 INBOX = "http://127.0.0.1:8005"
-SITE = "http://127.0.0.1:5173"
+SITE = os.environ.get("DEV_SITE_ORIGIN", "http://127.0.0.1:5173")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
