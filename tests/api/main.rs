@@ -6,6 +6,7 @@
 
 mod approval;
 mod block;
+mod captcha;
 mod errors;
 mod headless;
 mod login;
