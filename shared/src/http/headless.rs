@@ -58,7 +58,7 @@ struct CredentialsV2 {
     #[serde(default)]
     profile: Option<HeadlessProfile>,
     #[serde(default)]
-    captcha_tokens: Option<Vec<std::collections::HashMap<String, String>>>,
+    captcha_tokens: Option<Vec<std::collections::HashMap<String, Option<String>>>>,
 }
 
 impl CredentialsV2 {
@@ -67,8 +67,11 @@ impl CredentialsV2 {
             .iter()
             .flatten()
             .flat_map(|t| t.iter())
-            .find(|(kind, _)| kind.as_str() == "Recaptcha" || kind.as_str() == "InvisibleRecaptcha")
-            .map(|(_, token)| token.as_str())
+            .filter(|(kind, _)| {
+                kind.as_str() == "Recaptcha" || kind.as_str() == "InvisibleRecaptcha"
+            })
+            // The client library sends both kinds in one object, the unused one empty.
+            .find_map(|(_, token)| token.as_deref().filter(|t| !t.is_empty()))
     }
 }
 
