@@ -9,6 +9,7 @@ log=.tools/run/dev-smoke.log
 mkdir -p .tools/run
 
 if ! curl -s -o /dev/null "$base/"; then
+  export DEV_SMOKE_LOG=$log
   setsid make --no-print-directory dev >"$log" 2>&1 &
   started=$!
   trap 'kill -- -$started 2>/dev/null || true' EXIT

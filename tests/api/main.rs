@@ -10,6 +10,7 @@ mod captcha;
 mod errors;
 mod headless;
 mod login;
+mod logs;
 mod oauth;
 mod privileged;
 mod recovery;
