@@ -38,7 +38,7 @@ stop_one() {
 
 case "${1:-}" in
   up)
-    start_one moto http://127.0.0.1:5000/ .tools/venv/bin/moto_server -H 127.0.0.1 -p 5000
+    start_one moto http://127.0.0.1:5000/ .tools/venv/bin/python scripts/moto_server.py 127.0.0.1 5000
     start_one ses http://127.0.0.1:8005/store node local/node_modules/aws-ses-v2-local/dist/cli.js --host 127.0.0.1 --port 8005
     ;;
   down)

@@ -78,6 +78,54 @@ pub struct Config {
     pub captcha: CaptchaMode,
     pub captcha_secret: Option<String>,
     pub captcha_verify_url: String,
+    /// Requests per source per minute, by kind (`RATE_LIMITS=register=10,verify=30,...`).
+    pub rate_limits: RateLimits,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    pub register: u64,
+    pub verify: u64,
+    pub recovery: u64,
+    pub token: u64,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            register: 10,
+            verify: 30,
+            recovery: 5,
+            token: 60,
+        }
+    }
+}
+
+impl RateLimits {
+    fn parse(raw: &str) -> Result<Self, String> {
+        let mut limits = Self::default();
+        for entry in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let (kind, value) = entry
+                .split_once('=')
+                .ok_or("each entry must be kind=number")?;
+            let value: u64 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{entry:?} needs a whole number"))?;
+            match kind.trim() {
+                "register" => limits.register = value,
+                "verify" => limits.verify = value,
+                "recovery" => limits.recovery = value,
+                "token" => limits.token = value,
+                other => {
+                    return Err(format!(
+                        "unknown kind {other:?} (register, verify, recovery, token)"
+                    ));
+                }
+            }
+        }
+        Ok(limits)
+    }
 }
 
 impl Config {
@@ -223,7 +271,13 @@ impl Config {
             }
         }
 
+        let rate_limits = match get("RATE_LIMITS") {
+            None => RateLimits::default(),
+            Some(raw) => RateLimits::parse(&raw).map_err(|p| ConfigError::new("RATE_LIMITS", p))?,
+        };
+
         Ok(Self {
+            rate_limits,
             email_verification_required,
             public_base_url: get("PUBLIC_BASE_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:9000".into())

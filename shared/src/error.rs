@@ -80,6 +80,9 @@ pub enum ApiError {
     /// 401 `UNAUTHENTICATED`: missing, invalid, expired or revoked access token.
     #[error("a valid member access token is required")]
     Unauthenticated,
+    /// 429 `TOO_MANY_REQUESTS`: a lockout or rate limit; retry after the seconds given.
+    #[error("too many attempts; try again in {0} seconds")]
+    TooManyRequests(u64),
     /// 403 `FORBIDDEN`: a privileged method without IAM identity or admin key.
     #[error("this method is for trusted backends only")]
     Forbidden,
@@ -125,6 +128,7 @@ impl ApiError {
             ApiError::EmailTaken => 409,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::TooManyRequests(_) => 429,
             ApiError::Internal(_) => 500,
             ApiError::Unavailable(_) => 503,
         }
@@ -148,6 +152,7 @@ impl ApiError {
             ApiError::OAuthInvalidRequest(_) => "invalid_request",
             ApiError::InvalidGrant => "invalid_grant",
             ApiError::Unauthenticated => "UNAUTHENTICATED",
+            ApiError::TooManyRequests(_) => "TOO_MANY_REQUESTS",
             ApiError::Forbidden => "FORBIDDEN",
             ApiError::RouteNotFound => "NOT_FOUND",
             ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",

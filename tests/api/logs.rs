@@ -1,43 +1,12 @@
 //! Nothing secret reaches a log line: a journey through every kind of secret, with
-//! every log line captured (our crate at TRACE), then searched for each secret.
+//! every log line of the test binary captured (our crates at TRACE, see
+//! `integration_tests::captured_logs`), then searched for each secret.
 
-use std::sync::{Arc, Mutex};
-
-use integration_tests::{CLIENT_ID, TestApp, inbox, random_email};
+use integration_tests::{CLIENT_ID, TestApp, captured_logs, inbox, random_email};
 use serde_json::json;
-use tracing_subscriber::{EnvFilter, fmt::MakeWriter};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn no_password_token_code_or_key_appears_in_any_log_line() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(EnvFilter::new(
-            "members_auth=trace,integration_tests=trace,info",
-        ))
-        .with_writer(capture.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
     let app = TestApp::with_settings(&[("APPROVAL_MODE", "manual")]).await;
     let mut secrets: Vec<String> = vec![app.admin_key.clone()];
 
@@ -145,7 +114,7 @@ async fn no_password_token_code_or_key_appears_in_any_log_line() {
         )
         .await;
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = captured_logs();
     assert!(
         logs.contains("request done"),
         "the capture saw the handlers"

@@ -15,3 +15,4 @@ mod oauth;
 mod privileged;
 mod recovery;
 mod register;
+mod throttle;

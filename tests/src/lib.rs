@@ -25,7 +25,17 @@ use members_auth::{
 };
 use serde_json::Value;
 
-pub const TABLE: &str = "members-test";
+/// A table of this test run's own: moto keeps everything in memory, and its
+/// transactions copy the whole table, so a small fresh one keeps runs fast.
+pub fn table() -> &'static str {
+    static TABLE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        format!(
+            "members-test-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        )
+    })
+}
 pub const CLIENT_ID: &str = "test-client";
 pub const REDIRECT_URI: &str = "https://site.example/callback";
 pub const ORIGIN: &str = "https://site.example";
@@ -88,10 +98,59 @@ async fn local_aws_config() -> aws_config::SdkConfig {
         .await
 }
 
+/// Every log line of the test binary, as JSON, our crates at TRACE: the suite checks
+/// that no secret it used reaches a log line.
+static LOGS: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+
+#[derive(Clone)]
+struct LogCapture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut logs) = self.0.lock() {
+            logs.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn install_log_capture() {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = LogCapture(buffer.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "members_auth=trace,integration_tests=trace,info",
+            ))
+            .with_writer(move || writer.clone())
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buffer
+    });
+}
+
+/// What every test of this binary has logged so far.
+pub fn captured_logs() -> String {
+    LOGS.get()
+        .and_then(|logs| {
+            logs.lock()
+                .ok()
+                .map(|l| String::from_utf8_lossy(&l).into_owned())
+        })
+        .unwrap_or_default()
+}
+
 pub struct TestApp {
     pub app: App,
     pub admin_key: String,
     pub dynamodb_calls: CallCounter,
+    /// Every request of this app comes from here, so per-source counters are the
+    /// test's own.
+    pub source_ip: String,
 }
 
 pub struct TestResponse {
@@ -131,9 +190,10 @@ impl TestApp {
     }
 
     async fn build(settings: &[(&str, &str)], dynamodb_endpoint: Option<&str>) -> Self {
+        install_log_capture();
         let admin_key = random_key();
         let mut env: HashMap<String, String> = HashMap::from([
-            ("MEMBERS_TABLE".into(), TABLE.into()),
+            ("MEMBERS_TABLE".into(), table().into()),
             ("SIGNING_KEYS".into(), format!("test:{}", random_key())),
             ("ADMIN_KEY".into(), admin_key.clone()),
             ("OWNER_EMAIL".into(), "owner@example.com".into()),
@@ -158,7 +218,7 @@ impl TestApp {
             ));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb_config.build());
         if dynamodb_endpoint.is_none() {
-            create_table_if_missing(&dynamodb, TABLE)
+            create_table_if_missing(&dynamodb, table())
                 .await
                 .expect("local DynamoDB reachable (make stack-up)");
         }
@@ -172,10 +232,12 @@ impl TestApp {
                 .build(),
         );
         let app = App::with_clients(config, dynamodb, ses).expect("test app");
+        let bytes = uuid::Uuid::new_v4().into_bytes();
         Self {
             app,
             admin_key,
             dynamodb_calls,
+            source_ip: format!("10.{}.{}.{}", bytes[0], bytes[1], bytes[2]),
         }
     }
 
@@ -205,6 +267,7 @@ impl TestApp {
         event["routeKey"] = format!("{method} {path}").into();
         event["requestContext"]["http"]["method"] = method.into();
         event["requestContext"]["http"]["path"] = path.into();
+        event["requestContext"]["http"]["sourceIp"] = self.source_ip.as_str().into();
         // Fixtures of privileged routes carry an IAM identity; tests choose their own.
         if let Some(ctx) = event["requestContext"].as_object_mut() {
             ctx.remove("authorizer");

@@ -156,12 +156,8 @@ async fn existing_member_registration(app: &App, email: &Email) -> Result<AuthSt
 }
 
 /// Login V2: the password first, then the member's state.
-pub async fn login(
-    app: &App,
-    email: Option<Email>,
-    password: Password,
-) -> Result<AuthState, ApiError> {
-    match super::login::login(app, email, password).await {
+pub async fn login(app: &App, attempt: super::login::LoginAttempt) -> Result<AuthState, ApiError> {
+    match super::login::login(app, attempt).await {
         Ok(logged_in) => Ok(AuthState::Success {
             session_token: logged_in.session_token,
             member: logged_in.member,

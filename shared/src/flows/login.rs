@@ -7,11 +7,20 @@ use crate::{
     store::StoreError,
 };
 
-use super::{session, timestamp};
+use super::{epoch_seconds, session, throttle, timestamp};
 
 pub struct LoggedIn {
     pub member: Member,
     pub session_token: String,
+}
+
+/// A login as it arrives: the email as typed (parsed when it parses), the password,
+/// and the source address the counters key on.
+pub struct LoginAttempt {
+    pub raw_email: String,
+    pub email: Option<Email>,
+    pub password: Password,
+    pub source: String,
 }
 
 pub enum LoginError {
@@ -30,27 +39,55 @@ impl<E: Into<ApiError>> From<E> for LoginError {
 /// Checks the password and stamps the login: one read, one conditional update.
 /// An unknown (or unparseable) email and a wrong password take the same path, time
 /// and answer.
-pub async fn login(
-    app: &App,
-    email: Option<Email>,
-    password: Password,
-) -> Result<LoggedIn, LoginError> {
-    let credentials = match &email {
-        Some(email) => app.store.credentials(email).await?,
-        None => None,
-    };
-    let (member_id, stored_hash) = match credentials {
+pub async fn login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, LoginError> {
+    let now = epoch_seconds();
+    let lock_key = throttle::lock_key(&attempt.raw_email, &attempt.source);
+    let source_key = throttle::source_key(&attempt.source, now);
+    let gate = app
+        .store
+        .login_gate(attempt.email.as_ref(), &lock_key, &source_key)
+        .await?;
+    let idle = now.saturating_sub(gate.lockout.last_failure) > throttle::IDLE_RESET_SECS;
+    if !idle && gate.lockout.locked_until > now {
+        info!(outcome = "locked", "login refused");
+        return Err(ApiError::TooManyRequests(gate.lockout.locked_until - now).into());
+    }
+    if gate.source_failures >= throttle::SOURCE_FAILURE_LIMIT {
+        info!(outcome = "source_limited", "login refused");
+        let window_end = (now / throttle::SOURCE_WINDOW_SECS + 1) * throttle::SOURCE_WINDOW_SECS;
+        return Err(ApiError::TooManyRequests(window_end - now).into());
+    }
+    let (member_id, stored_hash) = match gate.credentials {
         Some(c) => (Some(c.member_id), Some(c.password_hash)),
         None => (None, None),
     };
-    let matched = app.hasher.verify(password, stored_hash).await?;
+    let matched = app.hasher.verify(attempt.password, stored_hash).await?;
     let member_id = match member_id {
         Some(id) if matched => id,
         _ => {
-            info!(outcome = "wrong_credentials", "login refused");
+            let failures = if idle { 1 } else { gate.lockout.failures + 1 };
+            let delay = throttle::lock_delay(failures);
+            let locked_until = if delay > 0 { now + delay } else { 0 };
+            let window_end =
+                (now / throttle::SOURCE_WINDOW_SECS + 1) * throttle::SOURCE_WINDOW_SECS;
+            app.store
+                .record_login_failure(
+                    &lock_key,
+                    idle,
+                    locked_until,
+                    now + throttle::IDLE_RESET_SECS + delay,
+                    &source_key,
+                    window_end,
+                    now,
+                )
+                .await?;
+            info!(outcome = "wrong_credentials", failures, "login refused");
             return Err(ApiError::WrongCredentials.into());
         }
     };
+    if gate.lockout.failures > 0 {
+        app.store.clear_lockout(&lock_key).await?;
+    }
     match app.store.record_login(&member_id, &timestamp()).await {
         Ok(member) => {
             let session_token = session::issue_for(app, &member)?;
@@ -66,12 +103,8 @@ pub async fn login(
 }
 
 /// The Velo `login`: any state but approved-and-verified is an error.
-pub async fn velo_login(
-    app: &App,
-    email: Option<Email>,
-    password: Password,
-) -> Result<LoggedIn, ApiError> {
-    match login(app, email, password).await {
+pub async fn velo_login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, ApiError> {
+    match login(app, attempt).await {
         Ok(logged_in) => Ok(logged_in),
         Err(LoginError::NotSignedIn(member)) => {
             session::ensure_may_sign_in(&member)?;

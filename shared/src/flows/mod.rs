@@ -11,6 +11,7 @@ pub mod oauth;
 pub mod recovery;
 pub mod register;
 pub mod session;
+pub mod throttle;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -14,7 +14,12 @@ use crate::{
         member::{ContactInfo, PrivacyStatus},
     },
     error::{ApiError, FieldViolation},
-    flows::{self, register::Registration},
+    flows::{
+        self,
+        login::LoginAttempt,
+        register::Registration,
+        throttle::{RateKind, take_rate},
+    },
 };
 
 use super::{Call, Function, headless, ok, serve};
@@ -73,10 +78,13 @@ pub async fn login(app: &App, request: Request) -> HandlerResult {
         let body: EmailPassword = call.json(app.config.max_body_bytes)?;
         // A malformed email cannot belong to any member: it takes the unknown-email
         // path, with the same answer and the same cost as a wrong password.
-        let email = Email::parse(&body.email).ok();
-        let password =
-            Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?;
-        let logged_in = flows::login::velo_login(app, email, password).await?;
+        let attempt = LoginAttempt {
+            email: Email::parse(&body.email).ok(),
+            password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
+            raw_email: body.email,
+            source: call.source_ip(),
+        };
+        let logged_in = flows::login::velo_login(app, attempt).await?;
         Ok(ok(json!({ "sessionToken": logged_in.session_token })))
     })
     .await
@@ -88,6 +96,7 @@ pub async fn register(app: &App, request: Request) -> HandlerResult {
             return headless::register_v2(app, &call).await;
         }
         let body: RegisterBody = call.json(app.config.max_body_bytes)?;
+        take_rate(app, RateKind::Register, &call.source_ip()).await?;
         let email = parse_email("email", &body.email);
         let password = parse_new_password(app, body.password);
         let (email, password) = match (email, password) {

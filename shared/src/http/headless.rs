@@ -16,8 +16,10 @@ use crate::{
     flows::{
         self,
         headless::{AuthState, RegistrationV2},
+        login::LoginAttempt,
         oauth::{self, AuthRequest, ResponseMode},
         recovery::AfterReset,
+        throttle::{RateKind, take_rate},
     },
 };
 
@@ -78,6 +80,7 @@ impl CredentialsV2 {
 pub async fn register_v2(app: &App, call: &Call<'_>) -> Result<Response<Body>, ApiError> {
     let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
     flows::captcha::check(app, body.captcha_token()).await?;
+    take_rate(app, RateKind::Register, &call.source_ip()).await?;
     let email = Email::parse(&body.login_id.email)
         .map_err(|e| FieldViolation::email("loginId.email", e.to_string()));
     let password = Password::parse_new(body.password, app.config.password_min_length)
@@ -108,9 +111,13 @@ pub async fn register_v2(app: &App, call: &Call<'_>) -> Result<Response<Body>, A
 pub async fn login_v2(app: &App, call: &Call<'_>) -> Result<Response<Body>, ApiError> {
     let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
     flows::captcha::check(app, body.captcha_token()).await?;
-    let email = Email::parse(&body.login_id.email).ok();
-    let password = Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?;
-    let state = flows::headless::login(app, email, password).await?;
+    let attempt = LoginAttempt {
+        email: Email::parse(&body.login_id.email).ok(),
+        password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
+        raw_email: body.login_id.email,
+        source: call.source_ip(),
+    };
+    let state = flows::headless::login(app, attempt).await?;
     Ok(ok(state_json(state)))
 }
 
@@ -124,6 +131,7 @@ struct VerifyBody {
 pub async fn verify(app: &App, request: Request) -> HandlerResult {
     serve(Function::Verify, &request, |call: Call<'_>| async move {
         let body: VerifyBody = call.json(app.config.max_body_bytes)?;
+        take_rate(app, RateKind::Verify, &call.source_ip()).await?;
         if body.code.len() > 32 || body.state_token.len() > 4096 {
             return Err(ApiError::InvalidCode);
         }
@@ -157,6 +165,7 @@ pub async fn send_recovery_email(app: &App, request: Request) -> HandlerResult {
         &request,
         |call: Call<'_>| async move {
             let body: RecoveryBody = call.json(app.config.max_body_bytes)?;
+            take_rate(app, RateKind::Recovery, &call.source_ip()).await?;
             let after = body.redirect.map(|r| AfterReset {
                 url: r.url,
                 client_id: r.client_id,
@@ -475,6 +484,11 @@ pub async fn token(app: &App, request: Request) -> HandlerResult {
     serve(Function::Token, &request, |call: Call<'_>| async move {
         let body: TokenBody = call.json_or_form(app.config.max_body_bytes)?;
         let client_id = body.client_id.as_deref().unwrap_or_default();
+        // Refresh tokens carry 256 bits; guessing them is hopeless, and the refresh
+        // path keeps its two-read budget. The grants that mint new tokens are limited.
+        if body.grant_type != "refresh_token" {
+            take_rate(app, RateKind::Token, &call.source_ip()).await?;
+        }
         let tokens = match body.grant_type.as_str() {
             "anonymous" => oauth::visitor_tokens(app, client_id).await?,
             "authorization_code" => {

@@ -93,6 +93,19 @@ impl Call<'_> {
         (!token.is_empty()).then_some(token)
     }
 
+    /// The caller's address as API Gateway saw it; the brute-force counters key on it.
+    pub fn source_ip(&self) -> String {
+        match self.request.request_context_ref() {
+            Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx
+                .http
+                .source_ip
+                .clone()
+                .filter(|ip| !ip.is_empty() && ip.len() <= 64)
+                .unwrap_or_else(|| "unknown".into()),
+            _ => "unknown".into(),
+        }
+    }
+
     /// The value of the route's `{name}` path segment.
     pub fn path_parameter(&self, name: &str) -> Option<&str> {
         routes::path_parameter(self.route.path, request_path(self.request), name)

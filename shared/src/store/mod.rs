@@ -21,10 +21,12 @@ use aws_sdk_dynamodb::{
 };
 
 mod records;
+mod throttle;
 
 pub use records::{
     AuthCode, LogoutRequest, NewRecord, Recovery, Redemption, RefreshRecord, Session, Verification,
 };
+pub use throttle::{Lockout, LoginGate};
 
 use crate::domain::{
     Email, Member, MemberStatus,
@@ -260,31 +262,36 @@ impl Store {
         for record in records {
             items.push(put(record.item(), "attribute_not_exists(pk)")?);
         }
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => {
-                let email_condition_failed = err
-                    .as_service_error()
-                    .and_then(|e| match e {
-                        TransactWriteItemsError::TransactionCanceledException(cancelled) => {
-                            cancelled.cancellation_reasons.as_deref()
-                        }
-                        _ => None,
-                    })
-                    .and_then(|reasons: &[CancellationReason]| reasons.first())
-                    .and_then(|reason| reason.code.as_deref())
-                    == Some("ConditionalCheckFailed");
-                if email_condition_failed {
-                    Err(StoreError::EmailTaken)
-                } else {
-                    Err(unavailable(err))
+        // Concurrent transactions on one email item cancel each other with
+        // `TransactionConflict` (the SDK does not retry it): try again, briefly.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let Err(err) = result else {
+                return Ok(());
+            };
+            let first_reason = err
+                .as_service_error()
+                .and_then(|e| match e {
+                    TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+                        cancelled.cancellation_reasons.as_deref()
+                    }
+                    _ => None,
+                })
+                .and_then(|reasons: &[CancellationReason]| reasons.first())
+                .and_then(|reason| reason.code.clone());
+            match first_reason.as_deref() {
+                Some("ConditionalCheckFailed") => return Err(StoreError::EmailTaken),
+                Some("TransactionConflict") if attempt < 4 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
                 }
+                _ => return Err(unavailable(err)),
             }
         }
     }
