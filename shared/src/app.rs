@@ -57,24 +57,24 @@ async fn read_secrets(
     Ok(settings)
 }
 
-/// A dead dependency must cost a request seconds, not the Lambda's whole timeout.
-fn sdk_timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder()
+/// A dead dependency must cost a request seconds, not the Lambda's whole timeout:
+/// 1 s to connect, 2 s an attempt, two attempts, 5 s in all.
+pub fn aws_defaults() -> aws_config::ConfigLoader {
+    let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(1))
         .operation_attempt_timeout(Duration::from_secs(2))
         .operation_timeout(Duration::from_secs(5))
-        .build()
+        .build();
+    aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts)
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
 }
 
 impl App {
     /// Reads the environment and builds the AWS clients. Credentials and region come
     /// from the environment (as Lambda provides them), so no network call happens here.
     pub async fn from_env() -> Result<Self, ConfigError> {
-        let aws = aws_config::defaults(BehaviorVersion::latest())
-            .timeout_config(sdk_timeouts())
-            .retry_config(RetryConfig::standard().with_max_attempts(2))
-            .load()
-            .await;
+        let aws = aws_defaults().load().await;
         let secrets = match std::env::var("SECRETS_ARN")
             .ok()
             .filter(|arn| !arn.is_empty())

@@ -12,6 +12,7 @@ mod headless;
 mod login;
 mod logs;
 mod oauth;
+mod outage;
 mod privileged;
 mod recovery;
 mod register;

@@ -446,3 +446,111 @@ async fn garbage_tokens_are_refused_cleanly() {
         assert_eq!(response.status, 400, "{body}: {response:?}");
     }
 }
+
+async fn assert_tokens_dead(app: &TestApp, access: &str, refresh_token: &str) {
+    assert_eq!(
+        app.get(CURRENT_MEMBER, &[("authorization", access)])
+            .await
+            .status,
+        401
+    );
+    assert_eq!(refresh(app, refresh_token).await.code(), "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_password_reset_kills_every_token_at_once() {
+    let app = TestApp::new().await;
+    let (email, access, refresh_token) = member_tokens(&app).await;
+    app.post(
+        "/_api/iam/recovery/v1/send-email",
+        json!({ "email": email }),
+    )
+    .await;
+    let mail = integration_tests::inbox::latest_mail_to(&email);
+    let link = integration_tests::inbox::link_in(
+        &mail,
+        "https://auth.example/recovery/reset-password?token=",
+    );
+    let token = link.split("token=").nth(1).unwrap();
+    let form =
+        serde_urlencoded::to_string([("token", token), ("password", "a-brand-new-password")])
+            .unwrap();
+    let reset = app
+        .request(
+            "POST",
+            "/recovery/reset-password",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(&form),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{reset:?}");
+
+    assert_tokens_dead(&app, &access, &refresh_token).await;
+}
+
+#[tokio::test]
+async fn a_login_email_change_kills_every_token_at_once() {
+    let app = TestApp::new().await;
+    let (_, access, refresh_token) = member_tokens(&app).await;
+    let me = app.get(CURRENT_MEMBER, &[("authorization", &access)]).await;
+    let id = me.body["member"]["id"].as_str().unwrap();
+    let auth = format!("Bearer {}", app.admin_key);
+    let changed = app
+        .request(
+            "PATCH",
+            &format!("/backend/members/{id}/login-email"),
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &auth),
+            ],
+            Some(&json!({ "newEmail": random_email() }).to_string()),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+
+    assert_tokens_dead(&app, &access, &refresh_token).await;
+}
+
+#[tokio::test]
+async fn access_tokens_of_another_algorithm_or_key_are_refused() {
+    let app = TestApp::new().await;
+    let (_, access, _) = member_tokens(&app).await;
+    let (header, rest) = access.split_once('.').unwrap();
+    let (payload, _) = rest.split_once('.').unwrap();
+    let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let decoded = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        decoded.contains("\"alg\":\"HS256\"") && decoded.contains("\"kid\""),
+        "{decoded}"
+    );
+    let forged = [
+        format!("{}.{payload}.", b64(r#"{"alg":"none","typ":"JWT"}"#)),
+        format!(
+            "{}.{payload}.{}",
+            b64(r#"{"alg":"HS512","kid":"test"}"#),
+            b64("sig")
+        ),
+        format!(
+            "{}.{payload}.{}",
+            b64(r#"{"alg":"RS256","kid":"test"}"#),
+            b64("sig")
+        ),
+        format!("{}.{rest}", b64(r#"{"alg":"HS256","kid":"unknown-kid"}"#)),
+        format!(
+            "{header}.{}.{}",
+            b64(
+                r#"{"sub":"x","sid":"y","ver":0,"cid":"test-client","iat":0,"exp":9999999999,"typ":"access"}"#
+            ),
+            rest.split_once('.').unwrap().1
+        ),
+    ];
+    for token in forged {
+        let response = app.get(CURRENT_MEMBER, &[("authorization", &token)]).await;
+        assert_eq!(response.status, 401, "{token}: {response:?}");
+    }
+}

@@ -87,9 +87,24 @@ fn local_endpoint(variable: &str, default: &str) -> String {
 }
 
 /// Always the local stand-ins with dummy credentials, whatever AWS settings the
-/// developer's shell holds: tests can never reach a real account.
+/// developer's shell holds: tests can never reach a real account. Timeouts are
+/// roomier than production's (moto serves one request at a time, and the suite runs
+/// tests in parallel); the outage tests use production's.
 async fn local_aws_config() -> aws_config::SdkConfig {
+    local_aws_config_with(
+        aws_config::timeout::TimeoutConfig::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .operation_timeout(std::time::Duration::from_secs(60))
+            .build(),
+    )
+    .await
+}
+
+async fn local_aws_config_with(
+    timeouts: aws_config::timeout::TimeoutConfig,
+) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .timeout_config(timeouts)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
             "local", "local", None, None, "tests",
@@ -181,15 +196,57 @@ impl TestApp {
 
     /// `settings` override the environment a deployed function would get.
     pub async fn with_settings(settings: &[(&str, &str)]) -> Self {
-        Self::build(settings, None).await
+        Self::build(settings, None, None).await
     }
 
     /// An app whose DynamoDB endpoint refuses connections: a dependency outage.
     pub async fn with_unreachable_dynamodb() -> Self {
-        Self::build(&[], Some("http://127.0.0.1:9")).await
+        Self::build(&[], Some("http://127.0.0.1:9"), None).await
     }
 
-    async fn build(settings: &[(&str, &str)], dynamodb_endpoint: Option<&str>) -> Self {
+    /// An app whose SES endpoint refuses connections.
+    pub async fn with_unreachable_ses(settings: &[(&str, &str)]) -> Self {
+        Self::build(settings, None, Some("http://127.0.0.1:9")).await
+    }
+
+    /// An app on a DynamoDB of the test's own (the table is created there), with
+    /// production's SDK timeouts and retries.
+    pub async fn with_dynamodb_at(endpoint: &str) -> Self {
+        let mut app = Self::build(&[], Some(endpoint), None).await;
+        let production = members_auth::app::aws_defaults()
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "local", "local", None, None, "tests",
+            ))
+            .load()
+            .await;
+        let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&production)
+                .endpoint_url(endpoint)
+                .build(),
+        );
+        app.app = App::with_clients(
+            app.app.config.clone(),
+            dynamodb,
+            aws_sdk_sesv2::Client::new(&production),
+        )
+        .expect("test app");
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&local_aws_config().await)
+                .endpoint_url(endpoint)
+                .build(),
+        );
+        create_table_if_missing(&client, table())
+            .await
+            .expect("the test's DynamoDB is up");
+        app
+    }
+
+    async fn build(
+        settings: &[(&str, &str)],
+        dynamodb_endpoint: Option<&str>,
+        ses_endpoint: Option<&str>,
+    ) -> Self {
         install_log_capture();
         let admin_key = random_key();
         let mut env: HashMap<String, String> = HashMap::from([
@@ -225,9 +282,9 @@ impl TestApp {
         dynamodb_calls.take();
         let ses = aws_sdk_sesv2::Client::from_conf(
             aws_sdk_sesv2::config::Builder::from(&aws)
-                .endpoint_url(local_endpoint(
-                    "AWS_ENDPOINT_URL_SESV2",
-                    "http://127.0.0.1:8005",
+                .endpoint_url(ses_endpoint.map_or_else(
+                    || local_endpoint("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:8005"),
+                    String::from,
                 ))
                 .build(),
         );

@@ -389,6 +389,36 @@ mod tests {
     }
 
     #[test]
+    fn other_algorithms_with_the_same_key_are_refused() {
+        let k = keys(&format!("k1:{}", key_b64(1)));
+        let claims = SessionClaims::new("m-1", 0, now(), 600);
+        for alg in [Algorithm::HS384, Algorithm::HS512] {
+            let header = Header {
+                kid: Some("k1".into()),
+                ..Header::new(alg)
+            };
+            let jwt = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&[1u8; 32]))
+                .unwrap();
+            assert_eq!(
+                verify_session_token(&k, &format!("JWS.{jwt}")),
+                Err(TokenError::Invalid),
+                "{alg:?}"
+            );
+        }
+        let header = Header {
+            kid: None,
+            ..Header::new(Algorithm::HS256)
+        };
+        let jwt =
+            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&[1u8; 32])).unwrap();
+        assert_eq!(
+            verify_session_token(&k, &format!("JWS.{jwt}")),
+            Err(TokenError::Invalid),
+            "no kid"
+        );
+    }
+
+    #[test]
     fn token_kinds_do_not_cross() {
         let k = keys(&format!("k1:{}", key_b64(1)));
         let state = issue_state_token(&k, "v-1", now(), 600).unwrap();
