@@ -28,10 +28,14 @@ impl PrivateDynamo {
             .stderr(Stdio::null())
             .spawn()
             .expect("moto from `make tools`");
-        let endpoint = format!("http://127.0.0.1:{port}");
+        // Owned from here on, so every path (a panic included) kills and reaps it.
+        let dynamo = Self {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Self { child, endpoint };
+                return dynamo;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
