@@ -20,7 +20,7 @@ export SES_INBOX_URL ?= http://127.0.0.1:8005
 export DEV_PORT ?= 9000
 export DEV_SITE_ORIGIN ?= http://127.0.0.1:5173
 
-.PHONY: help tools stack-up stack-down table dev test invoke lint fmt package clean
+.PHONY: help tools stack-up stack-down table dev test invoke lint fmt package fuzz fuzz-tools clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -82,6 +82,19 @@ package: tools ## Build every function as a Lambda zip in target/lambda/<functio
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release $$arch $$compiler --output-format zip \
 	    $(addprefix -p ,$(FUNCTIONS))
 	@ls -l target/lambda/*/bootstrap.zip
+
+FUZZ_TARGETS := request_bodies tokens emails
+FUZZ_SECONDS ?= 60
+CARGO_FUZZ_VERSION := 0.13.1
+
+fuzz-tools: ## Install cargo-fuzz (pinned; runs on the nightly toolchain)
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked
+
+fuzz: fuzz-tools ## Fuzz request bodies, tokens and emails: FUZZ_SECONDS each (default 60)
+	@for target in $(FUZZ_TARGETS); do \
+	  echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+	  (cd fuzz && cargo +nightly fuzz run $$target -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1) || exit 1; \
+	done
 
 clean: stack-down ## Remove build output and local tools
 	rm -rf target .tools local/node_modules

@@ -132,6 +132,31 @@ impl Config {
     pub fn oauth_client(&self, client_id: &str) -> Option<&OAuthClient> {
         self.oauth_clients.iter().find(|c| c.client_id == client_id)
     }
+
+    /// Every origin a flow may send a browser back to (registered origins and the
+    /// origins of redirect URIs), deduplicated.
+    pub fn redirect_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = self
+            .oauth_clients
+            .iter()
+            .flat_map(|c| c.origins.iter().chain(&c.redirect_uris))
+            .filter_map(|url| origin_of(url))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+}
+
+/// `scheme://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let safe = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    safe.then(|| format!("{scheme}://{host}"))
 }
 
 impl Config {

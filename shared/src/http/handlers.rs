@@ -233,3 +233,14 @@ pub async fn dispatch(function: Function, app: &App, request: Request) -> Handle
         Function::NotFound => not_found(app, request).await,
     }
 }
+
+/// Feeds `data` to every body parser of this module's routes (for the fuzzer).
+#[doc(hidden)]
+pub fn fuzz_bodies(data: &[u8]) {
+    let request = super::fuzz_request(data);
+    let limit = 16 * 1024;
+    let _ = super::parse_json_body::<EmailPassword>(&request, limit);
+    let _ = super::parse_json_body::<EmailOnly>(&request, limit);
+    let _ = super::parse_json_body::<TokenOnly>(&request, limit);
+    let _ = super::parse_json_body::<RegisterBody>(&request, limit);
+}

@@ -238,9 +238,10 @@ pub async fn reset_password(app: &App, request: Request) -> HandlerResult {
         &request,
         |call: Call<'_>| async move {
             let min = app.config.password_min_length;
+            let targets = app.config.redirect_origins();
             if call.route.method == Method::GET {
                 let token = call.query("token").unwrap_or_default();
-                return Ok(pages::reset_form(&token, min, None));
+                return Ok(pages::reset_form(&token, min, None, &targets));
             }
             let body: ResetBody = call.json_or_form(app.config.max_body_bytes)?;
             let password = match Password::parse_new(body.password, min) {
@@ -250,6 +251,7 @@ pub async fn reset_password(app: &App, request: Request) -> HandlerResult {
                         &body.token,
                         min,
                         Some(&problem.to_string()),
+                        &targets,
                     ));
                 }
             };
@@ -547,4 +549,26 @@ pub async fn current_member(app: &App, request: Request) -> HandlerResult {
         },
     )
     .await
+}
+
+/// Feeds `data` to every body parser of the headless routes (for the fuzzer), as
+/// JSON and as a form.
+#[doc(hidden)]
+pub fn fuzz_bodies(data: &[u8]) {
+    let limit = 16 * 1024;
+    let request = super::fuzz_request(data);
+    if let Ok(body) = super::parse_json_body::<CredentialsV2>(&request, limit) {
+        let _ = body.captcha_token();
+        if let Some(profile) = body.profile {
+            let _ = profile.into_parts();
+        }
+    }
+    let _ = super::parse_json_body::<VerifyBody>(&request, limit);
+    let _ = super::parse_json_body::<RecoveryBody>(&request, limit);
+    let _ = super::parse_json_body::<SetPasswordBody>(&request, limit);
+    let _ = super::parse_json_body::<ChangeLoginEmailBody>(&request, limit);
+    let _ = super::parse_json_body::<RedirectSessionBody>(&request, limit);
+    let _ = serde_urlencoded::from_bytes::<TokenBody>(data);
+    let _ = serde_urlencoded::from_bytes::<ResetBody>(data);
+    let _ = super::parse_json_body::<TokenBody>(&request, limit);
 }

@@ -195,6 +195,16 @@ fn parse_json_body<T: DeserializeOwned>(
     })
 }
 
+/// A JSON request carrying `data`, for the fuzz targets.
+fn fuzz_request(data: &[u8]) -> Request {
+    let mut request = Request::new(Body::Binary(data.to_vec()));
+    request.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    request
+}
+
 fn body_bytes(request: &Request) -> &[u8] {
     match request.body() {
         Body::Text(text) => text.as_bytes(),

@@ -92,7 +92,14 @@ pub fn web_message(origins: &[String], message: &serde_json::Value) -> Response<
 
 /// The password form of a recovery link. The token travels in a hidden field, so it
 /// is posted back rather than left in more URLs.
-pub fn reset_form(token: &str, min_length: usize, problem: Option<&str>) -> Response<Body> {
+/// `form_targets` are the origins the form's answer may redirect to: browsers hold
+/// the redirect after a form post to the CSP `form-action` list too.
+pub fn reset_form(
+    token: &str,
+    min_length: usize,
+    problem: Option<&str>,
+    form_targets: &[String],
+) -> Response<Body> {
     let problem = problem
         .map(|p| format!("<p id=\"error\" role=\"alert\">{}</p>", escape_html(p)))
         .unwrap_or_default();
@@ -110,7 +117,11 @@ pub fn reset_form(token: &str, min_length: usize, problem: Option<&str>) -> Resp
     } else {
         StatusCode::BAD_REQUEST
     };
-    html_response(status, layout("Reset password", &body), PLAIN_CSP)
+    let csp = PLAIN_CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {}", form_targets.join(" ")),
+    );
+    html_response(status, layout("Reset password", &body), &csp)
 }
 
 pub fn reset_done() -> Response<Body> {
@@ -152,7 +163,14 @@ mod tests {
             "<img src=x onerror=alert(1)>",
         ));
         assert!(html.contains("&lt;img"));
-        let html = text(&reset_form("\"><script>", 8, None));
-        assert!(!html.contains("\"><script>"));
+        let response = reset_form("\"><script>", 8, None, &["https://site.example".into()]);
+        assert!(!text(&response).contains("\"><script>"));
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("form-action 'self' https://site.example;"),
+            "{csp}"
+        );
     }
 }
