@@ -30,6 +30,9 @@ pub enum ApprovalMode {
 pub enum CaptchaMode {
     Off,
     Always,
+    /// Only for requests that look automated: repeated failures on the account or from
+    /// the source, or a burst of requests from the source (see flows::throttle).
+    SuspectedBots,
 }
 
 /// An OAuth client of the headless flow, as registered by the site owner.
@@ -250,12 +253,7 @@ impl Config {
         let captcha = match get("CAPTCHA_MODE").as_deref().map(str::trim) {
             None | Some("off") => CaptchaMode::Off,
             Some("always") => CaptchaMode::Always,
-            Some("suspected-bots") => {
-                return Err(ConfigError::new(
-                    "CAPTCHA_MODE",
-                    "suspected-bots needs the per-source failure counters, which are not built yet; use off or always",
-                ));
-            }
+            Some("suspected-bots") => CaptchaMode::SuspectedBots,
             Some(other) => {
                 return Err(ConfigError::new(
                     "CAPTCHA_MODE",

@@ -1,10 +1,12 @@
 use crate::{App, config::CaptchaMode, error::ApiError};
 
-/// Requires a valid captcha token when the site asks for one.
-pub async fn check(app: &App, token: Option<&str>) -> Result<(), ApiError> {
+/// Requires a valid captcha token when the site asks for one: always, or (with
+/// `suspected-bots`) when the request looks automated.
+pub async fn check(app: &App, token: Option<&str>, suspected: bool) -> Result<(), ApiError> {
     match app.config.captcha {
         CaptchaMode::Off => Ok(()),
-        CaptchaMode::Always => {
+        CaptchaMode::SuspectedBots if !suspected => Ok(()),
+        CaptchaMode::Always | CaptchaMode::SuspectedBots => {
             let token = token
                 .filter(|t| !t.is_empty() && t.len() <= 4096)
                 .ok_or(ApiError::CaptchaMissing)?;

@@ -7,7 +7,7 @@ use crate::{
     store::StoreError,
 };
 
-use super::{epoch_seconds, session, throttle, timestamp};
+use super::{captcha, epoch_seconds, session, throttle, timestamp};
 
 pub struct LoggedIn {
     pub member: Member,
@@ -17,6 +17,9 @@ pub struct LoggedIn {
 /// A login as it arrives: the email as typed (parsed when it parses), the password,
 /// and the source address the counters key on.
 pub struct LoginAttempt {
+    /// `Some(token)` where captcha applies (the headless login; the token may be
+    /// missing), `None` for the backend web method.
+    pub captcha: Option<Option<String>>,
     pub raw_email: String,
     pub email: Option<Email>,
     pub password: Password,
@@ -56,6 +59,11 @@ pub async fn login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, LoginEr
         info!(outcome = "source_limited", "login refused");
         let window_end = (now / throttle::SOURCE_WINDOW_SECS + 1) * throttle::SOURCE_WINDOW_SECS;
         return Err(ApiError::TooManyRequests(window_end - now).into());
+    }
+    if let Some(token) = &attempt.captcha {
+        let suspected = (!idle && gate.lockout.failures >= throttle::SUSPECT_ACCOUNT_FAILURES)
+            || gate.source_failures >= throttle::SUSPECT_SOURCE_FAILURES;
+        captcha::check(app, token.as_deref(), suspected).await?;
     }
     let (member_id, stored_hash) = match gate.credentials {
         Some(c) => (Some(c.member_id), Some(c.password_hash)),

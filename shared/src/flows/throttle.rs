@@ -69,23 +69,22 @@ pub fn source_key(source: &str, now: u64) -> String {
     format!("IPFAIL#{source}#{}", now / SOURCE_WINDOW_SECS)
 }
 
+/// Past this many failures, the captcha setting `suspected-bots` asks for a captcha.
+pub const SUSPECT_ACCOUNT_FAILURES: u64 = 3;
+pub const SUSPECT_SOURCE_FAILURES: u64 = 10;
+/// Past this many requests of a kind in a minute, a source is a suspected bot.
+pub const SUSPECT_RATE: u64 = 3;
+
 /// Counts one request of `kind` from `source`; 429 once the minute's budget is spent.
-pub async fn take_rate(app: &App, kind: RateKind, source: &str) -> Result<(), ApiError> {
+/// Returns whether the source now looks automated (for `suspected-bots`).
+pub async fn take_rate(app: &App, kind: RateKind, source: &str) -> Result<bool, ApiError> {
     let now = epoch_seconds();
     let minute = now / 60;
     let key = format!("RATE#{}#{source}#{minute}", kind.name());
-    if app
-        .store
-        .take_rate(
-            &key,
-            kind.per_minute(&app.config.rate_limits),
-            (minute + 2) * 60,
-        )
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(ApiError::TooManyRequests(60 - now % 60))
+    let limit = kind.per_minute(&app.config.rate_limits);
+    match app.store.take_rate(&key, limit, (minute + 2) * 60).await? {
+        Some(hits) => Ok(hits > SUSPECT_RATE),
+        None => Err(ApiError::TooManyRequests(60 - now % 60)),
     }
 }
 

@@ -79,6 +79,8 @@ pub async fn login(app: &App, request: Request) -> HandlerResult {
         // A malformed email cannot belong to any member: it takes the unknown-email
         // path, with the same answer and the same cost as a wrong password.
         let attempt = LoginAttempt {
+            // A backend web method: the calling site's backend, not a browser.
+            captcha: None,
             email: Email::parse(&body.email).ok(),
             password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
             raw_email: body.email,

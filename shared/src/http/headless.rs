@@ -79,8 +79,8 @@ impl CredentialsV2 {
 
 pub async fn register_v2(app: &App, call: &Call<'_>) -> Result<Response<Body>, ApiError> {
     let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
-    flows::captcha::check(app, body.captcha_token()).await?;
-    take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    let suspected = take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    flows::captcha::check(app, body.captcha_token(), suspected).await?;
     let email = Email::parse(&body.login_id.email)
         .map_err(|e| FieldViolation::email("loginId.email", e.to_string()));
     let password = Password::parse_new(body.password, app.config.password_min_length)
@@ -110,8 +110,8 @@ pub async fn register_v2(app: &App, call: &Call<'_>) -> Result<Response<Body>, A
 
 pub async fn login_v2(app: &App, call: &Call<'_>) -> Result<Response<Body>, ApiError> {
     let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
-    flows::captcha::check(app, body.captcha_token()).await?;
     let attempt = LoginAttempt {
+        captcha: Some(body.captcha_token().map(str::to_string)),
         email: Email::parse(&body.login_id.email).ok(),
         password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
         raw_email: body.login_id.email,

@@ -152,20 +152,22 @@ impl Store {
         Ok(())
     }
 
-    /// Counts one request in a fixed window; false once `limit` is reached. One
-    /// conditional atomic increment, so concurrent requests cannot overshoot.
+    /// Counts one request in a fixed window and returns its number in the window, or
+    /// `None` once `limit` is reached. One conditional atomic increment, so concurrent
+    /// requests cannot overshoot.
     pub async fn take_rate(
         &self,
         key: &str,
         limit: u64,
         expires_at: u64,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<u64>, StoreError> {
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("pk", AttributeValue::S(key.into()))
             .update_expression("ADD hits :one SET expiresAt = :exp")
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
             .condition_expression("attribute_not_exists(hits) OR hits < :limit")
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":exp", n(expires_at))
@@ -173,11 +175,11 @@ impl Store {
             .send()
             .await;
         match result {
-            Ok(_) => Ok(true),
+            Ok(out) => Ok(Some(get_n_or_zero(out.attributes.as_ref(), "hits"))),
             Err(SdkError::ServiceError(e))
                 if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
             {
-                Ok(false)
+                Ok(None)
             }
             Err(err) => Err(unavailable(err)),
         }
