@@ -248,13 +248,13 @@ variable "oauth_clients" {
 }
 
 variable "captcha_mode" {
-  description = "off: no captcha; always: headless login and registration need a reCAPTCHA token (set captcha_secret)."
+  description = "off: no captcha; always: headless login and registration need a reCAPTCHA token; suspected-bots: only after repeated failures or a burst from one source (both need captcha_secret)."
   type        = string
   default     = "off"
 
   validation {
-    condition     = contains(["off", "always"], var.captcha_mode)
-    error_message = "captcha_mode must be off or always."
+    condition     = contains(["off", "always", "suspected-bots"], var.captcha_mode)
+    error_message = "captcha_mode must be off, always or suspected-bots."
   }
 }
 
