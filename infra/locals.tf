@@ -16,7 +16,7 @@ locals {
       ]
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["BatchGetItem", "DeleteItem", "PutItem", "UpdateItem"]
     }
     "register" = {
       routes = [
@@ -25,19 +25,19 @@ locals {
       ]
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["ConditionCheckItem", "GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     "generate-session-token" = {
       routes           = ["POST /backend/authentication/generate-session-token"]
       privileged       = true
       sends_mail       = false
-      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["GetItem", "PutItem"]
     }
     "approve-by-token" = {
       routes           = ["POST /backend/authentication/approve-by-token"]
       privileged       = false
       sends_mail       = false
-      dynamodb_actions = ["DeleteItem", "GetItem", "UpdateItem"]
+      dynamodb_actions = ["DeleteItem", "UpdateItem"]
     }
     "approve-by-email" = {
       routes           = ["POST /backend/authentication/approve-by-email"]
@@ -68,13 +68,13 @@ locals {
       routes           = ["POST /_api/iam/verification/v1/auth/verify"]
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["DeleteItem", "PutItem", "UpdateItem"]
     }
     "send-recovery-email" = {
       routes           = ["POST /_api/iam/recovery/v1/send-email"]
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["GetItem", "PutItem"]
+      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     # The page the recovery email links to (GET) and its form (POST).
     "reset-password" = {

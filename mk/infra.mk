@@ -62,6 +62,7 @@ infra-fmt: $(INFRA_VENV)/.installed ## Format the terraform (terraform fmt, or t
 
 infra-structure: $(INFRA_VENV)/.installed
 	@$(INFRA_VENV)/bin/python infra/checks/structure.py
+	@$(INFRA_VENV)/bin/python infra/checks/observed_actions.py
 
 infra-checkov: $(CHECKOV_VENV)/.installed
 	@echo "checkov $$($(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --version) (offline, terraform)"

@@ -7,6 +7,7 @@
 mod approval;
 mod block;
 mod captcha;
+mod corpus;
 mod errors;
 mod headless;
 mod login;

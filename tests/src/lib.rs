@@ -45,13 +45,88 @@ const OAUTH_CLIENTS: &str = r#"[{"clientId": "test-client",
     "origins": ["https://site.example"],
     "postLogoutUrls": ["https://site.example/signed-out"]}]"#;
 
-/// Counts DynamoDB operations (not retries), for call budgets.
+/// Counts DynamoDB operations (not retries), for call budgets, and remembers the IAM
+/// actions they need, so the suite can check each function's role (infra/locals.tf).
 #[derive(Debug, Default, Clone)]
-pub struct CallCounter(Arc<AtomicUsize>);
+pub struct CallCounter(Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<&'static str>>>);
 
 impl CallCounter {
     pub fn take(&self) -> usize {
         self.0.swap(0, Ordering::SeqCst)
+    }
+
+    fn take_actions(&self) -> Vec<&'static str> {
+        self.1
+            .lock()
+            .map(|mut a| std::mem::take(&mut *a))
+            .unwrap_or_default()
+    }
+}
+
+/// The IAM actions an operation needs: a transaction needs its items' actions.
+fn iam_actions(
+    input: &aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+) -> Vec<&'static str> {
+    use aws_sdk_dynamodb::operation::{
+        batch_get_item::BatchGetItemInput, create_table::CreateTableInput,
+        delete_item::DeleteItemInput, get_item::GetItemInput, put_item::PutItemInput,
+        transact_write_items::TransactWriteItemsInput, update_item::UpdateItemInput,
+    };
+    let input = input.input();
+    if input.downcast_ref::<GetItemInput>().is_some() {
+        vec!["GetItem"]
+    } else if input.downcast_ref::<PutItemInput>().is_some() {
+        vec!["PutItem"]
+    } else if input.downcast_ref::<UpdateItemInput>().is_some() {
+        vec!["UpdateItem"]
+    } else if input.downcast_ref::<DeleteItemInput>().is_some() {
+        vec!["DeleteItem"]
+    } else if input.downcast_ref::<BatchGetItemInput>().is_some() {
+        vec!["BatchGetItem"]
+    } else if input.downcast_ref::<CreateTableInput>().is_some() {
+        vec![]
+    } else if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {
+        transaction
+            .transact_items()
+            .iter()
+            .map(|item| {
+                if item.put().is_some() {
+                    "PutItem"
+                } else if item.update().is_some() {
+                    "UpdateItem"
+                } else if item.delete().is_some() {
+                    "DeleteItem"
+                } else {
+                    "ConditionCheckItem"
+                }
+            })
+            .collect()
+    } else {
+        vec!["(unknown operation)"]
+    }
+}
+
+/// Where the suite writes which function used which DynamoDB action;
+/// `infra/checks/observed_actions.py` holds them against the IAM roles.
+fn record_actions(function: Function, actions: &[&'static str]) {
+    use std::io::Write;
+    if actions.is_empty() {
+        return;
+    }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/dynamodb-actions");
+    let _ = std::fs::create_dir_all(dir);
+    let path = format!("{dir}/{}.txt", std::process::id());
+    // One write of whole lines: appends from parallel tests never interleave.
+    let lines: String = actions
+        .iter()
+        .map(|a| format!("{} {a}\n", function.name()))
+        .collect();
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = file.write_all(lines.as_bytes());
     }
 }
 
@@ -62,10 +137,13 @@ impl Intercept for CallCounter {
 
     fn read_before_execution(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
         _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> Result<(), BoxError> {
         self.0.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut actions) = self.1.lock() {
+            actions.extend(iam_actions(context));
+        }
         Ok(())
     }
 }
@@ -350,9 +428,11 @@ impl TestApp {
 
     pub async fn send_event(&self, function: Function, event: Value) -> TestResponse {
         let request = lambda_http::request::from_str(&event.to_string()).expect("valid event");
+        self.dynamodb_calls.take_actions();
         let response = dispatch(function, &self.app, request)
             .await
             .expect("handlers never fail");
+        record_actions(function, &self.dynamodb_calls.take_actions());
         let status = response.status().as_u16();
         let text = match response.body() {
             lambda_http::Body::Text(text) => text.clone(),

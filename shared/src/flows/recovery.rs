@@ -79,13 +79,17 @@ pub async fn send_recovery_email(
 /// A redirect target is allowed when it is a registered redirect URI or lies under
 /// a registered origin.
 pub fn url_allowed(url: &str, redirect_uris: &[String], origins: &[String]) -> bool {
-    redirect_uris.iter().any(|u| u == url)
-        || origins.iter().any(|origin| {
-            url == origin
-                || url
-                    .strip_prefix(origin.as_str())
-                    .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'))
-        })
+    // Visible ASCII only (percent-encoding is how URLs carry the rest): no control
+    // characters to split a header, no spaces, no backslashes browsers read as slashes.
+    let well_formed = url.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    well_formed
+        && (redirect_uris.iter().any(|u| u == url)
+            || origins.iter().any(|origin| {
+                url == origin
+                    || url
+                        .strip_prefix(origin.as_str())
+                        .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'))
+            }))
 }
 
 /// What a completed reset leads to.
@@ -155,5 +159,14 @@ mod tests {
             &origins
         ));
         assert!(!url_allowed("javascript:alert(1)", &uris, &origins));
+        for bad in [
+            "https://site.example/\r\nSet-Cookie: x=1",
+            "https://site.example/a\0b",
+            "https://site.example/\u{202e}",
+            "https://site.example/a b",
+            "https://site.example\\@evil.com",
+        ] {
+            assert!(!url_allowed(bad, &uris, &origins), "{bad:?}");
+        }
     }
 }

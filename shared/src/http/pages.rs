@@ -50,12 +50,18 @@ pub fn error_page(status: StatusCode, message: &str) -> Response<Body> {
     html_response(status, layout("Error", &body), PLAIN_CSP)
 }
 
+/// A 302 to `location`, which callers have checked against the registered URLs; one
+/// that is not a valid header value gets an error page rather than a bare 302.
 pub fn redirect(location: &str) -> Response<Body> {
+    let Ok(value) = HeaderValue::from_str(location) else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "The address to return to is not valid.",
+        );
+    };
     let mut response = Response::new(Body::Empty);
     *response.status_mut() = StatusCode::FOUND;
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
+    response.headers_mut().insert(header::LOCATION, value);
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
