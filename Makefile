@@ -58,11 +58,12 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 	  echo "OAuth client: local-client (redirect URI $(DEV_SITE_ORIGIN)/callback, origin $(DEV_SITE_ORIGIN), post-logout URL $(DEV_SITE_ORIGIN)/signed-out)"; \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --env-file $$env_file
 
-test: stack-up ## Run every test: unit, integration (local stack), make dev smoke, browser, infra checks
+test: stack-up ## Run every test: unit, integration (local stack), make dev smoke, browser, schemathesis, infra
 	cargo test --workspace --locked
 	cargo build --workspace --bins --locked  # so `make dev` serves at once
 	scripts/dev-smoke.sh
 	$(MAKE) --no-print-directory browser-test
+	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory infra-check
 
 invoke: ## Invoke one function with its API Gateway fixture: make invoke F=login (needs make dev)

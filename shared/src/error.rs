@@ -51,7 +51,7 @@ pub enum ApiError {
     #[error("this member is blocked")]
     MemberBlocked,
     /// 404 `MEMBER_NOT_FOUND`: only privileged methods say so.
-    #[error("no member has this email")]
+    #[error("no such member")]
     MemberNotFound,
     /// 400 `INVALID_APPROVAL_TOKEN`: unknown, used or expired.
     #[error("the approval token is invalid, used or expired")]

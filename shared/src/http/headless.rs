@@ -214,7 +214,12 @@ pub async fn change_login_email(app: &App, request: Request) -> HandlerResult {
         &request,
         |call: Call<'_>| async move {
             call.require_trusted(&app.config)?;
+            // Member ids are UUIDs; anything longer is no member (and would exceed
+            // DynamoDB's key size rather than miss).
             let member_id = call.path_parameter("id").unwrap_or_default().to_string();
+            if member_id.len() > 64 {
+                return Err(ApiError::MemberNotFound);
+            }
             let body: ChangeLoginEmailBody = call.json(app.config.max_body_bytes)?;
             let email = Email::parse(&body.new_email).map_err(|e| {
                 ApiError::Validation(vec![FieldViolation::email("newEmail", e.to_string())])
@@ -527,6 +532,12 @@ pub async fn token(app: &App, request: Request) -> HandlerResult {
 pub async fn logout(app: &App, request: Request) -> HandlerResult {
     serve(Function::Logout, &request, |call: Call<'_>| async move {
         let id = call.query("id").unwrap_or_default();
+        if id.is_empty() || id.len() > 64 {
+            return Ok(pages::error_page(
+                StatusCode::BAD_REQUEST,
+                "unknown or expired logout request",
+            ));
+        }
         match oauth::logout(app, &id).await {
             Ok(url) => Ok(pages::redirect(&url)),
             Err(ApiError::OAuthInvalidRequest(problem)) => {

@@ -184,11 +184,15 @@ pub fn find(function: Function, method: &Method, path: &str) -> Result<&'static 
         .iter()
         .filter(|r| serves(r) && path_matches(r.path, path))
     {
-        path_known = true;
-        // The fallback only ever sees requests API Gateway matched to no route.
-        if route.method == method && function != Function::NotFound {
+        if route.method == method {
+            // The fallback sees a served method and path only in a form API Gateway
+            // did not route (a trailing slash, say): that is no route.
+            if function == Function::NotFound {
+                return Err(ApiError::RouteNotFound);
+            }
             return Ok(route);
         }
+        path_known = true;
     }
     Err(if path_known {
         ApiError::MethodNotAllowed
@@ -270,6 +274,11 @@ mod tests {
         ));
         assert!(matches!(
             find(Function::NotFound, &Method::POST, "/x"),
+            Err(ApiError::RouteNotFound)
+        ));
+        // A served route in a form API Gateway does not route (a trailing slash).
+        assert!(matches!(
+            find(Function::NotFound, &Method::POST, path),
             Err(ApiError::RouteNotFound)
         ));
     }
