@@ -24,7 +24,7 @@ export DEV_SITE_ORIGIN ?= http://127.0.0.1:5173
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
-	  awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+	  awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}'
 
 $(VENV)/.installed:
 	python3 -m venv $(VENV)
