@@ -1,0 +1,20 @@
+# `make bench`: cold start, size, peak memory, argon2, login throughput and enumeration
+# timing of the release Lambda binaries in one run (bench/bench.py); prints the report and
+# writes BENCHMARKS.md. BENCH_FLAGS passes options, e.g. a quick look without touching
+# BENCHMARKS.md: make bench BENCH_FLAGS="--runs 3 --pairs 20 --seconds 3 --out /tmp/b.md"
+.PHONY: bench
+
+BENCH_FLAGS ?=
+# cargo-lambda builds x86_64 functions with -C target-cpu=haswell; the baseline and the
+# argon2 bench get the same code generation.
+BENCH_RUSTFLAGS := $(if $(filter x86_64,$(shell uname -m)),-C target-cpu=haswell)
+
+bench: package ## Benchmark the release functions (cold start vs hello-world, size, RSS, argon2, login rate, enumeration) into BENCHMARKS.md
+	@$(MAKE) --no-print-directory stack-up
+	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	@command -v strace >/dev/null || { echo "make bench needs strace (apt-get install strace)" >&2; exit 1; }
+	@for crate in hello-lambda argon2-verify; do \
+	  RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
+	    cargo build -q --release --locked --manifest-path bench/$$crate/Cargo.toml || exit 1; \
+	done
+	python3 bench/bench.py $(BENCH_FLAGS)
