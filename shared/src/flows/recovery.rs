@@ -117,7 +117,7 @@ pub async fn reset_password(app: &App, token: &str, password: Password) -> Resul
         .ok_or(ApiError::InvalidGrant)?;
     let hash = app.hasher.hash(password).await?;
     app.store.set_password(&member, &hash, &timestamp()).await?;
-    info!(member_id = %member.id, "password reset; sessions revoked");
+    info!(member_id = %member.id, "credentials replaced; sessions revoked");
     let redirect_url = match (recovery.redirect_url, recovery.client_id) {
         (Some(url), Some(client_id)) => app
             .config
