@@ -61,7 +61,7 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 test: stack-up ## Run every test: unit, integration (local stack), make dev smoke, browser, schemathesis, infra
 	cargo test --workspace --locked
 	cargo build --workspace --bins --locked  # so `make dev` serves at once
-	scripts/dev-smoke.sh
+	scripts/with-dev.sh dev-smoke python3 scripts/dev_smoke.py
 	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory infra-check

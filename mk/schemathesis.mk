@@ -21,7 +21,7 @@ SCHEMATHESIS_REQUEST_TIMEOUT ?= 30
 # and recovery. A `make dev` already running keeps its own limits.
 SCHEMATHESIS_RATE_LIMITS ?= register=100000,verify=100000,recovery=100000,token=100000
 
-.PHONY: schemathesis schemathesis-tools
+.PHONY: schemathesis schemathesis-run schemathesis-tools
 
 $(SCHEMATHESIS_MARKER):
 	rm -rf $(SCHEMATHESIS_VENV)
@@ -32,32 +32,22 @@ $(SCHEMATHESIS_MARKER):
 
 schemathesis-tools: $(SCHEMATHESIS_MARKER) ## Install the pinned schemathesis into .tools/schemathesis-venv
 
-# Starts `make dev` on DEV_PORT unless something already answers there (then that one is
-# used, with the admin key of .tools/dev.env), waits for it, fuzzes, and stops the
-# process group it started. The admin key reaches only the operations whose security
-# is `adminKey` (schemathesis' OpenAPI-aware auth, from a generated config file).
-# Schemathesis runs in .tools/run/schemathesis, where it keeps its .schemathesis/ and
-# .hypothesis/ (replay a failure there: ../../schemathesis-venv/bin/st replay <id>).
+# scripts/with-dev.sh starts `make dev` on DEV_PORT (with SCHEMATHESIS_RATE_LIMITS)
+# unless something already answers there, and stops what it started. The admin key of
+# .tools/dev.env reaches only the operations whose security is `adminKey`
+# (schemathesis' OpenAPI-aware auth, from a generated config file). Schemathesis runs in
+# .tools/run/schemathesis, where it keeps its .schemathesis/ and .hypothesis/ (replay a
+# failure there: ../../schemathesis-venv/bin/st replay <id>).
 # tests/corpus/schemathesis_hooks.py says which generated bodies are left out, and why.
 schemathesis: $(SCHEMATHESIS_MARKER) ## Fuzz every route of openapi.yaml against make dev with schemathesis
+	@RATE_LIMITS='$(SCHEMATHESIS_RATE_LIMITS)' scripts/with-dev.sh schemathesis \
+	  $(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory schemathesis-run
+
+schemathesis-run:
 	@set -euo pipefail; \
 	  base=http://127.0.0.1:$(DEV_PORT); run=$(CURDIR)/$(SCHEMATHESIS_RUN_DIR); \
-	  log=$$run/schemathesis-dev-$(DEV_PORT).log; config=$$run/schemathesis-$(DEV_PORT).toml; \
-	  mkdir -p "$$run"; started=; \
-	  if ! curl -s -o /dev/null "$$base/"; then \
-	    echo "schemathesis: building the functions, then starting make dev on $$base (log: $$log)"; \
-	    cargo build -q --workspace --bins --locked; \
-	    RATE_LIMITS='$(SCHEMATHESIS_RATE_LIMITS)' setsid make --no-print-directory dev >"$$log" 2>&1 & started=$$!; \
-	    trap 'kill -- -'"$$started"' 2>/dev/null || true' EXIT; trap 'exit 130' INT TERM; \
-	    for _ in $$(seq 1 1200); do \
-	      curl -s -o /dev/null "$$base/" && break; \
-	      kill -0 "$$started" 2>/dev/null || break; \
-	      sleep 0.5; \
-	    done; \
-	    curl -s -o /dev/null "$$base/" || { tail -30 "$$log" >&2; echo "schemathesis: make dev did not answer on $$base" >&2; exit 1; }; \
-	  else \
-	    echo "schemathesis: using what already answers on $$base"; \
-	  fi; \
+	  config=$$run/schemathesis-$(DEV_PORT).toml; \
+	  mkdir -p "$$run"; \
 	  ADMIN_KEY=$$(sed -n 's/^ADMIN_KEY=//p' .tools/dev.env 2>/dev/null || true); export ADMIN_KEY; \
 	  printf '[auth.openapi.adminKey]\nbearer = "$${ADMIN_KEY}"\n' >"$$config"; \
 	  started_at=$$(date +%s); \
@@ -75,6 +65,5 @@ schemathesis: $(SCHEMATHESIS_MARKER) ## Fuzz every route of openapi.yaml against
 	    --request-retries 2 \
 	    --workers 1 \
 	    --no-color \
-	    || { status=$$?; [ -n "$$started" ] && tail -20 "$$log" >&2; \
-	         echo "schemathesis: FAILED after $$(( $$(date +%s) - started_at )) s" >&2; exit $$status; }; \
+	    || { status=$$?; echo "schemathesis: FAILED after $$(( $$(date +%s) - started_at )) s" >&2; exit $$status; }; \
 	  echo "schemathesis: passed in $$(( $$(date +%s) - started_at )) s"

@@ -136,7 +136,7 @@ def main():
     call("GET", f"{velo}/login", expect=405)
     # The functions' own log output (when this run started `make dev`) holds none of
     # the secrets it handled.
-    log_path = os.environ.get("DEV_SMOKE_LOG")
+    log_path = os.environ.get("DEV_STARTED_LOG")
     if log_path and os.path.exists(log_path):
         # The functions log JSON lines; the rest is `make dev`'s own banner, which
         # prints the local admin key on purpose.

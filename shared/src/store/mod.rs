@@ -15,8 +15,7 @@ use aws_sdk_dynamodb::{
     error::{ProvideErrorMetadata, SdkError},
     operation::{transact_write_items::TransactWriteItemsError, update_item::UpdateItemError},
     types::{
-        AttributeValue, CancellationReason, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
-        TransactWriteItem,
+        AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
     },
 };
 
@@ -93,6 +92,23 @@ where
         None => format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&err)),
     };
     StoreError::Unavailable(detail)
+}
+
+/// Why step `index` of a cancelled transaction failed (`ConditionalCheckFailed`,
+/// `TransactionConflict`, ...), if the transaction was cancelled.
+pub(crate) fn cancellation_code<R>(
+    err: &SdkError<TransactWriteItemsError, R>,
+    index: usize,
+) -> Option<&str> {
+    match err.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled
+            .cancellation_reasons
+            .as_deref()?
+            .get(index)?
+            .code
+            .as_deref(),
+        _ => None,
+    }
 }
 
 pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
@@ -233,6 +249,17 @@ impl Store {
         out.item.as_ref().map(member_from_item).transpose()
     }
 
+    /// A transaction step that creates `item`, and fails if its key exists.
+    pub(crate) fn put_if_absent(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
     /// Creates the member, its email claim and (when given) its approval token in one
     /// transaction: two racing registrations of one email cannot both succeed.
     pub async fn create_member(
@@ -241,26 +268,17 @@ impl Store {
         password_hash: &str,
         records: &[NewRecord],
     ) -> Result<(), StoreError> {
-        let put = |item: Item, condition: &str| -> Result<TransactWriteItem, StoreError> {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression(condition)
-                .build()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            Ok(TransactWriteItem::builder().put(put).build())
-        };
         let email_item = HashMap::from([
             ("pk".to_string(), email_key(&member.login_email)),
             ("memberId".to_string(), s(&member.id)),
             ("passwordHash".to_string(), s(password_hash)),
         ]);
         let mut items = vec![
-            put(email_item, "attribute_not_exists(pk)")?,
-            put(member_item(member)?, "attribute_not_exists(pk)")?,
+            self.put_if_absent(email_item)?,
+            self.put_if_absent(member_item(member)?)?,
         ];
         for record in records {
-            items.push(put(record.item(), "attribute_not_exists(pk)")?);
+            items.push(self.put_if_absent(record.item())?);
         }
         // Concurrent transactions on one email item cancel each other with
         // `TransactionConflict` (the SDK does not retry it): try again, briefly.
@@ -276,17 +294,8 @@ impl Store {
             let Err(err) = result else {
                 return Ok(());
             };
-            let first_reason = err
-                .as_service_error()
-                .and_then(|e| match e {
-                    TransactWriteItemsError::TransactionCanceledException(cancelled) => {
-                        cancelled.cancellation_reasons.as_deref()
-                    }
-                    _ => None,
-                })
-                .and_then(|reasons: &[CancellationReason]| reasons.first())
-                .and_then(|reason| reason.code.clone());
-            match first_reason.as_deref() {
+            // Step 0 is the email claim.
+            match cancellation_code(&err, 0) {
                 Some("ConditionalCheckFailed") => return Err(StoreError::EmailTaken),
                 Some("TransactionConflict") if attempt < 4 => {
                     tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;

@@ -9,14 +9,14 @@ use aws_sdk_dynamodb::{
     error::SdkError,
     operation::update_item::UpdateItemError,
     types::{
-        AttributeValue, KeysAndAttributes, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+        AttributeValue, KeysAndAttributes, ReturnValue, ReturnValuesOnConditionCheckFailure,
         TransactWriteItem, Update,
     },
 };
 
 use super::{
-    Item, Store, StoreError, email_key, get_n, get_s, member_from_item, member_key, n, s,
-    unavailable,
+    Item, Store, StoreError, cancellation_code, email_key, get_n, get_s, member_from_item,
+    member_key, n, s, unavailable,
 };
 use crate::domain::{Email, Member};
 
@@ -497,19 +497,10 @@ impl Store {
         session: &Session,
         refresh: &RefreshRecord,
     ) -> Result<(), StoreError> {
-        let put = |item: Item| -> Result<TransactWriteItem, StoreError> {
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            Ok(TransactWriteItem::builder().put(put).build())
-        };
         self.client
             .transact_write_items()
-            .transact_items(put(session.item())?)
-            .transact_items(put(refresh.item())?)
+            .transact_items(self.put_if_absent(session.item())?)
+            .transact_items(self.put_if_absent(refresh.item())?)
             .send()
             .await
             .map_err(|err| {
@@ -693,37 +684,25 @@ impl Store {
             .expression_attribute_values(":id", s(&member.id))
             .build()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let put_new = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(HashMap::from([
-                ("pk".to_string(), email_key(new_email)),
-                ("memberId".to_string(), s(&member.id)),
-                ("passwordHash".to_string(), s(password_hash)),
-            ])))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let put_new = self.put_if_absent(HashMap::from([
+            ("pk".to_string(), email_key(new_email)),
+            ("memberId".to_string(), s(&member.id)),
+            ("passwordHash".to_string(), s(password_hash)),
+        ]))?;
         let update_member = self.revoking_member_update(&member.id, now, Some(new_email))?;
         let result = self
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().delete(delete_old).build())
-            .transact_items(TransactWriteItem::builder().put(put_new).build())
+            .transact_items(put_new)
             .transact_items(TransactWriteItem::builder().update(update_member).build())
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
             Err(err) => {
-                let new_email_taken = err
-                    .as_service_error()
-                    .and_then(|e| match e {
-                        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(c) => c.cancellation_reasons.as_deref(),
-                        _ => None,
-                    })
-                    .and_then(|reasons| reasons.get(1))
-                    .and_then(|reason| reason.code.as_deref())
-                    == Some("ConditionalCheckFailed");
+                // Step 1 is the new email's claim.
+                let new_email_taken = cancellation_code(&err, 1) == Some("ConditionalCheckFailed");
                 if new_email_taken {
                     Err(StoreError::EmailTaken)
                 } else {
