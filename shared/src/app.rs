@@ -1,8 +1,10 @@
-//! Everything a handler needs, built once per cold start.
+//! Everything a handler needs, built once per process: on the first request that needs
+//! it, not during init (see [`LazyApp`]).
 
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, retry::RetryConfig, timeout::TimeoutConfig};
+use tokio::sync::OnceCell;
 
 use crate::{
     captcha::CaptchaVerifier,
@@ -66,31 +68,88 @@ pub fn aws_defaults() -> aws_config::ConfigLoader {
         .operation_timeout(Duration::from_secs(5))
         .build();
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(crate::https::SdkHttpClient::default())
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(2))
 }
 
-impl App {
-    /// Reads the environment and builds the AWS clients. Credentials and region come
-    /// from the environment (as Lambda provides them), so no network call happens here.
-    pub async fn from_env() -> Result<Self, ConfigError> {
-        let aws = aws_defaults().load().await;
-        let secrets = match std::env::var("SECRETS_ARN")
-            .ok()
-            .filter(|arn| !arn.is_empty())
-        {
-            Some(arn) => read_secrets(&aws, &arn).await?,
-            None => Default::default(),
-        };
-        // The environment wins, so a local run never needs Secrets Manager.
-        let config = Config::from_lookup(|name| {
-            std::env::var(name)
-                .ok()
-                .or_else(|| secrets.get(name).cloned())
-        })?;
-        Self::new(config, &aws)
+/// Where a [`LazyApp`] reads its settings: the process environment in a function.
+type Settings = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The [`App`] of a Lambda process, built when the first request needs it.
+///
+/// Init reads only the settings, so a cold start is ready for its first event without
+/// touching the network: the deployment secret (`SECRETS_ARN`) is fetched, and the AWS
+/// clients are built, by the first request that gets past routing. A failed build is not
+/// kept: that request answers 503 and the next one tries again.
+pub struct LazyApp {
+    settings: Settings,
+    aws: fn() -> aws_config::ConfigLoader,
+    /// The config, when the settings hold it all (no secret to fetch): checked at init,
+    /// so a misconfigured function fails its init naming the setting.
+    known_config: Option<Config>,
+    secrets_arn: Option<String>,
+    app: OnceCell<App>,
+}
+
+impl LazyApp {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_settings(|name| std::env::var(name).ok(), aws_defaults)
     }
 
+    /// `settings` stand for the environment; `aws` gives the SDK's settings (tests point
+    /// it at the local stand-ins).
+    pub fn from_settings(
+        settings: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+        aws: fn() -> aws_config::ConfigLoader,
+    ) -> Result<Self, ConfigError> {
+        let secrets_arn = settings("SECRETS_ARN").filter(|arn| !arn.is_empty());
+        let known_config = match secrets_arn {
+            Some(_) => None,
+            None => Some(Config::from_lookup(&settings)?),
+        };
+        Ok(Self {
+            settings: Box::new(settings),
+            aws,
+            known_config,
+            secrets_arn,
+            app: OnceCell::new(),
+        })
+    }
+
+    /// An app built by the caller (tests, benchmarks).
+    pub fn ready(app: App) -> Self {
+        Self {
+            settings: Box::new(|_| None),
+            aws: aws_defaults,
+            known_config: None,
+            secrets_arn: None,
+            app: OnceCell::new_with(Some(app)),
+        }
+    }
+
+    pub async fn get(&self) -> Result<&App, ConfigError> {
+        self.app.get_or_try_init(|| self.build()).await
+    }
+
+    async fn build(&self) -> Result<App, ConfigError> {
+        let aws = (self.aws)().load().await;
+        let config = match (&self.known_config, &self.secrets_arn) {
+            (Some(config), _) => config.clone(),
+            (None, Some(arn)) => {
+                let secrets = read_secrets(&aws, arn).await?;
+                // The settings win, so a local run never needs Secrets Manager.
+                Config::from_lookup(|name| {
+                    (self.settings)(name).or_else(|| secrets.get(name).cloned())
+                })?
+            }
+            (None, None) => Config::from_lookup(&self.settings)?,
+        };
+        App::new(config, &aws)
+    }
+}
+
+impl App {
     pub fn new(config: Config, aws: &aws_config::SdkConfig) -> Result<Self, ConfigError> {
         Self::with_clients(
             config,

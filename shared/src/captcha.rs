@@ -6,11 +6,7 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_rustls::HttpsConnector;
-use hyper_util::{
-    client::legacy::{Client, connect::HttpConnector},
-    rt::TokioExecutor,
-};
-use tokio::sync::OnceCell;
+use hyper_util::client::legacy::{Client, connect::HttpConnector};
 
 #[derive(Debug, thiserror::Error)]
 #[error("captcha verification failed: {0}")]
@@ -18,26 +14,18 @@ pub struct CaptchaError(pub String);
 
 type HttpsClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
-/// Built on first use: loading the CA roots is a cost only captcha-checking requests
-/// should pay, never a cold start.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Its connection pool is built on first use, by captcha-checking requests only.
 #[derive(Clone, Default)]
 pub struct CaptchaVerifier {
-    client: std::sync::Arc<OnceCell<HttpsClient>>,
+    client: std::sync::Arc<std::sync::OnceLock<HttpsClient>>,
 }
 
 impl CaptchaVerifier {
-    async fn client(&self) -> Result<&HttpsClient, CaptchaError> {
+    fn client(&self) -> &HttpsClient {
         self.client
-            .get_or_try_init(|| async {
-                let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                    .with_provider_and_native_roots(rustls::crypto::aws_lc_rs::default_provider())
-                    .map_err(|e| CaptchaError(e.to_string()))?
-                    .https_or_http()
-                    .enable_http1()
-                    .build();
-                Ok(Client::builder(TokioExecutor::new()).build(connector))
-            })
-            .await
+            .get_or_init(|| crate::https::client(Some(CONNECT_TIMEOUT)))
     }
 
     /// True when the provider accepts `token`.
@@ -48,7 +36,7 @@ impl CaptchaVerifier {
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| CaptchaError(e.to_string()))?;
-        let client = self.client().await?;
+        let client = self.client();
         let response = tokio::time::timeout(Duration::from_secs(3), client.request(request))
             .await
             .map_err(|_| CaptchaError("timed out".into()))?

@@ -10,9 +10,10 @@ pub mod domain;
 pub mod error;
 pub mod flows;
 pub mod http;
+pub mod https;
 pub mod mail;
 pub mod store;
 pub mod telemetry;
 
-pub use app::App;
+pub use app::{App, LazyApp};
 pub use error::ApiError;

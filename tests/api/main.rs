@@ -17,4 +17,5 @@ mod outage;
 mod privileged;
 mod recovery;
 mod register;
+mod startup;
 mod throttle;

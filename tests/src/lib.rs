@@ -18,7 +18,7 @@ use aws_sdk_dynamodb::{
 use base64::Engine;
 use lambda_http::http::Method;
 use members_auth::{
-    App,
+    App, LazyApp,
     config::Config,
     http::{Function, ROUTES, handlers::dispatch, routes::path_matches},
     store::create_table_if_missing,
@@ -169,26 +169,37 @@ fn local_endpoint(variable: &str, default: &str) -> String {
 /// roomier than production's (moto serves one request at a time, and the suite runs
 /// tests in parallel); the outage tests use production's.
 async fn local_aws_config() -> aws_config::SdkConfig {
-    local_aws_config_with(
-        aws_config::timeout::TimeoutConfig::builder()
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .operation_timeout(std::time::Duration::from_secs(60))
-            .build(),
-    )
-    .await
+    local_aws_config_with(roomy_timeouts()).await
+}
+
+fn roomy_timeouts() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .operation_timeout(std::time::Duration::from_secs(60))
+        .build()
 }
 
 async fn local_aws_config_with(
     timeouts: aws_config::timeout::TimeoutConfig,
 ) -> aws_config::SdkConfig {
+    local_aws_loader().timeout_config(timeouts).load().await
+}
+
+fn local_aws_loader() -> aws_config::ConfigLoader {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .timeout_config(timeouts)
+        .http_client(members_auth::https::SdkHttpClient::default())
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
             "local", "local", None, None, "tests",
         ))
-        .load()
-        .await
+}
+
+/// Every AWS service at moto (DynamoDB, Secrets Manager, SES v2): what a [`LazyApp`]
+/// under test builds its clients from.
+pub fn moto_aws_loader() -> aws_config::ConfigLoader {
+    local_aws_loader()
+        .timeout_config(roomy_timeouts())
+        .endpoint_url(local_endpoint("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"))
 }
 
 /// Every log line of the test binary, as JSON, our crates at TRACE: the suite checks
@@ -385,6 +396,20 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> TestResponse {
+        let app = LazyApp::ready(self.app.clone());
+        self.request_to(&app, method, path, headers, body).await
+    }
+
+    /// [`Self::request`] served by `app` (as a deployed function would be) instead of
+    /// this test app.
+    pub async fn request_to(
+        &self,
+        app: &LazyApp,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> TestResponse {
         let (path, query) = path.split_once('?').unwrap_or((path, ""));
         // As API Gateway routes: an exact method and path, or else `$default`.
         let function = ROUTES
@@ -423,13 +448,18 @@ impl TestApp {
                 .collect();
             event["queryStringParameters"] = Value::Object(map);
         }
-        self.send_event(function, event).await
+        self.send_event_to(app, function, event).await
     }
 
     pub async fn send_event(&self, function: Function, event: Value) -> TestResponse {
+        let app = LazyApp::ready(self.app.clone());
+        self.send_event_to(&app, function, event).await
+    }
+
+    async fn send_event_to(&self, app: &LazyApp, function: Function, event: Value) -> TestResponse {
         let request = lambda_http::request::from_str(&event.to_string()).expect("valid event");
         self.dynamodb_calls.take_actions();
-        let response = dispatch(function, &self.app, request)
+        let response = dispatch(function, app, request)
             .await
             .expect("handlers never fail");
         record_actions(function, &self.dynamodb_calls.take_actions());

@@ -1,10 +1,10 @@
 use lambda_http::{Error, run, service_fn};
-use members_auth::{App, http::handlers, telemetry};
+use members_auth::{LazyApp, http::handlers, telemetry};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init();
-    let app = App::from_env().await?;
+    let app = LazyApp::from_env()?;
     run(service_fn(|request| {
         handlers::block_by_email(&app, request)
     }))

@@ -1,10 +1,10 @@
 use lambda_http::{Error, run, service_fn};
-use members_auth::{App, http::headless, telemetry};
+use members_auth::{LazyApp, http::headless, telemetry};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init();
-    let app = App::from_env().await?;
+    let app = LazyApp::from_env()?;
     run(service_fn(|request| {
         headless::change_login_email(&app, request)
     }))

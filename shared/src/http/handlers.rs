@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::{
     App,
+    app::LazyApp,
     domain::{
         Email, Password,
         email::EmailError,
@@ -70,85 +71,97 @@ struct RegisterBody {
     options: Option<RegisterOptions>,
 }
 
-pub async fn login(app: &App, request: Request) -> HandlerResult {
-    serve(Function::Login, &request, |call: Call<'_>| async move {
-        if call.route.path == headless::LOGIN_V2 {
-            return headless::login_v2(app, &call).await;
-        }
-        let body: EmailPassword = call.json(app.config.max_body_bytes)?;
-        // A malformed email cannot belong to any member: it takes the unknown-email
-        // path, with the same answer and the same cost as a wrong password.
-        let attempt = LoginAttempt {
-            // A backend web method: the calling site's backend, not a browser.
-            captcha: None,
-            email: Email::parse(&body.email).ok(),
-            password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
-            raw_email: body.email,
-            source: call.source_ip(),
-        };
-        let logged_in = flows::login::velo_login(app, attempt).await?;
-        Ok(ok(json!({ "sessionToken": logged_in.session_token })))
-    })
-    .await
-}
-
-pub async fn register(app: &App, request: Request) -> HandlerResult {
-    serve(Function::Register, &request, |call: Call<'_>| async move {
-        if call.route.path == headless::REGISTER_V2 {
-            return headless::register_v2(app, &call).await;
-        }
-        let body: RegisterBody = call.json(app.config.max_body_bytes)?;
-        take_rate(app, RateKind::Register, &call.source_ip()).await?;
-        let email = parse_email("email", &body.email);
-        let password = parse_new_password(app, body.password);
-        let (email, password) = match (email, password) {
-            (Ok(email), Ok(password)) => (email, password),
-            (email, password) => {
-                let violations = [email.err(), password.err()]
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|err| match err {
-                        ApiError::Validation(v) => v,
-                        _ => Vec::new(),
-                    })
-                    .collect();
-                return Err(ApiError::Validation(violations));
+pub async fn login(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::Login,
+        app,
+        &request,
+        |app, call: Call<'_>| async move {
+            if call.route.path == headless::LOGIN_V2 {
+                return headless::login_v2(app, &call).await;
             }
-        };
-        let options = body.options.unwrap_or_default();
-        let registered = flows::register::register(
-            app,
-            Registration {
-                email,
-                password,
-                contact: options.contact_info.unwrap_or_default(),
-                privacy_status: options.privacy_status.unwrap_or_default(),
-            },
-        )
-        .await?;
-        let mut result = json!({
-            "status": if registered.session_token.is_some() { "ACTIVE" } else { "PENDING" },
-            "member": registered.member.to_velo_json(),
-        });
-        if let Some(token) = registered.session_token {
-            result["sessionToken"] = json!(token);
-        }
-        if let Some(token) = registered
-            .approval_token
-            .filter(|_| call.is_trusted(&app.config))
-        {
-            result["approvalToken"] = json!(token);
-        }
-        Ok(ok(result))
-    })
+            let body: EmailPassword = call.json(app.config.max_body_bytes)?;
+            // A malformed email cannot belong to any member: it takes the unknown-email
+            // path, with the same answer and the same cost as a wrong password.
+            let attempt = LoginAttempt {
+                // A backend web method: the calling site's backend, not a browser.
+                captcha: None,
+                email: Email::parse(&body.email).ok(),
+                password: Password::for_login(body.password)
+                    .map_err(|_| ApiError::WrongCredentials)?,
+                raw_email: body.email,
+                source: call.source_ip(),
+            };
+            let logged_in = flows::login::velo_login(app, attempt).await?;
+            Ok(ok(json!({ "sessionToken": logged_in.session_token })))
+        },
+    )
     .await
 }
 
-pub async fn generate_session_token(app: &App, request: Request) -> HandlerResult {
+pub async fn register(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::Register,
+        app,
+        &request,
+        |app, call: Call<'_>| async move {
+            if call.route.path == headless::REGISTER_V2 {
+                return headless::register_v2(app, &call).await;
+            }
+            let body: RegisterBody = call.json(app.config.max_body_bytes)?;
+            take_rate(app, RateKind::Register, &call.source_ip()).await?;
+            let email = parse_email("email", &body.email);
+            let password = parse_new_password(app, body.password);
+            let (email, password) = match (email, password) {
+                (Ok(email), Ok(password)) => (email, password),
+                (email, password) => {
+                    let violations = [email.err(), password.err()]
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|err| match err {
+                            ApiError::Validation(v) => v,
+                            _ => Vec::new(),
+                        })
+                        .collect();
+                    return Err(ApiError::Validation(violations));
+                }
+            };
+            let options = body.options.unwrap_or_default();
+            let registered = flows::register::register(
+                app,
+                Registration {
+                    email,
+                    password,
+                    contact: options.contact_info.unwrap_or_default(),
+                    privacy_status: options.privacy_status.unwrap_or_default(),
+                },
+            )
+            .await?;
+            let mut result = json!({
+                "status": if registered.session_token.is_some() { "ACTIVE" } else { "PENDING" },
+                "member": registered.member.to_velo_json(),
+            });
+            if let Some(token) = registered.session_token {
+                result["sessionToken"] = json!(token);
+            }
+            if let Some(token) = registered
+                .approval_token
+                .filter(|_| call.is_trusted(&app.config))
+            {
+                result["approvalToken"] = json!(token);
+            }
+            Ok(ok(result))
+        },
+    )
+    .await
+}
+
+pub async fn generate_session_token(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::GenerateSessionToken,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             call.require_trusted(&app.config)?;
             let body: EmailOnly = call.json(app.config.max_body_bytes)?;
             let email = parse_email("email", &body.email)?;
@@ -159,11 +172,12 @@ pub async fn generate_session_token(app: &App, request: Request) -> HandlerResul
     .await
 }
 
-pub async fn approve_by_token(app: &App, request: Request) -> HandlerResult {
+pub async fn approve_by_token(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::ApproveByToken,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             let body: TokenOnly = call.json(app.config.max_body_bytes)?;
             if body.token.is_empty() || body.token.len() > 512 {
                 return Err(ApiError::InvalidApprovalToken);
@@ -175,11 +189,12 @@ pub async fn approve_by_token(app: &App, request: Request) -> HandlerResult {
     .await
 }
 
-pub async fn approve_by_email(app: &App, request: Request) -> HandlerResult {
+pub async fn approve_by_email(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::ApproveByEmail,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             call.require_trusted(&app.config)?;
             let body: EmailOnly = call.json(app.config.max_body_bytes)?;
             let email = parse_email("email", &body.email)?;
@@ -190,11 +205,12 @@ pub async fn approve_by_email(app: &App, request: Request) -> HandlerResult {
     .await
 }
 
-pub async fn block_by_email(app: &App, request: Request) -> HandlerResult {
+pub async fn block_by_email(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::BlockByEmail,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             call.require_trusted(&app.config)?;
             let body: EmailOnly = call.json(app.config.max_body_bytes)?;
             let email = parse_email("email", &body.email)?;
@@ -206,15 +222,18 @@ pub async fn block_by_email(app: &App, request: Request) -> HandlerResult {
 }
 
 /// The fallback: 404 for unknown paths, 405 for a known path with another method.
-pub async fn not_found(_app: &App, request: Request) -> HandlerResult {
-    serve(Function::NotFound, &request, |_call: Call<'_>| async move {
-        Err::<Response<Body>, _>(ApiError::RouteNotFound)
-    })
+pub async fn not_found(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::NotFound,
+        app,
+        &request,
+        |_app, _call: Call<'_>| async move { Err::<Response<Body>, _>(ApiError::RouteNotFound) },
+    )
     .await
 }
 
 /// The handler of each function, for callers that dispatch by name (tests, tools).
-pub async fn dispatch(function: Function, app: &App, request: Request) -> HandlerResult {
+pub async fn dispatch(function: Function, app: &LazyApp, request: Request) -> HandlerResult {
     match function {
         Function::Login => login(app, request).await,
         Function::Register => register(app, request).await,

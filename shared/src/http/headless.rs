@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::{
     App,
+    app::LazyApp,
     domain::{Email, Password, member::HeadlessProfile},
     error::{ApiError, FieldViolation},
     flows::{
@@ -128,16 +129,21 @@ struct VerifyBody {
     state_token: String,
 }
 
-pub async fn verify(app: &App, request: Request) -> HandlerResult {
-    serve(Function::Verify, &request, |call: Call<'_>| async move {
-        let body: VerifyBody = call.json(app.config.max_body_bytes)?;
-        take_rate(app, RateKind::Verify, &call.source_ip()).await?;
-        if body.code.len() > 32 || body.state_token.len() > 4096 {
-            return Err(ApiError::InvalidCode);
-        }
-        let state = flows::headless::verify(app, &body.code, &body.state_token).await?;
-        Ok(ok(state_json(state)))
-    })
+pub async fn verify(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::Verify,
+        app,
+        &request,
+        |app, call: Call<'_>| async move {
+            let body: VerifyBody = call.json(app.config.max_body_bytes)?;
+            take_rate(app, RateKind::Verify, &call.source_ip()).await?;
+            if body.code.len() > 32 || body.state_token.len() > 4096 {
+                return Err(ApiError::InvalidCode);
+            }
+            let state = flows::headless::verify(app, &body.code, &body.state_token).await?;
+            Ok(ok(state_json(state)))
+        },
+    )
     .await
 }
 
@@ -159,11 +165,12 @@ struct RecoveryBody {
     language: Option<String>,
 }
 
-pub async fn send_recovery_email(app: &App, request: Request) -> HandlerResult {
+pub async fn send_recovery_email(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::SendRecoveryEmail,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             let body: RecoveryBody = call.json(app.config.max_body_bytes)?;
             take_rate(app, RateKind::Recovery, &call.source_ip()).await?;
             let after = body.redirect.map(|r| AfterReset {
@@ -183,11 +190,12 @@ struct SetPasswordBody {
     email: String,
 }
 
-pub async fn send_set_password_email(app: &App, request: Request) -> HandlerResult {
+pub async fn send_set_password_email(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::SendSetPasswordEmail,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             call.require_trusted(&app.config)?;
             let body: SetPasswordBody = call.json(app.config.max_body_bytes)?;
             let email = Email::parse(&body.email).map_err(|e| {
@@ -208,11 +216,12 @@ struct ChangeLoginEmailBody {
     new_email: String,
 }
 
-pub async fn change_login_email(app: &App, request: Request) -> HandlerResult {
+pub async fn change_login_email(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::ChangeLoginEmail,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             call.require_trusted(&app.config)?;
             // Member ids are UUIDs; anything longer is no member (and would exceed
             // DynamoDB's key size rather than miss).
@@ -237,11 +246,12 @@ struct ResetBody {
     password: String,
 }
 
-pub async fn reset_password(app: &App, request: Request) -> HandlerResult {
+pub async fn reset_password(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::ResetPassword,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             let min = app.config.password_min_length;
             let targets = app.config.redirect_origins();
             if call.route.method == Method::GET {
@@ -323,11 +333,12 @@ struct RedirectSessionBody {
     callbacks: Option<Callbacks>,
 }
 
-pub async fn redirect_session(app: &App, request: Request) -> HandlerResult {
+pub async fn redirect_session(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::RedirectSession,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             let body: RedirectSessionBody = call.json(app.config.max_body_bytes)?;
             let full_url = match (body.auth, body.logout) {
                 (Some(auth), None) => {
@@ -412,61 +423,68 @@ impl Reply<'_> {
     }
 }
 
-pub async fn authorize(app: &App, request: Request) -> HandlerResult {
-    serve(Function::Authorize, &request, |call: Call<'_>| async move {
-        let q = |name: &str| call.query(name).unwrap_or_default();
-        let Some(mode) = ResponseMode::parse(&q("response_mode")) else {
-            return Ok(pages::error_page(
-                StatusCode::BAD_REQUEST,
-                "Unsupported response_mode.",
-            ));
-        };
-        let redirect_uri = call.query("redirect_uri");
-        let validated = oauth::validate_auth_request(
-            app,
-            &q("client_id"),
-            &q("response_type"),
-            &q("code_challenge_method"),
-            &q("code_challenge"),
-            redirect_uri.as_deref(),
-            mode,
-        );
-        let (client, redirect_uri) = match validated {
-            Ok(ok) => ok,
-            Err(err) => return Ok(pages::error_page(StatusCode::BAD_REQUEST, &err.to_string())),
-        };
-        let reply = Reply {
-            mode,
-            redirect_uri: redirect_uri.clone(),
-            origins: &client.origins,
-            state: q("state"),
-        };
-        let Some(session_token) = call.query("sessionToken").filter(|t| !t.is_empty()) else {
-            return Ok(reply.send(&[
-                ("error", "login_required"),
-                ("error_description", "a session token is required"),
-            ]));
-        };
-        match oauth::issue_code(
-            app,
-            &client.client_id,
-            &redirect_uri,
-            &q("code_challenge"),
-            &session_token,
-        )
-        .await
-        {
-            Ok(code) => Ok(reply.send(&[("code", &code)])),
-            Err(ApiError::Unauthenticated) => Ok(reply.send(&[
-                ("error", "access_denied"),
-                (
-                    "error_description",
-                    "the session token is invalid, expired or revoked",
-                ),
-            ])),
-            Err(err) => Err(err),
-        }
-    })
+pub async fn authorize(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::Authorize,
+        app,
+        &request,
+        |app, call: Call<'_>| async move {
+            let q = |name: &str| call.query(name).unwrap_or_default();
+            let Some(mode) = ResponseMode::parse(&q("response_mode")) else {
+                return Ok(pages::error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Unsupported response_mode.",
+                ));
+            };
+            let redirect_uri = call.query("redirect_uri");
+            let validated = oauth::validate_auth_request(
+                app,
+                &q("client_id"),
+                &q("response_type"),
+                &q("code_challenge_method"),
+                &q("code_challenge"),
+                redirect_uri.as_deref(),
+                mode,
+            );
+            let (client, redirect_uri) = match validated {
+                Ok(ok) => ok,
+                Err(err) => {
+                    return Ok(pages::error_page(StatusCode::BAD_REQUEST, &err.to_string()));
+                }
+            };
+            let reply = Reply {
+                mode,
+                redirect_uri: redirect_uri.clone(),
+                origins: &client.origins,
+                state: q("state"),
+            };
+            let Some(session_token) = call.query("sessionToken").filter(|t| !t.is_empty()) else {
+                return Ok(reply.send(&[
+                    ("error", "login_required"),
+                    ("error_description", "a session token is required"),
+                ]));
+            };
+            match oauth::issue_code(
+                app,
+                &client.client_id,
+                &redirect_uri,
+                &q("code_challenge"),
+                &session_token,
+            )
+            .await
+            {
+                Ok(code) => Ok(reply.send(&[("code", &code)])),
+                Err(ApiError::Unauthenticated) => Ok(reply.send(&[
+                    ("error", "access_denied"),
+                    (
+                        "error_description",
+                        "the session token is invalid, expired or revoked",
+                    ),
+                ])),
+                Err(err) => Err(err),
+            }
+        },
+    )
     .await
 }
 
@@ -487,73 +505,90 @@ struct TokenBody {
     refresh_token: Option<String>,
 }
 
-pub async fn token(app: &App, request: Request) -> HandlerResult {
-    serve(Function::Token, &request, |call: Call<'_>| async move {
-        let body: TokenBody = call.json_or_form(app.config.max_body_bytes)?;
-        let client_id = body.client_id.as_deref().unwrap_or_default();
-        // Refresh tokens carry 256 bits; guessing them is hopeless, and the refresh
-        // path keeps its two-read budget. The grants that mint new tokens are limited.
-        if body.grant_type != "refresh_token" {
-            take_rate(app, RateKind::Token, &call.source_ip()).await?;
-        }
-        let tokens = match body.grant_type.as_str() {
-            "anonymous" => oauth::visitor_tokens(app, client_id).await?,
-            "authorization_code" => {
-                let code = body
-                    .code
-                    .as_deref()
-                    .ok_or(ApiError::OAuthInvalidRequest("code is required"))?;
-                let verifier = body
-                    .code_verifier
-                    .as_deref()
-                    .ok_or(ApiError::OAuthInvalidRequest("codeVerifier is required"))?;
-                oauth::exchange_code(app, client_id, code, verifier, body.redirect_uri.as_deref())
+pub async fn token(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::Token,
+        app,
+        &request,
+        |app, call: Call<'_>| async move {
+            let body: TokenBody = call.json_or_form(app.config.max_body_bytes)?;
+            let client_id = body.client_id.as_deref().unwrap_or_default();
+            // Refresh tokens carry 256 bits; guessing them is hopeless, and the refresh
+            // path keeps its two-read budget. The grants that mint new tokens are limited.
+            if body.grant_type != "refresh_token" {
+                take_rate(app, RateKind::Token, &call.source_ip()).await?;
+            }
+            let tokens = match body.grant_type.as_str() {
+                "anonymous" => oauth::visitor_tokens(app, client_id).await?,
+                "authorization_code" => {
+                    let code = body
+                        .code
+                        .as_deref()
+                        .ok_or(ApiError::OAuthInvalidRequest("code is required"))?;
+                    let verifier = body
+                        .code_verifier
+                        .as_deref()
+                        .ok_or(ApiError::OAuthInvalidRequest("codeVerifier is required"))?;
+                    oauth::exchange_code(
+                        app,
+                        client_id,
+                        code,
+                        verifier,
+                        body.redirect_uri.as_deref(),
+                    )
                     .await?
-            }
-            "refresh_token" => {
-                let refresh = body
-                    .refresh_token
-                    .as_deref()
-                    .ok_or(ApiError::OAuthInvalidRequest("refreshToken is required"))?;
-                oauth::refresh(app, body.client_id.as_deref(), refresh).await?
-            }
-            _ => return Err(ApiError::OAuthInvalidRequest("unsupported grantType")),
-        };
-        Ok(ok(json!({
-            "access_token": tokens.access_token,
-            "token_type": "Bearer",
-            "expires_in": oauth::ACCESS_TOKEN_TTL_SECS,
-            "refresh_token": tokens.refresh_token,
-        })))
-    })
+                }
+                "refresh_token" => {
+                    let refresh = body
+                        .refresh_token
+                        .as_deref()
+                        .ok_or(ApiError::OAuthInvalidRequest("refreshToken is required"))?;
+                    oauth::refresh(app, body.client_id.as_deref(), refresh).await?
+                }
+                _ => return Err(ApiError::OAuthInvalidRequest("unsupported grantType")),
+            };
+            Ok(ok(json!({
+                "access_token": tokens.access_token,
+                "token_type": "Bearer",
+                "expires_in": oauth::ACCESS_TOKEN_TTL_SECS,
+                "refresh_token": tokens.refresh_token,
+            })))
+        },
+    )
     .await
 }
 
-pub async fn logout(app: &App, request: Request) -> HandlerResult {
-    serve(Function::Logout, &request, |call: Call<'_>| async move {
-        let id = call.query("id").unwrap_or_default();
-        if id.is_empty() || id.len() > 64 {
-            return Ok(pages::error_page(
-                StatusCode::BAD_REQUEST,
-                "unknown or expired logout request",
-            ));
-        }
-        match oauth::logout(app, &id).await {
-            Ok(url) => Ok(pages::redirect(&url)),
-            Err(ApiError::OAuthInvalidRequest(problem)) => {
-                Ok(pages::error_page(StatusCode::BAD_REQUEST, problem))
+pub async fn logout(app: &LazyApp, request: Request) -> HandlerResult {
+    serve(
+        Function::Logout,
+        app,
+        &request,
+        |app, call: Call<'_>| async move {
+            let id = call.query("id").unwrap_or_default();
+            if id.is_empty() || id.len() > 64 {
+                return Ok(pages::error_page(
+                    StatusCode::BAD_REQUEST,
+                    "unknown or expired logout request",
+                ));
             }
-            Err(err) => Err(err),
-        }
-    })
+            match oauth::logout(app, &id).await {
+                Ok(url) => Ok(pages::redirect(&url)),
+                Err(ApiError::OAuthInvalidRequest(problem)) => {
+                    Ok(pages::error_page(StatusCode::BAD_REQUEST, problem))
+                }
+                Err(err) => Err(err),
+            }
+        },
+    )
     .await
 }
 
-pub async fn current_member(app: &App, request: Request) -> HandlerResult {
+pub async fn current_member(app: &LazyApp, request: Request) -> HandlerResult {
     serve(
         Function::CurrentMember,
+        app,
         &request,
-        |call: Call<'_>| async move {
+        |app, call: Call<'_>| async move {
             let token = call.access_token().ok_or(ApiError::Unauthenticated)?;
             let member = oauth::current_member(app, token).await?;
             Ok(ok(json!({ "member": member.to_rest_json() })))

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use tracing::{error, info, warn};
 
 use crate::{
+    App, LazyApp,
     config::Config,
     domain::token::constant_time_eq,
     error::{ApiError, FieldViolation},
@@ -284,11 +285,12 @@ fn request_path(request: &Request) -> &str {
 /// result (or any error) into a response. Never fails: every error has an envelope.
 pub async fn serve<'r, F, Fut>(
     function: Function,
+    app: &'r LazyApp,
     request: &'r Request,
     handle: F,
 ) -> Result<Response<Body>, Infallible>
 where
-    F: FnOnce(Call<'r>) -> Fut,
+    F: FnOnce(&'r App, Call<'r>) -> Fut,
     Fut: Future<Output = Result<Response<Body>, ApiError>>,
 {
     let request_id = request_id(request);
@@ -301,7 +303,11 @@ where
                 route,
                 request_id: request_id.clone(),
             };
-            handle(call).await
+            // Routing needs no settings: a stray request never pays for the app's build.
+            match app.get().await {
+                Ok(app) => handle(app, call).await,
+                Err(err) => Err(ApiError::unavailable(format!("cannot start: {err}"))),
+            }
         }
         Err(err) => Err(err),
     };
