@@ -1,0 +1,371 @@
+//! Handler overhead: the login, register, token (refresh) and current-member functions,
+//! from an API Gateway event to the response, over an in-memory DynamoDB and SES
+//! (`handler_bench::memory_aws`): the real handlers, flows, store and AWS SDK (requests
+//! built, signed, serialised and parsed), without a socket.
+//!
+//! argon2 runs at its minimum cost (8 KiB, 1 pass) so that it hardly counts, and
+//! `argon2/*` measures that same cost alone, so the overhead is the difference
+//! (`make bench` reports it). Every iteration comes from a new source address, as
+//! traffic does, so the per-source counters never refuse one.
+//!
+//! Run: `cargo bench -p handler-bench --bench handlers` (`make bench` runs it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    collections::HashMap,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use handler_bench::memory_aws::MemoryAws;
+use lambda_http::{Body, Request, Response};
+use members_auth::{
+    App, LazyApp,
+    config::{Argon2Settings, Config},
+    domain::{Password, PasswordHasher},
+    http::{handlers, headless},
+};
+use serde_json::{Value, json};
+use sha2::Digest;
+
+const PASSWORD: &str = "correct-horse-battery-staple";
+const CLIENT_ID: &str = "bench-client";
+const REDIRECT_URI: &str = "https://site.example/callback";
+const CHEAPEST_ARGON2: Argon2Settings = Argon2Settings {
+    memory_kib: 8,
+    iterations: 1,
+    parallelism: 1,
+};
+
+fn settings(name: &str) -> Option<String> {
+    let value = match name {
+        "MEMBERS_TABLE" => "members".into(),
+        "SIGNING_KEYS" => format!("k1:{}", URL_SAFE_NO_PAD.encode([7u8; 32])),
+        "PUBLIC_BASE_URL" => "https://auth.example".into(),
+        "APPROVAL_LINK_URL" => "https://site.example/approve".into(),
+        "OWNER_EMAIL" => "owner@example.com".into(),
+        "ARGON2_MEMORY_KIB" => CHEAPEST_ARGON2.memory_kib.to_string(),
+        "ARGON2_ITERATIONS" => CHEAPEST_ARGON2.iterations.to_string(),
+        "ARGON2_PARALLELISM" => CHEAPEST_ARGON2.parallelism.to_string(),
+        "OAUTH_CLIENTS" => json!([{ "clientId": CLIENT_ID, "redirectUris": [REDIRECT_URI],
+            "origins": ["https://site.example"], "postLogoutUrls": [] }])
+        .to_string(),
+        _ => return None,
+    };
+    Some(value)
+}
+
+async fn memory_app() -> LazyApp {
+    let memory = MemoryAws::default();
+    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(memory)
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url("https://memory.invalid")
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "bench", "bench", None, None, "bench",
+        ))
+        .load()
+        .await;
+    let config = Config::from_lookup(settings).expect("bench settings");
+    LazyApp::ready(App::new(config, &aws).expect("bench app"))
+}
+
+/// A new source address per call: 10.x.y.z.
+fn next_source() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+}
+
+/// The API Gateway event of `fixture` (tests/fixtures), as `TestApp` builds it. Built
+/// outside the timed part of each iteration.
+fn event(
+    fixture: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> String {
+    static FIXTURES: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Value>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut event = FIXTURES
+        .lock()
+        .unwrap()
+        .entry(fixture.to_string())
+        .or_insert_with(|| {
+            let text = std::fs::read_to_string(format!(
+                "{}/../../tests/fixtures/{fixture}.json",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .expect("fixture");
+            serde_json::from_str(&text).expect("fixture JSON")
+        })
+        .clone();
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    event["rawPath"] = path.into();
+    event["routeKey"] = format!("{method} {path}").into();
+    event["requestContext"]["http"]["method"] = method.into();
+    event["requestContext"]["http"]["path"] = path.into();
+    event["requestContext"]["http"]["sourceIp"] = next_source().into();
+    let mut map = serde_json::Map::new();
+    map.insert("content-type".into(), "application/json".into());
+    for (name, value) in headers {
+        map.insert(name.to_string(), Value::from(*value));
+    }
+    event["headers"] = Value::Object(map);
+    event["body"] = body.map_or(Value::Null, |b| b.to_string().into());
+    event["rawQueryString"] = query.into();
+    if !query.is_empty() {
+        let pairs: serde_json::Map<String, Value> = query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_string(), Value::from(percent_decode(v))))
+            .collect();
+        event["queryStringParameters"] = Value::Object(pairs);
+    }
+    event.to_string()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn request(event: &str) -> Request {
+    lambda_http::request::from_str(event).expect("valid event")
+}
+
+fn parts(response: Response<Body>) -> (u16, Value, Option<String>) {
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = match response.body() {
+        Body::Text(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Body::Binary(bytes) => serde_json::from_slice(bytes).unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
+    (status, body, location)
+}
+
+/// A registered member and a member's tokens, made through the handlers themselves:
+/// register, redirect session, authorize (query mode), code exchange.
+struct Member {
+    email: String,
+    access_token: String,
+    refresh_token: String,
+}
+
+async fn member(app: &LazyApp) -> Member {
+    let email = "bench.member@example.com".to_string();
+    let registered = handlers::register(
+        app,
+        request(&event(
+            "register",
+            "POST",
+            "/backend/authentication/register",
+            &[],
+            Some(&json!({ "email": email, "password": PASSWORD })),
+        )),
+    )
+    .await
+    .unwrap();
+    let (status, body, _) = parts(registered);
+    assert_eq!(status, 200, "register: {body}");
+    let session_token = body["sessionToken"].as_str().unwrap().to_string();
+
+    let verifier = format!("{}{}", "v".repeat(40), "erifier");
+    let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let auth = json!({ "auth": { "authRequest": {
+        "clientId": CLIENT_ID, "codeChallenge": challenge, "codeChallengeMethod": "S256",
+        "responseMode": "query", "responseType": "code", "scope": "offline_access",
+        "state": "s", "redirectUri": REDIRECT_URI, "sessionToken": session_token
+    }}});
+    let session = headless::redirect_session(
+        app,
+        request(&event(
+            "redirect-session",
+            "POST",
+            "/_api/redirects-api/v1/redirect-session",
+            &[],
+            Some(&auth),
+        )),
+    )
+    .await
+    .unwrap();
+    let (status, body, _) = parts(session);
+    assert_eq!(status, 200, "redirect session: {body}");
+    let full_url = body["redirectSession"]["fullUrl"].as_str().unwrap();
+    let authorize_target = full_url.strip_prefix("https://auth.example").unwrap();
+    let authorized = headless::authorize(
+        app,
+        request(&event("authorize", "GET", authorize_target, &[], None)),
+    )
+    .await
+    .unwrap();
+    let (status, _, location) = parts(authorized);
+    assert_eq!(status, 302, "authorize");
+    let location = location.unwrap();
+    let code = location
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("code="))
+        .map(percent_decode)
+        .unwrap();
+    let exchanged = headless::token(
+        app,
+        request(&event(
+            "token",
+            "POST",
+            "/oauth2/token",
+            &[],
+            Some(
+                &json!({ "clientId": CLIENT_ID, "grantType": "authorization_code",
+                "code": code, "codeVerifier": verifier }),
+            ),
+        )),
+    )
+    .await
+    .unwrap();
+    let (status, body, _) = parts(exchanged);
+    assert_eq!(status, 200, "code exchange: {body}");
+    Member {
+        email,
+        access_token: body["access_token"].as_str().unwrap().to_string(),
+        refresh_token: body["refresh_token"].as_str().unwrap().to_string(),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let app = &runtime.block_on(memory_app());
+    let member = runtime.block_on(member(app));
+
+    let expect = |status: u16, wanted: u16, what: &str| {
+        assert_eq!(status, wanted, "{what} stopped answering {wanted}");
+    };
+
+    let mut group = c.benchmark_group("handler");
+    group.bench_function("login", |b| {
+        let body = json!({ "email": member.email, "password": PASSWORD });
+        b.to_async(&runtime).iter_batched(
+            || {
+                event(
+                    "login",
+                    "POST",
+                    "/backend/authentication/login",
+                    &[],
+                    Some(&body),
+                )
+            },
+            |event| async move {
+                let response = handlers::login(app, request(&event)).await.unwrap();
+                expect(response.status().as_u16(), 200, "login");
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("register", |b| {
+        let counter = AtomicU32::new(0);
+        b.to_async(&runtime).iter_batched(
+            || {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let body = json!({ "email": format!("new.{n}@example.com"), "password": PASSWORD });
+                event(
+                    "register",
+                    "POST",
+                    "/backend/authentication/register",
+                    &[],
+                    Some(&body),
+                )
+            },
+            |event| async move {
+                let response = handlers::register(app, request(&event)).await.unwrap();
+                expect(response.status().as_u16(), 200, "register");
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("token_refresh", |b| {
+        let body = json!({ "clientId": CLIENT_ID, "grantType": "refresh_token",
+            "refreshToken": member.refresh_token });
+        b.to_async(&runtime).iter_batched(
+            || event("token", "POST", "/oauth2/token", &[], Some(&body)),
+            |event| async move {
+                let response = headless::token(app, request(&event)).await.unwrap();
+                expect(response.status().as_u16(), 200, "token refresh");
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("current_member", |b| {
+        let bearer = member.access_token.clone();
+        b.to_async(&runtime).iter_batched(
+            || {
+                event(
+                    "current-member",
+                    "GET",
+                    "/members/v1/members/my",
+                    &[("authorization", bearer.as_str())],
+                    None,
+                )
+            },
+            |event| async move {
+                let response = headless::current_member(app, request(&event))
+                    .await
+                    .unwrap();
+                expect(response.status().as_u16(), 200, "current member");
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+
+    // The argon2 share of login and register above, to subtract.
+    let hasher = PasswordHasher::new(CHEAPEST_ARGON2).unwrap();
+    let stored = runtime
+        .block_on(hasher.hash(Password::for_login(PASSWORD.into()).unwrap()))
+        .unwrap();
+    let mut group = c.benchmark_group("argon2");
+    group.bench_function("verify", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let password = Password::for_login(PASSWORD.into()).unwrap();
+            assert!(hasher.verify(password, Some(stored.clone())).await.unwrap());
+        });
+    });
+    group.bench_function("hash", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let password = Password::for_login(PASSWORD.into()).unwrap();
+            hasher.hash(password).await.unwrap()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(handler_benches, benches);
+criterion_main!(handler_benches);

@@ -1,0 +1,3 @@
+//! What the handler benchmarks (`benches/handlers.rs`) run on.
+
+pub mod memory_aws;
