@@ -81,7 +81,7 @@ package: tools ## Build every function as a Lambda zip in target/lambda/<functio
 	  if rustup target list --installed 2>/dev/null | grep -q aarch64-unknown-linux-gnu; then \
 	    arch=--arm64; compiler=; $(VENV)/bin/pip install -q ziglang==$(ZIGLANG_VERSION); fi; \
 	  echo "building for $$arch"; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release $$arch $$compiler --output-format zip \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --profile deploy $$arch $$compiler --output-format zip \
 	    $(addprefix -p ,$(FUNCTIONS))
 	@ls -l target/lambda/*/bootstrap.zip
 

@@ -1,6 +1,7 @@
-# `make bench`: cold start, size, peak memory, argon2, login throughput and enumeration
-# timing of the release Lambda binaries in one run (bench/bench.py); prints the report and
-# writes BENCHMARKS.md. BENCH_FLAGS passes options, e.g. a quick look without touching
+# `make bench`: handler overhead (criterion), cold start, size, peak memory, argon2, login
+# throughput and enumeration timing of the packaged Lambda binaries in one run
+# (bench/bench.py); prints the report and writes BENCHMARKS.md. BENCH_FLAGS passes options,
+# e.g. a quick look without touching
 # BENCHMARKS.md: make bench BENCH_FLAGS="--runs 3 --pairs 20 --seconds 3 --out /tmp/b.md"
 .PHONY: bench
 
@@ -17,4 +18,15 @@ bench: package ## Benchmark the release functions (cold start vs hello-world, si
 	  RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
 	    cargo build -q --release --locked --manifest-path bench/$$crate/Cargo.toml || exit 1; \
 	done
-	python3 bench/bench.py $(BENCH_FLAGS)
+	RUSTFLAGS="$(BENCH_RUSTFLAGS)" python3 bench/bench.py $(BENCH_FLAGS)
+
+# Release profiles side by side (bench/tuning.py): login and not-found built with each
+# profile, then size, cold start, first response and peak RSS in one interleaved run.
+PROFILES ?= release release-fat deploy-thin deploy-fat deploy
+.PHONY: bench-tuning
+bench-tuning: package ## Compare cargo profiles (PROFILES="release deploy ...") on login and not-found; make bench reports it
+	@$(MAKE) --no-print-directory stack-up
+	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
+	  cargo build -q --release --locked --manifest-path bench/hello-lambda/Cargo.toml
+	RUSTFLAGS="$(BENCH_RUSTFLAGS)" python3 bench/tuning.py $(PROFILES)

@@ -2,6 +2,11 @@
 //!
 //! Dependencies run one way: `http` → `flows` → `store` / `mail` → `domain`,
 //! with `config` and `error` at the bottom.
+//!
+//! Each function (`functions/*/src/main.rs`) runs on a single-threaded tokio runtime: a
+//! Lambda instance serves one event at a time, so worker threads would only add start-up
+//! time and cross-thread wake-ups (BENCHMARKS.md, "Tuning"); argon2 still runs on tokio's
+//! blocking pool, off the event loop.
 
 pub mod app;
 pub mod captcha;

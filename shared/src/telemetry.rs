@@ -1,16 +1,24 @@
 //! Logging setup. Log lines carry request ids and outcomes, never secrets: passwords
 //! and tokens live in types whose `Debug` is redacted and are never passed to a macro.
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt};
 
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // `RUST_LOG` in its `target=level,...` form. `Targets` rather than `EnvFilter`: the
+    // latter's regex engine would be linked into every function for span filters no one
+    // uses (BENCHMARKS.md, "Tuning").
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|spec| spec.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
     // CloudWatch stamps each line itself.
-    let _ = tracing_subscriber::fmt()
+    let json = fmt::layer()
         .json()
-        .with_env_filter(filter)
         .with_target(false)
         .without_time()
-        .with_current_span(false)
+        .with_current_span(false);
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(json)
         .try_init();
 }

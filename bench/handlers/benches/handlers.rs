@@ -57,7 +57,7 @@ fn settings(name: &str) -> Option<String> {
     Some(value)
 }
 
-async fn memory_app() -> LazyApp {
+async fn memory_app() -> (LazyApp, aws_config::SdkConfig) {
     let memory = MemoryAws::default();
     let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .http_client(memory)
@@ -69,7 +69,10 @@ async fn memory_app() -> LazyApp {
         .load()
         .await;
     let config = Config::from_lookup(settings).expect("bench settings");
-    LazyApp::ready(App::new(config, &aws).expect("bench app"))
+    (
+        LazyApp::ready(App::new(config, &aws).expect("bench app")),
+        aws,
+    )
 }
 
 /// A new source address per call: 10.x.y.z.
@@ -259,11 +262,13 @@ async fn member(app: &LazyApp) -> Member {
 }
 
 fn benches(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // As the functions run: one thread (their `#[tokio::main(flavor = "current_thread")]`).
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let app = &runtime.block_on(memory_app());
+    let (app, aws) = runtime.block_on(memory_app());
+    let app = &app;
     let member = runtime.block_on(member(app));
 
     let expect = |status: u16, wanted: u16, what: &str| {
@@ -290,8 +295,10 @@ fn benches(c: &mut Criterion) {
             BatchSize::SmallInput,
         );
     });
+    // criterion calls each routine more than once (warm-up, samples): emails stay new.
+    let registrations = AtomicU32::new(0);
     group.bench_function("register", |b| {
-        let counter = AtomicU32::new(0);
+        let counter = &registrations;
         b.to_async(&runtime).iter_batched(
             || {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
@@ -343,6 +350,26 @@ fn benches(c: &mut Criterion) {
             },
             BatchSize::SmallInput,
         );
+    });
+    group.finish();
+
+    // One DynamoDB call through the SDK (build, sign, serialise, answer, parse): the unit
+    // of the handlers' cost that is the SDK's, not theirs.
+    let dynamodb = aws_sdk_dynamodb::Client::new(&aws);
+    let email_key = aws_sdk_dynamodb::types::AttributeValue::S(format!("EMAIL#{}", member.email));
+    let mut group = c.benchmark_group("sdk");
+    group.bench_function("get_item", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let item = dynamodb
+                .get_item()
+                .table_name("members")
+                .key("pk", email_key.clone())
+                .consistent_read(true)
+                .send()
+                .await
+                .unwrap();
+            assert!(item.item.is_some(), "the member's email item");
+        });
     });
     group.finish();
 

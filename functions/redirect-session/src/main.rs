@@ -1,7 +1,7 @@
 use lambda_http::{Error, run, service_fn};
 use members_auth::{LazyApp, http::headless, telemetry};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let app = LazyApp::from_env()?;
