@@ -219,9 +219,11 @@ def packaged_binary(function: str) -> Path:
     """The `bootstrap` Lambda runs: target/lambda/<function>/bootstrap, or, where
     `make package` left only the zip, the copy extracted from it into bench/target."""
     packaged = ROOT / "target" / "lambda" / function
-    if (packaged / "bootstrap").exists():
-        return packaged / "bootstrap"
     archive = packaged / "bootstrap.zip"
+    raw = packaged / "bootstrap"
+    # A raw bootstrap left by an earlier non-zip build must not shadow a newer zip.
+    if raw.exists() and (not archive.exists() or raw.stat().st_mtime >= archive.stat().st_mtime):
+        return raw
     out = BENCH / "target" / "lambda" / function / "bootstrap"
     if archive.exists() and (not out.exists() or out.stat().st_mtime < archive.stat().st_mtime):
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -1055,14 +1057,20 @@ def report(r: dict, command: str) -> str:
             "the same stack; login's first response includes an argon2 verify at the defaults, "
             "so a slower argon2 would show there. Profiles are in the workspace `Cargo.toml`."
             + (f" {t['note']}" if t.get("note") else "") + "\n")
-        add("| profile | function | binary MB | ready p50 ms | ratio to hello-world | "
-            "first response p50 ms | peak RSS MB |")
-        add("|---|---|---:|---:|---:|---:|---:|")
+        base_name = next(iter(t["profiles"]))
+        base = t["profiles"][base_name]
+        add(f"| profile | function | binary MB | vs {base_name} | ready p50 ms | ratio to "
+            f"hello-world | first response p50 ms | vs {base_name} | peak RSS MB |")
+        add("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for profile, functions in t["profiles"].items():
             for function, v in functions.items():
-                add(f"| {profile} | {function} | {fmt_mb(v['binary'])} | {fmt_ms(v['ready_ms'])} | "
+                b = base[function]
+                add(f"| {profile} | {function} | {fmt_mb(v['binary'])} | "
+                    f"{(v['binary'] / b['binary'] - 1) * 100:+.0f} % | {fmt_ms(v['ready_ms'])} | "
                     f"{v['ready_ms'] / t['hello_ready_ms']:.2f}× | "
-                    f"{fmt_ms(v['first_response_ms'])} | {fmt_mb(v['peak_rss'])} |")
+                    f"{fmt_ms(v['first_response_ms'])} | "
+                    f"{v['first_response_ms'] - b['first_response_ms']:+.1f} ms | "
+                    f"{fmt_mb(v['peak_rss'])} |")
         add(f"\nhello-world in that run: ready {fmt_ms(t['hello_ready_ms'])} ms.\n")
         for line in t.get("findings", []):
             add(f"- {line}")
