@@ -138,9 +138,12 @@ impl LazyApp {
             (Some(config), _) => config.clone(),
             (None, Some(arn)) => {
                 let secrets = read_secrets(&aws, arn).await?;
-                // The settings win, so a local run never needs Secrets Manager.
+                // A setting wins, so a local run never needs Secrets Manager; an empty
+                // one is absent, as `Config` reads it, and the secret fills it in.
                 Config::from_lookup(|name| {
-                    (self.settings)(name).or_else(|| secrets.get(name).cloned())
+                    (self.settings)(name)
+                        .filter(|value| !value.trim().is_empty())
+                        .or_else(|| secrets.get(name).cloned())
                 })?
             }
             (None, None) => Config::from_lookup(&self.settings)?,

@@ -28,9 +28,12 @@ async fn the_secret_is_read_on_first_use_and_a_failed_read_is_not_kept() {
     let sender = TestApp::new().await;
     let email = random_email();
     let secret_name = format!("members-test-{}", uuid::Uuid::new_v4().simple());
+    // An empty setting (a template that declares every variable leaves it so) is absent:
+    // the secret's value fills it in.
     let mut pairs = vec![
         ("MEMBERS_TABLE", table()),
         ("SECRETS_ARN", secret_name.as_str()),
+        ("SIGNING_KEYS", ""),
     ];
     pairs.extend(SITE);
     let function = LazyApp::from_settings(settings(&pairs), moto_aws_loader)
