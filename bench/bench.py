@@ -700,8 +700,8 @@ def report(r: dict, command: str) -> str:
     add = lines.append
     add("# Benchmarks\n")
     add(f"Produced by `{command}` (bench/bench.py, which rewrites this file). Every figure "
-        "below comes from that one run, except the binary-size breakdown marked as a one-off."
-        + (" `-o package` took the release binaries `make package` had built as they were."
+        "below comes from that one run, except those marked one-off (the *Tuning* table, from `make bench-tuning`, and a binary-size breakdown)."
+        + (" `-o package` took the binaries `make package` had built as they were."
            if "-o package" in command else "") + "\n")
     add(f"- machine: {m['nproc']} cores (`nproc`), {m['cpu']}, kernel {m['kernel']}, "
         f"shared with other work (load average {m['loadavg_start'][0]:.2f} at start, "
@@ -1112,8 +1112,9 @@ def report(r: dict, command: str) -> str:
             "default HTTPS client replaced by `shared/src/https.rs` (HTTP/1.1 only, so no h2): "
             "login 13.11 → 11.57 MB at `release`; `EnvFilter` replaced by `Targets` for "
             "`RUST_LOG` (no regex engine): login 7.92 → 7.50 MB at `deploy`. `make package` "
-            "(17 functions) took 3 min 53 s with `deploy` against 31 min 45 s with `release` "
-            "(thin LTO, one codegen unit) earlier the same day.")
+            "(17 functions) took 3 min 53 s with `deploy`, every crate compiled afresh for the "
+            "profile; the last package with `release` (thin LTO, one codegen unit) took 31 min "
+            "45 s, not re-timed under equal conditions.")
         add("- **Crypto/TLS backend: aws-lc-rs kept**, not measured against ring in a build: "
             "rustls with aws-lc-rs offers the post-quantum hybrid key exchange X25519MLKEM768, "
             "which AWS endpoints accept and ring cannot do; the budget is met with it.")
