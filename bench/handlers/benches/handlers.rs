@@ -59,7 +59,8 @@ fn settings(name: &str) -> Option<String> {
 
 async fn memory_app() -> (LazyApp, aws_config::SdkConfig) {
     let memory = MemoryAws::default();
-    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    // The functions' own SDK settings (timeouts, retries, ...), the stand-in as transport.
+    let aws = members_auth::app::aws_defaults()
         .http_client(memory)
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url("https://memory.invalid")
