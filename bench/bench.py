@@ -1115,6 +1115,11 @@ def report(r: dict, command: str) -> str:
             "(17 functions) took 3 min 53 s with `deploy`, every crate compiled afresh for the "
             "profile; the last package with `release` (thin LTO, one codegen unit) took 31 min "
             "45 s, not re-timed under equal conditions.")
+        add("- **Allocator: glibc's kept.** mimalloc as the global allocator was measured by "
+            "`make bench` at commit b2b205c: one SDK call 76 → 59 µs (criterion, same build otherwise) and the handler medians "
+            "8–13 % lower, but every function's ready time +0.6–0.8 ms (1.17–1.33× hello-world, "
+            "over the goal for three functions) and peak RSS +6–13 MB (register 29 → 42 MB). "
+            "Cold starts weigh more than ~30 µs of a warm request, so it was taken out again.")
         add("- **Crypto/TLS backend: aws-lc-rs kept**, not measured against ring in a build: "
             "rustls with aws-lc-rs offers the post-quantum hybrid key exchange X25519MLKEM768, "
             "which AWS endpoints accept and ring cannot do; the budget is met with it.")

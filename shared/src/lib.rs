@@ -21,10 +21,4 @@ pub mod store;
 pub mod telemetry;
 
 pub use app::{App, LazyApp};
-
-/// mimalloc rather than glibc's malloc: a request through the AWS SDK makes hundreds of
-/// small allocations, and malloc/free were a quarter of a handler's profile
-/// (BENCHMARKS.md, handler overhead).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 pub use error::ApiError;
