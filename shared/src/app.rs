@@ -81,6 +81,15 @@ pub fn aws_defaults() -> aws_config::ConfigLoader {
 /// Where a [`LazyApp`] reads its settings: the process environment in a function.
 type Settings = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// What a [`LazyApp`] builds its config from.
+enum ConfigSource {
+    /// The settings held it all: checked at init, so a misconfigured function fails its
+    /// init naming the setting.
+    Settings(Box<Config>),
+    /// A Secrets Manager secret (`SECRETS_ARN`) completes the settings.
+    Secret { arn: String },
+}
+
 /// The [`App`] of a Lambda process, built when the first request needs it.
 ///
 /// Init reads only the settings, so a cold start is ready for its first event without
@@ -90,10 +99,7 @@ type Settings = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 pub struct LazyApp {
     settings: Settings,
     aws: fn() -> aws_config::ConfigLoader,
-    /// The config, when the settings hold it all (no secret to fetch): checked at init,
-    /// so a misconfigured function fails its init naming the setting.
-    known_config: Option<Config>,
-    secrets_arn: Option<String>,
+    source: ConfigSource,
     app: OnceCell<App>,
 }
 
@@ -108,16 +114,14 @@ impl LazyApp {
         settings: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
         aws: fn() -> aws_config::ConfigLoader,
     ) -> Result<Self, ConfigError> {
-        let secrets_arn = settings("SECRETS_ARN").filter(|arn| !arn.is_empty());
-        let known_config = match secrets_arn {
-            Some(_) => None,
-            None => Some(Config::from_lookup(&settings)?),
+        let source = match settings("SECRETS_ARN").filter(|arn| !arn.is_empty()) {
+            Some(arn) => ConfigSource::Secret { arn },
+            None => ConfigSource::Settings(Box::new(Config::from_lookup(&settings)?)),
         };
         Ok(Self {
             settings: Box::new(settings),
             aws,
-            known_config,
-            secrets_arn,
+            source,
             app: OnceCell::new(),
         })
     }
@@ -127,8 +131,7 @@ impl LazyApp {
         Self {
             settings: Box::new(|_| None),
             aws: aws_defaults,
-            known_config: None,
-            secrets_arn: None,
+            source: ConfigSource::Settings(Box::new(app.config.clone())),
             app: OnceCell::new_with(Some(app)),
         }
     }
@@ -139,9 +142,9 @@ impl LazyApp {
 
     async fn build(&self) -> Result<App, ConfigError> {
         let aws = (self.aws)().load().await;
-        let config = match (&self.known_config, &self.secrets_arn) {
-            (Some(config), _) => config.clone(),
-            (None, Some(arn)) => {
+        let config = match &self.source {
+            ConfigSource::Settings(config) => Config::clone(config),
+            ConfigSource::Secret { arn } => {
                 let secrets = read_secrets(&aws, arn).await?;
                 // A setting wins, so a local run never needs Secrets Manager; an empty
                 // one is absent, as `Config` reads it, and the secret fills it in.
@@ -151,7 +154,6 @@ impl LazyApp {
                         .or_else(|| secrets.get(name).cloned())
                 })?
             }
-            (None, None) => Config::from_lookup(&self.settings)?,
         };
         App::new(config, &aws)
     }

@@ -54,7 +54,7 @@ static TLS: LazyLock<rustls::ClientConfig> = LazyLock::new(|| {
 });
 
 /// An HTTP/1.1 connector for `http://` (local stand-ins) and `https://` URLs.
-pub fn connector(connect_timeout: Option<Duration>) -> HttpsConnector<TcpConnector> {
+fn connector(connect_timeout: Option<Duration>) -> HttpsConnector<TcpConnector> {
     let mut tcp = TcpConnector::new();
     tcp.enforce_http(false);
     tcp.set_nodelay(true);

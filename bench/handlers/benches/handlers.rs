@@ -20,6 +20,7 @@ use std::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use handler_bench::memory_aws::MemoryAws;
+use integration_tests::api_gateway_event;
 use lambda_http::{Body, Request, Response};
 use members_auth::{
     App, LazyApp,
@@ -83,77 +84,14 @@ fn next_source() -> String {
     format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
 }
 
-/// The API Gateway event of `fixture` (tests/fixtures), as `TestApp` builds it. Built
-/// outside the timed part of each iteration.
-fn event(
-    fixture: &str,
-    method: &str,
-    target: &str,
-    headers: &[(&str, &str)],
-    body: Option<&Value>,
-) -> String {
-    static FIXTURES: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Value>>> =
-        std::sync::LazyLock::new(Default::default);
-    let mut event = FIXTURES
-        .lock()
-        .unwrap()
-        .entry(fixture.to_string())
-        .or_insert_with(|| {
-            let text = std::fs::read_to_string(format!(
-                "{}/../../tests/fixtures/{fixture}.json",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .expect("fixture");
-            serde_json::from_str(&text).expect("fixture JSON")
-        })
-        .clone();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    event["rawPath"] = path.into();
-    event["routeKey"] = format!("{method} {path}").into();
-    event["requestContext"]["http"]["method"] = method.into();
-    event["requestContext"]["http"]["path"] = path.into();
-    event["requestContext"]["http"]["sourceIp"] = next_source().into();
-    let mut map = serde_json::Map::new();
-    map.insert("content-type".into(), "application/json".into());
-    for (name, value) in headers {
-        map.insert(name.to_string(), Value::from(*value));
-    }
-    event["headers"] = Value::Object(map);
-    event["body"] = body.map_or(Value::Null, |b| b.to_string().into());
-    event["rawQueryString"] = query.into();
-    if !query.is_empty() {
-        let pairs: serde_json::Map<String, Value> = query
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .map(|(k, v)| (k.to_string(), Value::from(percent_decode(v))))
-            .collect();
-        event["queryStringParameters"] = Value::Object(pairs);
-    }
+/// The API Gateway event for `method target`, as the integration tests build it, from a
+/// new source address. Built outside the timed part of each iteration.
+fn event(method: &str, target: &str, headers: &[(&str, &str)], body: Option<&Value>) -> String {
+    let mut headers = headers.to_vec();
+    headers.push(("content-type", "application/json"));
+    let body = body.map(Value::to_string);
+    let (_, event) = api_gateway_event(method, target, &headers, body.as_deref(), &next_source());
     event.to_string()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("00");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn request(event: &str) -> Request {
@@ -188,7 +126,6 @@ async fn member(app: &LazyApp) -> Member {
     let registered = handlers::register(
         app,
         request(&event(
-            "register",
             "POST",
             "/backend/authentication/register",
             &[],
@@ -211,7 +148,6 @@ async fn member(app: &LazyApp) -> Member {
     let session = headless::redirect_session(
         app,
         request(&event(
-            "redirect-session",
             "POST",
             "/_api/redirects-api/v1/redirect-session",
             &[],
@@ -224,24 +160,18 @@ async fn member(app: &LazyApp) -> Member {
     assert_eq!(status, 200, "redirect session: {body}");
     let full_url = body["redirectSession"]["fullUrl"].as_str().unwrap();
     let authorize_target = full_url.strip_prefix("https://auth.example").unwrap();
-    let authorized = headless::authorize(
-        app,
-        request(&event("authorize", "GET", authorize_target, &[], None)),
-    )
-    .await
-    .unwrap();
+    let authorized = headless::authorize(app, request(&event("GET", authorize_target, &[], None)))
+        .await
+        .unwrap();
     let (status, _, location) = parts(authorized);
     assert_eq!(status, 302, "authorize");
     let location = location.unwrap();
-    let code = location
-        .split(['?', '&'])
-        .find_map(|pair| pair.strip_prefix("code="))
-        .map(percent_decode)
-        .unwrap();
+    let query = location.split_once('?').unwrap().1;
+    let params: HashMap<String, String> = serde_urlencoded::from_str(query).unwrap();
+    let code = &params["code"];
     let exchanged = headless::token(
         app,
         request(&event(
-            "token",
             "POST",
             "/oauth2/token",
             &[],
@@ -280,15 +210,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("login", |b| {
         let body = json!({ "email": member.email, "password": PASSWORD });
         b.to_async(&runtime).iter_batched(
-            || {
-                event(
-                    "login",
-                    "POST",
-                    "/backend/authentication/login",
-                    &[],
-                    Some(&body),
-                )
-            },
+            || event("POST", "/backend/authentication/login", &[], Some(&body)),
             |event| async move {
                 let response = handlers::login(app, request(&event)).await.unwrap();
                 expect(response.status().as_u16(), 200, "login");
@@ -304,13 +226,7 @@ fn benches(c: &mut Criterion) {
             || {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let body = json!({ "email": format!("new.{n}@example.com"), "password": PASSWORD });
-                event(
-                    "register",
-                    "POST",
-                    "/backend/authentication/register",
-                    &[],
-                    Some(&body),
-                )
+                event("POST", "/backend/authentication/register", &[], Some(&body))
             },
             |event| async move {
                 let response = handlers::register(app, request(&event)).await.unwrap();
@@ -323,7 +239,7 @@ fn benches(c: &mut Criterion) {
         let body = json!({ "clientId": CLIENT_ID, "grantType": "refresh_token",
             "refreshToken": member.refresh_token });
         b.to_async(&runtime).iter_batched(
-            || event("token", "POST", "/oauth2/token", &[], Some(&body)),
+            || event("POST", "/oauth2/token", &[], Some(&body)),
             |event| async move {
                 let response = headless::token(app, request(&event)).await.unwrap();
                 expect(response.status().as_u16(), 200, "token refresh");
@@ -336,7 +252,6 @@ fn benches(c: &mut Criterion) {
         b.to_async(&runtime).iter_batched(
             || {
                 event(
-                    "current-member",
                     "GET",
                     "/members/v1/members/my",
                     &[("authorization", bearer.as_str())],
