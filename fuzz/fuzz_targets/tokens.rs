@@ -18,9 +18,9 @@ fn keys() -> &'static SigningKeys {
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    assert!(verify_session_token(keys(), text).is_err());
-    assert!(verify_access_token(keys(), text).is_err());
-    assert!(verify_state_token(keys(), text).is_err());
+    assert!(verify_session_token(keys(), text, 0).is_err());
+    assert!(verify_access_token(keys(), text, 0).is_err());
+    assert!(verify_state_token(keys(), text, 0).is_err());
     let _ = SigningKeys::parse(text);
     if let Some((verifier, challenge)) = text.split_once('\n') {
         let _ = pkce_matches(verifier, challenge);

@@ -1,26 +1,81 @@
 //! Everything a handler needs, built once per process: on the first request that needs
 //! it, not during init (see [`LazyApp`]).
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
 use aws_config::{BehaviorVersion, retry::RetryConfig, timeout::TimeoutConfig};
 use tokio::sync::OnceCell;
 
 use crate::{
     captcha::CaptchaVerifier,
+    clock::Clock,
     config::{Config, ConfigError},
     domain::PasswordHasher,
-    mail::Mailer,
-    store::Store,
+    mail::{Mailer, Outbox, SesMailer},
+    store::{DynamoStore, MemoryStore, Store},
 };
 
-#[derive(Clone)]
-pub struct App {
+/// Which store and mailer an [`App`] runs on; chosen at compile time, so the seam
+/// costs nothing at run time.
+pub trait Backend: Send + Sync + 'static {
+    type Store: Store;
+    type Mailer: Mailer;
+}
+
+/// DynamoDB and SES v2: the functions' backend.
+pub struct Aws;
+
+impl Backend for Aws {
+    type Store = DynamoStore;
+    type Mailer = SesMailer;
+}
+
+/// The in-memory store and outbox: fast flow tests and the handler benchmarks.
+pub struct InMemory;
+
+impl Backend for InMemory {
+    type Store = MemoryStore;
+    type Mailer = Outbox;
+}
+
+pub struct App<B: Backend = Aws> {
     pub config: Config,
-    pub store: Store,
-    pub mailer: Mailer,
+    pub store: B::Store,
+    pub mailer: B::Mailer,
     pub hasher: PasswordHasher,
     pub captcha: CaptchaVerifier,
+    pub clock: Clock,
+}
+
+impl<B: Backend> Clone for App<B> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            store: self.store.clone(),
+            mailer: self.mailer.clone(),
+            hasher: self.hasher.clone(),
+            captcha: self.captcha.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+}
+
+/// Where `serve` gets its app: a [`LazyApp`] builds it on first use, a ready [`App`]
+/// is its own source (tests, benchmarks).
+pub trait AppSource<B: Backend>: Sync {
+    fn app(&self) -> impl Future<Output = Result<&App<B>, ConfigError>> + Send;
+}
+
+impl<B: Backend> AppSource<B> for App<B> {
+    async fn app(&self) -> Result<&App<B>, ConfigError> {
+        Ok(self)
+    }
+}
+
+impl AppSource<Aws> for LazyApp {
+    async fn app(&self) -> Result<&App, ConfigError> {
+        self.get().await
+    }
 }
 
 /// Reads the deployment's secret (JSON `{signingKeys, adminKey?, captchaSecret?}`) once
@@ -100,6 +155,7 @@ pub struct LazyApp {
     settings: Settings,
     aws: fn() -> aws_config::ConfigLoader,
     source: ConfigSource,
+    clock: Clock,
     app: OnceCell<App>,
 }
 
@@ -122,18 +178,15 @@ impl LazyApp {
             settings: Box::new(settings),
             aws,
             source,
+            clock: Clock::system(),
             app: OnceCell::new(),
         })
     }
 
-    /// An app built by the caller (tests, benchmarks).
-    pub fn ready(app: App) -> Self {
-        Self {
-            settings: Box::new(|_| None),
-            aws: aws_defaults,
-            source: ConfigSource::Settings(Box::new(app.config.clone())),
-            app: OnceCell::new_with(Some(app)),
-        }
+    /// The app will read time from `clock` (tests move it by hand).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     pub async fn get(&self) -> Result<&App, ConfigError> {
@@ -155,8 +208,17 @@ impl LazyApp {
                 })?
             }
         };
-        App::new(config, &aws)
+        let mut app = App::new(config, &aws)?;
+        app.clock = self.clock.clone();
+        Ok(app)
     }
+}
+
+fn hasher(config: &Config) -> Result<PasswordHasher, ConfigError> {
+    PasswordHasher::new(config.argon2).map_err(|e| ConfigError {
+        name: "ARGON2_MEMORY_KIB",
+        problem: e.to_string(),
+    })
 }
 
 impl App {
@@ -174,19 +236,30 @@ impl App {
         dynamodb: aws_sdk_dynamodb::Client,
         ses: aws_sdk_sesv2::Client,
     ) -> Result<Self, ConfigError> {
-        let hasher = PasswordHasher::new(config.argon2).map_err(|e| ConfigError {
-            name: "ARGON2_MEMORY_KIB",
-            problem: e.to_string(),
-        })?;
         Ok(Self {
-            store: Store::new(dynamodb, config.table.clone()),
-            mailer: Mailer::new(
+            store: DynamoStore::new(dynamodb, config.table.clone()),
+            mailer: SesMailer::new(
                 ses,
                 config.mail_from.clone(),
                 config.ses_configuration_set.clone(),
             ),
-            hasher,
+            hasher: hasher(&config)?,
             captcha: CaptchaVerifier::default(),
+            clock: Clock::system(),
+            config,
+        })
+    }
+}
+
+impl App<InMemory> {
+    /// An app over a fresh in-memory store and outbox, on a manual clock.
+    pub fn in_memory(config: Config) -> Result<Self, ConfigError> {
+        Ok(Self {
+            store: MemoryStore::default(),
+            mailer: Outbox::default(),
+            hasher: hasher(&config)?,
+            captcha: CaptchaVerifier::default(),
+            clock: Clock::manual(),
             config,
         })
     }

@@ -2,6 +2,7 @@
 
 use std::{env, time::Duration};
 
+pub use crate::domain::password::Argon2Settings;
 use crate::domain::token::SigningKeys;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,12 +49,6 @@ pub struct OAuthClient {
     pub post_logout_urls: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug)]
-pub struct Argon2Settings {
-    pub memory_kib: u32,
-    pub iterations: u32,
-    pub parallelism: u32,
-}
 
 #[derive(Clone, Debug)]
 pub struct Config {

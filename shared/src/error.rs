@@ -169,12 +169,27 @@ impl ApiError {
         matches!(self, ApiError::Unavailable(_) | ApiError::Internal(_))
     }
 
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        ApiError::Internal(Cause(cause.to_string()))
+    /// A bug or an impossible state; `cause` (an error or a message) is kept as the
+    /// source, for the log.
+    pub fn internal(cause: impl Into<BoxError>) -> Self {
+        ApiError::Internal(Cause(cause.into()))
     }
 
-    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
-        ApiError::Unavailable(Cause(cause.to_string()))
+    /// A dependency failed; `cause` is kept as the source, for the log.
+    pub fn unavailable(cause: impl Into<BoxError>) -> Self {
+        ApiError::Unavailable(Cause(cause.into()))
+    }
+
+    /// The error and every cause under it, `: `-separated: what the log line shows.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
     }
 
     pub fn field(field: &str, rule: &'static str, description: impl Into<String>) -> Self {
@@ -182,14 +197,21 @@ impl ApiError {
     }
 }
 
-/// A cause kept as text for the log line only; it never reaches a response body.
-#[derive(Debug, Clone)]
-pub struct Cause(pub String);
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A server-side failure's cause, for the log line only; it never reaches a response
+/// body. Transparent: it shows as the error it holds, and that error's sources follow.
+#[derive(Debug)]
+pub struct Cause(BoxError);
 
 impl std::fmt::Display for Cause {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        self.0.fmt(f)
     }
 }
 
-impl std::error::Error for Cause {}
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}

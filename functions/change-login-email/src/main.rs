@@ -1,12 +1,6 @@
-use lambda_http::{Error, run, service_fn};
-use members_auth::{LazyApp, http::headless, telemetry};
+use members_auth::http::{Function, run};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
-    telemetry::init();
-    let app = LazyApp::from_env()?;
-    run(service_fn(|request| {
-        headless::change_login_email(&app, request)
-    }))
-    .await
+async fn main() -> Result<(), lambda_http::Error> {
+    run(Function::ChangeLoginEmail).await
 }

@@ -1,12 +1,6 @@
-use lambda_http::{Error, run, service_fn};
-use members_auth::{LazyApp, http::handlers, telemetry};
+use members_auth::http::{Function, run};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
-    telemetry::init();
-    let app = LazyApp::from_env()?;
-    run(service_fn(|request| {
-        handlers::generate_session_token(&app, request)
-    }))
-    .await
+async fn main() -> Result<(), lambda_http::Error> {
+    run(Function::GenerateSessionToken).await
 }

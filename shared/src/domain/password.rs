@@ -3,7 +3,7 @@ use std::{fmt, sync::Arc};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use tokio::sync::OnceCell;
 
-use crate::config::Argon2Settings;
+use crate::error::ApiError;
 
 /// A candidate password: 4–100 printable ASCII characters (the Velo contract), with a
 /// configurable minimum. Never printed.
@@ -101,6 +101,20 @@ pub struct PasswordHasher {
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
 pub struct HashingError(String);
+
+impl From<HashingError> for ApiError {
+    fn from(err: HashingError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+/// Argon2id cost: OWASP's minimum (19 MiB, 2 passes, 1 lane) unless configured.
+#[derive(Clone, Copy, Debug)]
+pub struct Argon2Settings {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
 
 impl PasswordHasher {
     pub fn new(settings: Argon2Settings) -> Result<Self, HashingError> {

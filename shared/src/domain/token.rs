@@ -96,8 +96,9 @@ impl SigningKeys {
             .map_err(|_| TokenError::Invalid)
     }
 
-    /// Verifies signature, algorithm (HS256 only), key id and expiry.
-    pub fn verify<C: for<'de> Deserialize<'de>>(&self, token: &str) -> Result<C, TokenError> {
+    /// Verifies signature, algorithm (HS256 only) and key id; expiry is the caller's
+    /// check, against its clock ([`verify_typed`]).
+    fn verify<C: for<'de> Deserialize<'de>>(&self, token: &str) -> Result<C, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         if header.alg != Algorithm::HS256 {
             return Err(TokenError::Invalid);
@@ -109,6 +110,8 @@ impl SigningKeys {
             .ok_or(TokenError::Invalid)?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        // `exp` is still required; it is compared with the injected clock, not the system's.
+        validation.validate_exp = false;
         validation.set_required_spec_claims(&["exp", "iat", "sub"]);
         jsonwebtoken::decode::<C>(token, &DecodingKey::from_secret(key), &validation)
             .map(|data| data.claims)
@@ -127,17 +130,29 @@ pub enum TokenError {
     Expired,
 }
 
+impl From<TokenError> for crate::error::ApiError {
+    fn from(err: TokenError) -> Self {
+        crate::error::ApiError::internal(err)
+    }
+}
+
 /// Claims that name their own kind, so a token of one kind never passes for another
 /// (all kinds share the signing keys).
 pub trait TypedClaims: Serialize + for<'de> Deserialize<'de> {
     const TYPE: &'static str;
     fn token_type(&self) -> &str;
+    fn expires_at(&self) -> u64;
 }
 
-fn verify_typed<C: TypedClaims>(keys: &SigningKeys, jwt: &str) -> Result<C, TokenError> {
+/// A token of kind `C`, signed by one of `keys` and not expired at `now` (seconds;
+/// a token is good through its `exp` second, as jsonwebtoken has it).
+fn verify_typed<C: TypedClaims>(keys: &SigningKeys, jwt: &str, now: u64) -> Result<C, TokenError> {
     let claims: C = keys.verify(jwt)?;
     if claims.token_type() != C::TYPE {
         return Err(TokenError::Invalid);
+    }
+    if claims.expires_at() < now {
+        return Err(TokenError::Expired);
     }
     Ok(claims)
 }
@@ -154,6 +169,9 @@ pub struct SessionClaims {
 }
 
 impl TypedClaims for SessionClaims {
+    fn expires_at(&self) -> u64 {
+        self.exp
+    }
     const TYPE: &'static str = "session";
     fn token_type(&self) -> &str {
         &self.typ
@@ -183,11 +201,15 @@ pub fn issue_session_token(
 
 /// Signature and expiry only; whether the member is still active and the version
 /// current is the caller's check against the store.
-pub fn verify_session_token(keys: &SigningKeys, token: &str) -> Result<SessionClaims, TokenError> {
+pub fn verify_session_token(
+    keys: &SigningKeys,
+    token: &str,
+    now: u64,
+) -> Result<SessionClaims, TokenError> {
     let jwt = token
         .strip_prefix(SESSION_TOKEN_PREFIX)
         .ok_or(TokenError::Invalid)?;
-    verify_typed(keys, jwt)
+    verify_typed(keys, jwt, now)
 }
 
 /// The OAuth access token (14400 s): a member's, bound to a session and the member's
@@ -207,6 +229,9 @@ pub struct AccessClaims {
 }
 
 impl TypedClaims for AccessClaims {
+    fn expires_at(&self) -> u64 {
+        self.exp
+    }
     const TYPE: &'static str = "access";
     fn token_type(&self) -> &str {
         &self.typ
@@ -223,8 +248,12 @@ pub fn issue_access_token(keys: &SigningKeys, claims: &AccessClaims) -> Result<S
     keys.sign(claims)
 }
 
-pub fn verify_access_token(keys: &SigningKeys, token: &str) -> Result<AccessClaims, TokenError> {
-    verify_typed(keys, token)
+pub fn verify_access_token(
+    keys: &SigningKeys,
+    token: &str,
+    now: u64,
+) -> Result<AccessClaims, TokenError> {
+    verify_typed(keys, token, now)
 }
 
 /// The `stateToken` of the headless state machine: names a pending verification.
@@ -237,6 +266,9 @@ pub struct StateClaims {
 }
 
 impl TypedClaims for StateClaims {
+    fn expires_at(&self) -> u64 {
+        self.exp
+    }
     const TYPE: &'static str = "state";
     fn token_type(&self) -> &str {
         &self.typ
@@ -257,8 +289,12 @@ pub fn issue_state_token(
     })
 }
 
-pub fn verify_state_token(keys: &SigningKeys, token: &str) -> Result<StateClaims, TokenError> {
-    verify_typed(keys, token)
+pub fn verify_state_token(
+    keys: &SigningKeys,
+    token: &str,
+    now: u64,
+) -> Result<StateClaims, TokenError> {
+    verify_typed(keys, token, now)
 }
 
 /// A 6-digit email code, uniformly drawn.
@@ -343,11 +379,23 @@ mod tests {
         let claims = SessionClaims::new("m-1", 3, now(), 600);
         let token = issue_session_token(&old, &claims).unwrap();
         assert!(token.starts_with("JWS."));
-        assert_eq!(verify_session_token(&rotated, &token).unwrap(), claims);
+        assert_eq!(verify_session_token(&rotated, &token, now()).unwrap(), claims);
         let new_token = issue_session_token(&rotated, &claims).unwrap();
         assert_eq!(
-            verify_session_token(&old, &new_token),
+            verify_session_token(&old, &new_token, now()),
             Err(TokenError::Invalid)
+        );
+    }
+
+    #[test]
+    fn expiry_is_checked_against_the_given_time() {
+        let k = keys(&format!("k1:{}", key_b64(1)));
+        let claims = SessionClaims::new("m-1", 0, 1_000, 600);
+        let token = issue_session_token(&k, &claims).unwrap();
+        assert!(verify_session_token(&k, &token, 1_600).is_ok());
+        assert_eq!(
+            verify_session_token(&k, &token, 1_601),
+            Err(TokenError::Expired)
         );
     }
 
@@ -356,7 +404,7 @@ mod tests {
         let k = keys(&format!("k1:{}", key_b64(1)));
         let claims = SessionClaims::new("m-1", 0, now() - 1000, 600);
         let token = issue_session_token(&k, &claims).unwrap();
-        assert_eq!(verify_session_token(&k, &token), Err(TokenError::Expired));
+        assert_eq!(verify_session_token(&k, &token, now()), Err(TokenError::Expired));
     }
 
     #[test]
@@ -377,13 +425,13 @@ mod tests {
             "JWS.a.b.c".into(),
         ] {
             assert!(
-                verify_session_token(&k, &forged).is_err(),
+                verify_session_token(&k, &forged, now()).is_err(),
                 "accepted {forged}"
             );
         }
         let other_kid = keys(&format!("k9:{}", key_b64(1)));
         assert_eq!(
-            verify_session_token(&other_kid, &token),
+            verify_session_token(&other_kid, &token, now()),
             Err(TokenError::Invalid)
         );
     }
@@ -400,7 +448,7 @@ mod tests {
             let jwt = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&[1u8; 32]))
                 .unwrap();
             assert_eq!(
-                verify_session_token(&k, &format!("JWS.{jwt}")),
+                verify_session_token(&k, &format!("JWS.{jwt}"), now()),
                 Err(TokenError::Invalid),
                 "{alg:?}"
             );
@@ -412,7 +460,7 @@ mod tests {
         let jwt =
             jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&[1u8; 32])).unwrap();
         assert_eq!(
-            verify_session_token(&k, &format!("JWS.{jwt}")),
+            verify_session_token(&k, &format!("JWS.{jwt}"), now()),
             Err(TokenError::Invalid),
             "no kid"
         );
@@ -422,9 +470,9 @@ mod tests {
     fn token_kinds_do_not_cross() {
         let k = keys(&format!("k1:{}", key_b64(1)));
         let state = issue_state_token(&k, "v-1", now(), 600).unwrap();
-        assert!(verify_access_token(&k, &state).is_err());
-        assert!(verify_session_token(&k, &format!("JWS.{state}")).is_err());
-        assert_eq!(verify_state_token(&k, &state).unwrap().sub, "v-1");
+        assert!(verify_access_token(&k, &state, now()).is_err());
+        assert!(verify_session_token(&k, &format!("JWS.{state}"), now()).is_err());
+        assert_eq!(verify_state_token(&k, &state, now()).unwrap().sub, "v-1");
     }
 
     #[test]

@@ -4,18 +4,17 @@ use tracing::{error, info};
 
 use crate::{
     App,
+    app::Backend,
     domain::{Email, Member},
     error::ApiError,
-    mail::templates,
-    store::StoreError,
+    mail::{Mailer, templates},
+    store::{MemberStore, StoreResultExt},
 };
 
-use super::timestamp;
 
 /// `changeLoginEmail`: moves the member to `new_email` (race-free uniqueness), ends
 /// every session, and tells the old address.
-pub async fn change_login_email(
-    app: &App,
+pub async fn change_login_email<B: Backend>(app: &App<B>,
     member_id: &str,
     new_email: Email,
 ) -> Result<Member, ApiError> {
@@ -27,17 +26,11 @@ pub async fn change_login_email(
     if member.login_email == new_email {
         return Ok(member);
     }
-    let now = timestamp();
-    match app
-        .store
+    let now = app.clock.timestamp();
+    app.store
         .change_login_email(&member, &new_email, &now)
         .await
-    {
-        Ok(()) => {}
-        Err(StoreError::EmailTaken) => return Err(ApiError::EmailTaken),
-        Err(StoreError::NotFound) => return Err(ApiError::MemberNotFound),
-        Err(err) => return Err(err.into()),
-    }
+        .on_not_found(ApiError::MemberNotFound)?;
     let old_email = std::mem::replace(&mut member.login_email, new_email);
     member.token_version += 1;
     member.updated_date = now;

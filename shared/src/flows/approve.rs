@@ -2,52 +2,48 @@ use tracing::info;
 
 use crate::{
     App,
+    app::Backend,
     domain::{Email, MemberStatus, token::token_hash},
     error::ApiError,
-    store::{StatusChange, StoreError},
+    store::{Expected, MemberStore, RecordStore, StatusChange, StoreResultExt},
 };
 
-use super::{epoch_seconds, session, timestamp};
+use super::session;
 
 /// `approveByToken`: the token is taken (deleted) atomically, so it works once even
 /// under concurrent use; expiry is checked here, not left to DynamoDB's TTL.
-pub async fn by_token(app: &App, token: &str) -> Result<String, ApiError> {
+pub async fn by_token<B: Backend>(app: &App<B>, token: &str) -> Result<String, ApiError> {
     let taken = app
         .store
-        .take_approval_token(&token_hash(token))
+        .take_approval(&token_hash(token))
         .await?
         .ok_or(ApiError::InvalidApprovalToken)?;
-    if taken.expires_at <= epoch_seconds() {
+    if taken.expires_at <= app.clock.now() {
         return Err(ApiError::InvalidApprovalToken);
     }
     let change = StatusChange {
         to: MemberStatus::Approved,
         only_from: &[MemberStatus::Pending],
         revoke_tokens: false,
-        now: &timestamp(),
+        now: &app.clock.timestamp(),
     };
-    match app
+    let member = app
         .store
         .update_member_status(&taken.member_id, change)
         .await
-    {
-        Ok(member) => {
-            info!(member_id = %member.id, "member approved by token");
-            session::issue_for(app, &member)
-        }
-        Err(StoreError::StateMismatch(Some(member))) if member.status == MemberStatus::Blocked => {
-            Err(ApiError::MemberBlocked)
-        }
-        // Already approved by other means: the token is spent but grants nothing more.
-        Err(StoreError::StateMismatch(_)) | Err(StoreError::NotFound) => {
-            Err(ApiError::InvalidApprovalToken)
-        }
-        Err(err) => Err(err.into()),
-    }
+        .on_expected(|expected| match expected {
+            Expected::StateMismatch(Some(member)) if member.status == MemberStatus::Blocked => {
+                ApiError::MemberBlocked
+            }
+            // Already approved by other means: the token is spent but grants nothing more.
+            _ => ApiError::InvalidApprovalToken,
+        })?;
+    info!(member_id = %member.id, "member approved by token");
+    session::issue_for(app, &member)
 }
 
 /// `approveByEmail` (privileged): approves a pending member or unblocks a blocked one.
-pub async fn by_email(app: &App, email: &Email) -> Result<String, ApiError> {
+pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<String, ApiError> {
     let credentials = app
         .store
         .credentials(email)
@@ -57,17 +53,13 @@ pub async fn by_email(app: &App, email: &Email) -> Result<String, ApiError> {
         to: MemberStatus::Approved,
         only_from: &[],
         revoke_tokens: false,
-        now: &timestamp(),
+        now: &app.clock.timestamp(),
     };
-    let member = match app
+    let member = app
         .store
         .update_member_status(&credentials.member_id, change)
         .await
-    {
-        Ok(member) => member,
-        Err(StoreError::NotFound) => return Err(ApiError::MemberNotFound),
-        Err(err) => return Err(err.into()),
-    };
+        .on_not_found(ApiError::MemberNotFound)?;
     info!(member_id = %member.id, "member approved by email");
     session::issue_for(app, &member)
 }

@@ -2,16 +2,16 @@ use tracing::info;
 
 use crate::{
     App,
+    app::Backend,
     domain::{Email, MemberStatus},
     error::ApiError,
-    store::{StatusChange, StoreError},
+    store::{MemberStore, StatusChange, StoreResultExt},
 };
 
-use super::timestamp;
 
 /// `blockByEmail` (privileged): blocks the member and bumps its token version, so
 /// every token issued before stops working at once.
-pub async fn by_email(app: &App, email: &Email) -> Result<(), ApiError> {
+pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<(), ApiError> {
     let credentials = app
         .store
         .credentials(email)
@@ -21,18 +21,13 @@ pub async fn by_email(app: &App, email: &Email) -> Result<(), ApiError> {
         to: MemberStatus::Blocked,
         only_from: &[],
         revoke_tokens: true,
-        now: &timestamp(),
+        now: &app.clock.timestamp(),
     };
-    match app
+    let member = app
         .store
         .update_member_status(&credentials.member_id, change)
         .await
-    {
-        Ok(member) => {
-            info!(member_id = %member.id, "member blocked");
-            Ok(())
-        }
-        Err(StoreError::NotFound) => Err(ApiError::MemberNotFound),
-        Err(err) => Err(err.into()),
-    }
+        .on_not_found(ApiError::MemberNotFound)?;
+    info!(member_id = %member.id, "member blocked");
+    Ok(())
 }

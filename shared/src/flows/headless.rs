@@ -5,6 +5,7 @@ use tracing::{error, info};
 
 use crate::{
     App,
+    app::Backend,
     config::ApprovalMode,
     domain::{
         Email, Member, MemberStatus, Password,
@@ -15,11 +16,11 @@ use crate::{
         },
     },
     error::ApiError,
-    mail::templates,
-    store::{NewRecord, StoreError, Verification},
+    mail::{Mailer, templates},
+    store::{MemberStore, NewRecord, RecordStore, StoreError, Verification},
 };
 
-use super::{epoch_seconds, recovery, register, session, timestamp};
+use super::{recovery, register, session};
 
 pub const CODE_TTL_SECS: u64 = 600;
 pub const MAX_CODE_ATTEMPTS: u64 = 5;
@@ -37,7 +38,7 @@ pub enum AuthState {
     },
 }
 
-fn new_verification(app: &App, member_id: Option<&str>) -> (Verification, String) {
+fn new_verification<B: Backend>(app: &App<B>, member_id: Option<&str>) -> (Verification, String) {
     let id = uuid::Uuid::new_v4().to_string();
     let code = random_code();
     let verification = Verification {
@@ -45,22 +46,22 @@ fn new_verification(app: &App, member_id: Option<&str>) -> (Verification, String
         id,
         member_id: member_id.map(str::to_string),
         attempts: 0,
-        expires_at: epoch_seconds() + CODE_TTL_SECS,
+        expires_at: app.clock.now() + CODE_TTL_SECS,
     };
     (verification, code)
 }
 
-fn state_token(app: &App, verification: &Verification) -> Result<AuthState, ApiError> {
+fn state_token<B: Backend>(app: &App<B>, verification: &Verification) -> Result<AuthState, ApiError> {
     let token = issue_state_token(
         &app.config.signing_keys,
         &verification.id,
-        epoch_seconds(),
+        app.clock.now(),
         CODE_TTL_SECS,
     )?;
     Ok(AuthState::RequireEmailVerification { state_token: token })
 }
 
-async fn send_code(app: &App, to: &Email, code: &str) -> Result<(), ApiError> {
+async fn send_code<B: Backend>(app: &App<B>, to: &Email, code: &str) -> Result<(), ApiError> {
     app.mailer
         .send(
             to.as_str(),
@@ -80,7 +81,7 @@ pub struct RegistrationV2 {
     pub profile: HeadlessProfile,
 }
 
-pub async fn register(app: &App, registration: RegistrationV2) -> Result<AuthState, ApiError> {
+pub async fn register<B: Backend>(app: &App<B>, registration: RegistrationV2) -> Result<AuthState, ApiError> {
     let status = match app.config.approval {
         ApprovalMode::Automatic => MemberStatus::Approved,
         ApprovalMode::Manual => MemberStatus::Pending,
@@ -89,7 +90,7 @@ pub async fn register(app: &App, registration: RegistrationV2) -> Result<AuthSta
         registration.email,
         status,
         registration.profile,
-        &timestamp(),
+        &app.clock.timestamp(),
     );
     let password_hash = app.hasher.hash(registration.password).await?;
 
@@ -100,7 +101,7 @@ pub async fn register(app: &App, registration: RegistrationV2) -> Result<AuthSta
             .map(|token| NewRecord::Approval {
                 token_hash: token_hash(token),
                 member_id: member.id.clone(),
-                expires_at: epoch_seconds() + app.config.approval_token_ttl.as_secs(),
+                expires_at: app.clock.now() + app.config.approval_token_ttl.as_secs(),
             })
             .collect();
         app.store
@@ -140,7 +141,7 @@ pub async fn register(app: &App, registration: RegistrationV2) -> Result<AuthSta
 /// A registration of a taken email while verification is on: the same answer as a
 /// fresh one (a decoy verification no code opens), and the address's owner gets a
 /// notice with a recovery link instead of a code.
-async fn existing_member_registration(app: &App, email: &Email) -> Result<AuthState, ApiError> {
+async fn existing_member_registration<B: Backend>(app: &App<B>, email: &Email) -> Result<AuthState, ApiError> {
     let (decoy, _unsent_code) = new_verification(app, None);
     app.store.put_verification(&decoy).await?;
     if let Some(credentials) = app.store.credentials(email).await? {
@@ -156,7 +157,7 @@ async fn existing_member_registration(app: &App, email: &Email) -> Result<AuthSt
 }
 
 /// Login V2: the password first, then the member's state.
-pub async fn login(app: &App, attempt: super::login::LoginAttempt) -> Result<AuthState, ApiError> {
+pub async fn login<B: Backend>(app: &App<B>, attempt: super::login::LoginAttempt) -> Result<AuthState, ApiError> {
     match super::login::login(app, attempt).await {
         Ok(logged_in) => Ok(AuthState::Success {
             session_token: logged_in.session_token,
@@ -178,8 +179,8 @@ pub async fn login(app: &App, attempt: super::login::LoginAttempt) -> Result<Aut
 }
 
 /// Verify: one attempt at the code named by the state token.
-pub async fn verify(app: &App, code: &str, state_token_raw: &str) -> Result<AuthState, ApiError> {
-    let claims = verify_state_token(&app.config.signing_keys, state_token_raw)
+pub async fn verify<B: Backend>(app: &App<B>, code: &str, state_token_raw: &str) -> Result<AuthState, ApiError> {
+    let claims = verify_state_token(&app.config.signing_keys, state_token_raw, app.clock.now())
         .map_err(|_| ApiError::InvalidStateToken)?;
     let verification = app
         .store
@@ -191,7 +192,7 @@ pub async fn verify(app: &App, code: &str, state_token_raw: &str) -> Result<Auth
     let (Some(member_id), true, true) = (
         verification.member_id.as_deref(),
         matches,
-        verification.expires_at > epoch_seconds(),
+        verification.expires_at > app.clock.now(),
     ) else {
         return Err(ApiError::InvalidCode);
     };
@@ -200,7 +201,7 @@ pub async fn verify(app: &App, code: &str, state_token_raw: &str) -> Result<Auth
     }
     let member = app
         .store
-        .mark_email_verified(member_id, &timestamp())
+        .mark_email_verified(member_id, &app.clock.timestamp())
         .await?;
     info!(member_id = %member.id, "email verified");
     match member.status {
@@ -211,7 +212,7 @@ pub async fn verify(app: &App, code: &str, state_token_raw: &str) -> Result<Auth
                 .put_approval(
                     &token_hash(&token),
                     &member.id,
-                    epoch_seconds() + app.config.approval_token_ttl.as_secs(),
+                    app.clock.now() + app.config.approval_token_ttl.as_secs(),
                 )
                 .await?;
             register::notify_owner(app, &member, &token).await;

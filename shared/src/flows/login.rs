@@ -2,12 +2,13 @@ use tracing::info;
 
 use crate::{
     App,
+    app::Backend,
     domain::{Email, Member, Password},
     error::ApiError,
-    store::StoreError,
+    store::{CounterStore, LoginCounters, LoginFailure, MemberStore, StoreError},
 };
 
-use super::{captcha, epoch_seconds, session, throttle, timestamp};
+use super::{captcha, session, throttle};
 
 pub struct LoggedIn {
     pub member: Member,
@@ -42,13 +43,17 @@ impl<E: Into<ApiError>> From<E> for LoginError {
 /// Checks the password and stamps the login: one read, one conditional update.
 /// An unknown (or unparseable) email and a wrong password take the same path, time
 /// and answer.
-pub async fn login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, LoginError> {
-    let now = epoch_seconds();
-    let lock_key = throttle::lock_key(&attempt.raw_email, &attempt.source);
-    let source_key = throttle::source_key(&attempt.source, now);
+pub async fn login<B: Backend>(app: &App<B>, attempt: LoginAttempt) -> Result<LoggedIn, LoginError> {
+    let now = app.clock.now();
+    let (window, window_end) = throttle::source_window(now);
+    let counters = LoginCounters {
+        raw_email: &attempt.raw_email,
+        source: &attempt.source,
+        window,
+    };
     let gate = app
         .store
-        .login_gate(attempt.email.as_ref(), &lock_key, &source_key)
+        .login_gate(attempt.email.as_ref(), &counters)
         .await?;
     let idle = now.saturating_sub(gate.lockout.last_failure) > throttle::IDLE_RESET_SECS;
     if !idle && gate.lockout.locked_until > now {
@@ -57,7 +62,6 @@ pub async fn login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, LoginEr
     }
     if gate.source_failures >= throttle::SOURCE_FAILURE_LIMIT {
         info!(outcome = "source_limited", "login refused");
-        let window_end = (now / throttle::SOURCE_WINDOW_SECS + 1) * throttle::SOURCE_WINDOW_SECS;
         return Err(ApiError::TooManyRequests(window_end - now).into());
     }
     if let Some(token) = &attempt.captcha {
@@ -75,28 +79,22 @@ pub async fn login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, LoginEr
         _ => {
             let failures = if idle { 1 } else { gate.lockout.failures + 1 };
             let delay = throttle::lock_delay(failures);
-            let locked_until = if delay > 0 { now + delay } else { 0 };
-            let window_end =
-                (now / throttle::SOURCE_WINDOW_SECS + 1) * throttle::SOURCE_WINDOW_SECS;
-            app.store
-                .record_login_failure(
-                    &lock_key,
-                    idle,
-                    locked_until,
-                    now + throttle::IDLE_RESET_SECS + delay,
-                    &source_key,
-                    window_end,
-                    now,
-                )
-                .await?;
+            let failure = LoginFailure {
+                restart: idle,
+                locked_until: if delay > 0 { now + delay } else { 0 },
+                lock_expires_at: now + throttle::IDLE_RESET_SECS + delay,
+                source_expires_at: window_end,
+                now,
+            };
+            app.store.record_login_failure(&counters, &failure).await?;
             info!(outcome = "wrong_credentials", failures, "login refused");
             return Err(ApiError::WrongCredentials.into());
         }
     };
     if gate.lockout.failures > 0 {
-        app.store.clear_lockout(&lock_key).await?;
+        app.store.clear_lockout(&counters).await?;
     }
-    match app.store.record_login(&member_id, &timestamp()).await {
+    match app.store.record_login(&member_id, &app.clock.timestamp()).await {
         Ok(member) => {
             let session_token = session::issue_for(app, &member)?;
             Ok(LoggedIn {
@@ -111,7 +109,7 @@ pub async fn login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, LoginEr
 }
 
 /// The Velo `login`: any state but approved-and-verified is an error.
-pub async fn velo_login(app: &App, attempt: LoginAttempt) -> Result<LoggedIn, ApiError> {
+pub async fn velo_login<B: Backend>(app: &App<B>, attempt: LoginAttempt) -> Result<LoggedIn, ApiError> {
     match login(app, attempt).await {
         Ok(logged_in) => Ok(logged_in),
         Err(LoginError::NotSignedIn(member)) => {

@@ -5,6 +5,7 @@ use tracing::info;
 
 use crate::{
     App,
+    app::Backend,
     config::OAuthClient,
     domain::{
         Member, MemberStatus,
@@ -14,10 +15,13 @@ use crate::{
         },
     },
     error::ApiError,
-    store::{AuthCode, LogoutRequest, Redemption, RefreshRecord, Session},
+    store::{
+        AuthCode, Expected, LogoutRequest, MemberStore, RecordStore, Redemption, RefreshRecord,
+        Session, SessionStore, StoreResultExt,
+    },
 };
 
-use super::{epoch_seconds, recovery::url_allowed};
+use super::recovery::url_allowed;
 
 pub const ACCESS_TOKEN_TTL_SECS: u64 = 14_400;
 pub const AUTH_CODE_TTL_SECS: u64 = 600;
@@ -74,8 +78,7 @@ fn is_valid_challenge(challenge: &str) -> bool {
 
 /// Checks what a client may ask for: a registered client, `code` with PKCE S256, and
 /// a registered redirect URI when one is named (or needed).
-pub fn validate_auth_request<'a>(
-    app: &'a App,
+pub fn validate_auth_request<'a, B: Backend>(app: &'a App<B>,
     client_id: &str,
     response_type: &str,
     challenge_method: &str,
@@ -124,7 +127,7 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
 }
 
 /// The authorize URL a redirect session hands back.
-pub fn authorize_url(app: &App, request: &AuthRequest, redirect_uri: &str) -> String {
+pub fn authorize_url<B: Backend>(app: &App<B>, request: &AuthRequest, redirect_uri: &str) -> String {
     let mut pairs = vec![
         ("client_id", request.client_id.as_str()),
         ("response_type", "code"),
@@ -149,8 +152,7 @@ pub fn authorize_url(app: &App, request: &AuthRequest, redirect_uri: &str) -> St
 
 /// A logout redirect session: remembers which session the caller's access token
 /// belongs to, so following the URL ends exactly that one.
-pub async fn logout_url(
-    app: &App,
+pub async fn logout_url<B: Backend>(app: &App<B>,
     client_id: &str,
     post_flow_url: &str,
     access_token: Option<&str>,
@@ -165,7 +167,7 @@ pub async fn logout_url(
         ));
     }
     let session_id = access_token
-        .and_then(|token| verify_access_token(&app.config.signing_keys, token).ok())
+        .and_then(|token| verify_access_token(&app.config.signing_keys, token, app.clock.now()).ok())
         .and_then(|claims| claims.sid);
     let id = uuid::Uuid::new_v4().to_string();
     app.store
@@ -174,7 +176,7 @@ pub async fn logout_url(
             session_id,
             client_id: client.client_id.clone(),
             post_flow_url: post_flow_url.to_string(),
-            expires_at: epoch_seconds() + LOGOUT_REQUEST_TTL_SECS,
+            expires_at: app.clock.now() + LOGOUT_REQUEST_TTL_SECS,
         })
         .await?;
     Ok(format!(
@@ -191,14 +193,13 @@ fn member_may_hold_tokens(member: &Member, token_version: u64) -> bool {
 }
 
 /// Issues an authorization code for the member holding `session_token`.
-pub async fn issue_code(
-    app: &App,
+pub async fn issue_code<B: Backend>(app: &App<B>,
     client_id: &str,
     redirect_uri: &str,
     code_challenge: &str,
     session_token: &str,
 ) -> Result<String, ApiError> {
-    let claims = verify_session_token(&app.config.signing_keys, session_token)
+    let claims = verify_session_token(&app.config.signing_keys, session_token, app.clock.now())
         .map_err(|_| ApiError::Unauthenticated)?;
     let member = app
         .store
@@ -216,7 +217,7 @@ pub async fn issue_code(
             code_challenge: code_challenge.to_string(),
             session_id: uuid::Uuid::new_v4().to_string(),
             token_version: member.token_version,
-            expires_at: epoch_seconds() + AUTH_CODE_TTL_SECS,
+            expires_at: app.clock.now() + AUTH_CODE_TTL_SECS,
         })
         .await?;
     info!(member_id = %member.id, client_id, "authorization code issued");
@@ -228,14 +229,13 @@ pub struct TokenSet {
     pub refresh_token: String,
 }
 
-fn access_token(
-    app: &App,
+fn access_token<B: Backend>(app: &App<B>,
     subject: &str,
     session_id: Option<&str>,
     token_version: Option<u64>,
     client_id: &str,
 ) -> Result<String, ApiError> {
-    let now = epoch_seconds();
+    let now = app.clock.now();
     Ok(issue_access_token(
         &app.config.signing_keys,
         &AccessClaims {
@@ -250,14 +250,14 @@ fn access_token(
     )?)
 }
 
-fn registered_client<'a>(app: &'a App, client_id: &str) -> Result<&'a OAuthClient, ApiError> {
+fn registered_client<'a, B: Backend>(app: &'a App<B>, client_id: &str) -> Result<&'a OAuthClient, ApiError> {
     app.config
         .oauth_client(client_id)
         .ok_or(ApiError::OAuthInvalidRequest("unknown clientId"))
 }
 
 /// `grantType=anonymous`: tokens for a visitor.
-pub async fn visitor_tokens(app: &App, client_id: &str) -> Result<TokenSet, ApiError> {
+pub async fn visitor_tokens<B: Backend>(app: &App<B>, client_id: &str) -> Result<TokenSet, ApiError> {
     let client = registered_client(app, client_id)?;
     let visitor_id = uuid::Uuid::new_v4().to_string();
     let refresh_token = random_token();
@@ -268,7 +268,7 @@ pub async fn visitor_tokens(app: &App, client_id: &str) -> Result<TokenSet, ApiE
             session_id: None,
             token_version: None,
             client_id: client.client_id.clone(),
-            expires_at: epoch_seconds() + REFRESH_TOKEN_TTL_SECS,
+            expires_at: app.clock.now() + REFRESH_TOKEN_TTL_SECS,
         })
         .await?;
     Ok(TokenSet {
@@ -279,8 +279,7 @@ pub async fn visitor_tokens(app: &App, client_id: &str) -> Result<TokenSet, ApiE
 
 /// `grantType=authorization_code`: the code works once; a second use revokes the
 /// session the first one opened.
-pub async fn exchange_code(
-    app: &App,
+pub async fn exchange_code<B: Backend>(app: &App<B>,
     client_id: &str,
     code: &str,
     code_verifier: &str,
@@ -299,7 +298,7 @@ pub async fn exchange_code(
     let redirect_matches = redirect_uri
         .filter(|u| !u.is_empty())
         .is_none_or(|u| u == code.redirect_uri);
-    if code.expires_at <= epoch_seconds()
+    if code.expires_at <= app.clock.now()
         || code.client_id != client.client_id
         || !redirect_matches
         || !pkce_matches(code_verifier, &code.code_challenge)
@@ -313,9 +312,8 @@ pub async fn exchange_code(
         .filter(|m| member_may_hold_tokens(m, code.token_version))
         .ok_or(ApiError::InvalidGrant)?;
     let refresh_token = random_token();
-    let now = epoch_seconds();
-    let opened = app
-        .store
+    let now = app.clock.now();
+    app.store
         .create_session(
             &Session {
                 id: code.session_id.clone(),
@@ -333,12 +331,13 @@ pub async fn exchange_code(
                 expires_at: now + REFRESH_TOKEN_TTL_SECS,
             },
         )
-        .await;
-    match opened {
-        Ok(()) => {}
-        Err(crate::store::StoreError::StateMismatch(_)) => return Err(ApiError::InvalidGrant),
-        Err(err) => return Err(err.into()),
-    }
+        .await
+        // The session was revoked before it opened: its code was used twice.
+        .on_expected(|expected| match expected {
+            Expected::StateMismatch(_) => ApiError::InvalidGrant,
+            Expected::EmailTaken => ApiError::EmailTaken,
+            Expected::NotFound => ApiError::InvalidGrant,
+        })?;
     info!(member_id = %member.id, "session opened");
     Ok(TokenSet {
         access_token: access_token(
@@ -354,8 +353,7 @@ pub async fn exchange_code(
 
 /// `grantType=refresh_token`: a new access token; the refresh token stays valid
 /// until it expires or its session or member is revoked.
-pub async fn refresh(
-    app: &App,
+pub async fn refresh<B: Backend>(app: &App<B>,
     client_id: Option<&str>,
     refresh_token: &str,
 ) -> Result<TokenSet, ApiError> {
@@ -368,7 +366,7 @@ pub async fn refresh(
         .await?
         .ok_or(ApiError::InvalidGrant)?;
     let client_matches = client_id.is_none_or(|id| id == record.client_id);
-    if record.expires_at <= epoch_seconds() || !client_matches {
+    if record.expires_at <= app.clock.now() || !client_matches {
         return Err(ApiError::InvalidGrant);
     }
     let access = match (&record.session_id, record.token_version) {
@@ -400,8 +398,8 @@ pub async fn refresh(
 
 /// The member behind a member access token; visitors, revoked sessions, blocked
 /// members and stale token versions are refused. One DynamoDB read.
-pub async fn current_member(app: &App, access_token: &str) -> Result<Member, ApiError> {
-    let claims = verify_access_token(&app.config.signing_keys, access_token)
+pub async fn current_member<B: Backend>(app: &App<B>, access_token: &str) -> Result<Member, ApiError> {
+    let claims = verify_access_token(&app.config.signing_keys, access_token, app.clock.now())
         .map_err(|_| ApiError::Unauthenticated)?;
     let (Some(session_id), Some(version)) = (claims.sid.as_deref(), claims.ver) else {
         return Err(ApiError::Unauthenticated);
@@ -418,12 +416,12 @@ pub async fn current_member(app: &App, access_token: &str) -> Result<Member, Api
 }
 
 /// Follows a logout URL: ends its session and names the allowed place to go next.
-pub async fn logout(app: &App, id: &str) -> Result<String, ApiError> {
+pub async fn logout<B: Backend>(app: &App<B>, id: &str) -> Result<String, ApiError> {
     let request = app
         .store
         .take_logout(id)
         .await?
-        .filter(|r| r.expires_at > epoch_seconds())
+        .filter(|r| r.expires_at > app.clock.now())
         .ok_or(ApiError::OAuthInvalidRequest(
             "unknown or expired logout request",
         ))?;

@@ -4,16 +4,17 @@ use tracing::{error, info};
 
 use crate::{
     App,
+    app::Backend,
     domain::{
         Email, Member, Password,
         token::{random_token, token_hash},
     },
     error::ApiError,
-    mail::templates,
-    store::Recovery,
+    mail::{Mailer, templates},
+    store::{MemberStore, RecordStore, Recovery},
 };
 
-use super::{epoch_seconds, timestamp};
+
 
 pub const RECOVERY_TTL_SECS: u64 = 3600;
 pub const RESET_PAGE_PATH: &str = "/recovery/reset-password";
@@ -25,8 +26,7 @@ pub struct AfterReset {
 }
 
 /// Stores a single-use recovery token for `member` and returns the reset page link.
-pub async fn create_link(
-    app: &App,
+pub async fn create_link<B: Backend>(app: &App<B>,
     member_id: &str,
     after: Option<&AfterReset>,
 ) -> Result<String, ApiError> {
@@ -37,7 +37,7 @@ pub async fn create_link(
             member_id: member_id.to_string(),
             redirect_url: after.map(|a| a.url.clone()),
             client_id: after.map(|a| a.client_id.clone()),
-            expires_at: epoch_seconds() + RECOVERY_TTL_SECS,
+            expires_at: app.clock.now() + RECOVERY_TTL_SECS,
         })
         .await?;
     Ok(format!(
@@ -48,8 +48,7 @@ pub async fn create_link(
 
 /// `sendRecoveryEmail`: emails a reset link when the email has a member, and answers
 /// the same either way. A redirect the client does not allow is dropped, not stored.
-pub async fn send_recovery_email(
-    app: &App,
+pub async fn send_recovery_email<B: Backend>(app: &App<B>,
     email: Option<Email>,
     after: Option<AfterReset>,
     first_password: bool,
@@ -98,7 +97,7 @@ pub struct Reset {
 }
 
 /// Spends the token, sets the new password and revokes every session of the member.
-pub async fn reset_password(app: &App, token: &str, password: Password) -> Result<Reset, ApiError> {
+pub async fn reset_password<B: Backend>(app: &App<B>, token: &str, password: Password) -> Result<Reset, ApiError> {
     if token.is_empty() || token.len() > 512 {
         return Err(ApiError::InvalidGrant);
     }
@@ -107,7 +106,7 @@ pub async fn reset_password(app: &App, token: &str, password: Password) -> Resul
         .take_recovery(&token_hash(token))
         .await?
         .ok_or(ApiError::InvalidGrant)?;
-    if recovery.expires_at <= epoch_seconds() {
+    if recovery.expires_at <= app.clock.now() {
         return Err(ApiError::InvalidGrant);
     }
     let member: Member = app
@@ -116,7 +115,7 @@ pub async fn reset_password(app: &App, token: &str, password: Password) -> Resul
         .await?
         .ok_or(ApiError::InvalidGrant)?;
     let hash = app.hasher.hash(password).await?;
-    app.store.set_password(&member, &hash, &timestamp()).await?;
+    app.store.set_password(&member, &hash, &app.clock.timestamp()).await?;
     info!(member_id = %member.id, "credentials replaced; sessions revoked");
     let redirect_url = match (recovery.redirect_url, recovery.client_id) {
         (Some(url), Some(client_id)) => app

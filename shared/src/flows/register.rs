@@ -2,6 +2,7 @@ use tracing::{error, info};
 
 use crate::{
     App,
+    app::Backend,
     config::ApprovalMode,
     domain::{
         Email, Member, MemberStatus, Password,
@@ -9,11 +10,11 @@ use crate::{
         token::{random_token, token_hash},
     },
     error::ApiError,
-    mail::templates,
-    store::NewRecord,
+    mail::{Mailer, templates},
+    store::{MemberStore, NewRecord},
 };
 
-use super::{epoch_seconds, session, timestamp};
+use super::session;
 
 pub struct Registration {
     pub email: Email,
@@ -30,7 +31,7 @@ pub struct Registered {
     pub approval_token: Option<String>,
 }
 
-pub async fn register(app: &App, registration: Registration) -> Result<Registered, ApiError> {
+pub async fn register<B: Backend>(app: &App<B>, registration: Registration) -> Result<Registered, ApiError> {
     let status = match app.config.approval {
         ApprovalMode::Automatic => MemberStatus::Approved,
         ApprovalMode::Manual => MemberStatus::Pending,
@@ -40,7 +41,7 @@ pub async fn register(app: &App, registration: Registration) -> Result<Registere
         status,
         registration.privacy_status,
         registration.contact,
-        &timestamp(),
+        &app.clock.timestamp(),
     );
     let password_hash = app.hasher.hash(registration.password).await?;
 
@@ -50,7 +51,7 @@ pub async fn register(app: &App, registration: Registration) -> Result<Registere
         .map(|token| NewRecord::Approval {
             token_hash: token_hash(token),
             member_id: member.id.clone(),
-            expires_at: epoch_seconds() + app.config.approval_token_ttl.as_secs(),
+            expires_at: app.clock.now() + app.config.approval_token_ttl.as_secs(),
         })
         .into_iter()
         .collect();
@@ -75,7 +76,7 @@ pub async fn register(app: &App, registration: Registration) -> Result<Registere
 
 /// The member exists either way; a lost owner email is recoverable with
 /// `approveByEmail`, so it is logged rather than failing the registration.
-pub(crate) async fn notify_owner(app: &App, member: &Member, token: &str) {
+pub(crate) async fn notify_owner<B: Backend>(app: &App<B>, member: &Member, token: &str) {
     let Some(owner) = app.config.owner_email.as_deref() else {
         return;
     };

@@ -1,22 +1,23 @@
 use crate::{
     App,
+    app::Backend,
     domain::{
         Email, Member, MemberStatus, Password,
         member::{ContactInfo, PrivacyStatus},
         token::{SessionClaims, issue_session_token},
     },
     error::ApiError,
-    store::StoreError,
+    store::{MemberStore, StoreError},
 };
 
-use super::{epoch_seconds, timestamp};
+
 
 /// Signs a short-lived session token bound to the member's current token version.
-pub fn issue_for(app: &App, member: &Member) -> Result<String, ApiError> {
+pub fn issue_for<B: Backend>(app: &App<B>, member: &Member) -> Result<String, ApiError> {
     let claims = SessionClaims::new(
         &member.id,
         member.token_version,
-        epoch_seconds(),
+        app.clock.now(),
         app.config.session_token_ttl.as_secs(),
     );
     Ok(issue_session_token(&app.config.signing_keys, &claims)?)
@@ -36,7 +37,7 @@ pub fn ensure_may_sign_in(member: &Member) -> Result<(), ApiError> {
 
 /// `generateSessionToken`: a session for this email, creating an approved member with
 /// a random password when none exists (never for a blocked or pending one).
-pub async fn generate_session_token(app: &App, email: Email) -> Result<String, ApiError> {
+pub async fn generate_session_token<B: Backend>(app: &App<B>, email: Email) -> Result<String, ApiError> {
     // Two rounds at most: a concurrent creation of the same email makes the first
     // lose the race, and the second then finds the winner's member.
     for _ in 0..2 {
@@ -54,7 +55,7 @@ pub async fn generate_session_token(app: &App, email: Email) -> Result<String, A
             MemberStatus::Approved,
             PrivacyStatus::default(),
             ContactInfo::default(),
-            &timestamp(),
+            &app.clock.timestamp(),
         );
         let hash = app.hasher.hash(Password::random()).await?;
         match app.store.create_member(&member, &hash, &[]).await {

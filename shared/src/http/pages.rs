@@ -6,7 +6,7 @@ use lambda_http::{
     http::{HeaderValue, StatusCode, header},
 };
 
-use crate::{domain::token::random_token, mail::templates::escape_html};
+use crate::{domain::token::random_token, escape::escape_html};
 
 fn html_response(status: StatusCode, html: String, csp: &str) -> Response<Body> {
     let mut response = Response::new(Body::Text(html));

@@ -73,78 +73,150 @@ impl Function {
     }
 }
 
+/// What one route does: each endpoint has one handler (`http::serve::handle`) and is
+/// served by one function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    VeloLogin,
+    VeloRegister,
+    GenerateSessionToken,
+    ApproveByToken,
+    ApproveByEmail,
+    BlockByEmail,
+    SendSetPasswordEmail,
+    ChangeLoginEmail,
+    RegisterV2,
+    LoginV2,
+    Verify,
+    SendRecoveryEmail,
+    ResetPasswordForm,
+    ResetPassword,
+    RedirectSession,
+    Authorize,
+    Token,
+    Logout,
+    CurrentMember,
+}
+
+/// What a route answers: JSON (errors in the Wix envelope) or a hosted HTML page
+/// (a request error as an error page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Html,
+}
+
+impl Endpoint {
+    pub fn function(self) -> Function {
+        match self {
+            Endpoint::VeloLogin | Endpoint::LoginV2 => Function::Login,
+            Endpoint::VeloRegister | Endpoint::RegisterV2 => Function::Register,
+            Endpoint::GenerateSessionToken => Function::GenerateSessionToken,
+            Endpoint::ApproveByToken => Function::ApproveByToken,
+            Endpoint::ApproveByEmail => Function::ApproveByEmail,
+            Endpoint::BlockByEmail => Function::BlockByEmail,
+            Endpoint::SendSetPasswordEmail => Function::SendSetPasswordEmail,
+            Endpoint::ChangeLoginEmail => Function::ChangeLoginEmail,
+            Endpoint::Verify => Function::Verify,
+            Endpoint::SendRecoveryEmail => Function::SendRecoveryEmail,
+            Endpoint::ResetPasswordForm | Endpoint::ResetPassword => Function::ResetPassword,
+            Endpoint::RedirectSession => Function::RedirectSession,
+            Endpoint::Authorize => Function::Authorize,
+            Endpoint::Token => Function::Token,
+            Endpoint::Logout => Function::Logout,
+            Endpoint::CurrentMember => Function::CurrentMember,
+        }
+    }
+
+    pub fn format(self) -> Format {
+        match self {
+            Endpoint::ResetPasswordForm
+            | Endpoint::ResetPassword
+            | Endpoint::Authorize
+            | Endpoint::Logout => Format::Html,
+            _ => Format::Json,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Route {
-    pub function: Function,
+    pub endpoint: Endpoint,
     pub method: Method,
     pub path: &'static str,
 }
 
-const fn post(function: Function, path: &'static str) -> Route {
+impl Route {
+    pub fn function(&self) -> Function {
+        self.endpoint.function()
+    }
+}
+
+const fn route(endpoint: Endpoint, method: Method, path: &'static str) -> Route {
     Route {
-        function,
-        method: Method::POST,
+        endpoint,
+        method,
         path,
     }
 }
 
-const fn get(function: Function, path: &'static str) -> Route {
-    Route {
-        function,
-        method: Method::GET,
-        path,
-    }
+const fn post(endpoint: Endpoint, path: &'static str) -> Route {
+    route(endpoint, Method::POST, path)
+}
+
+const fn get(endpoint: Endpoint, path: &'static str) -> Route {
+    route(endpoint, Method::GET, path)
 }
 
 pub static ROUTES: &[Route] = &[
-    post(Function::Login, "/backend/authentication/login"),
-    post(Function::Register, "/backend/authentication/register"),
+    post(Endpoint::VeloLogin, "/backend/authentication/login"),
+    post(Endpoint::VeloRegister, "/backend/authentication/register"),
     post(
-        Function::GenerateSessionToken,
+        Endpoint::GenerateSessionToken,
         "/backend/authentication/generate-session-token",
     ),
     post(
-        Function::ApproveByToken,
+        Endpoint::ApproveByToken,
         "/backend/authentication/approve-by-token",
     ),
     post(
-        Function::ApproveByEmail,
+        Endpoint::ApproveByEmail,
         "/backend/authentication/approve-by-email",
     ),
     post(
-        Function::BlockByEmail,
+        Endpoint::BlockByEmail,
         "/backend/authentication/block-by-email",
     ),
     post(
-        Function::SendSetPasswordEmail,
+        Endpoint::SendSetPasswordEmail,
         "/backend/authentication/send-set-password-email",
     ),
-    Route {
-        function: Function::ChangeLoginEmail,
-        method: Method::PATCH,
-        path: "/backend/members/{id}/login-email",
-    },
-    post(Function::Register, "/_api/iam/authentication/v2/register"),
-    post(Function::Login, "/_api/iam/authentication/v2/login"),
-    post(Function::Verify, "/_api/iam/verification/v1/auth/verify"),
+    route(
+        Endpoint::ChangeLoginEmail,
+        Method::PATCH,
+        "/backend/members/{id}/login-email",
+    ),
+    post(Endpoint::RegisterV2, "/_api/iam/authentication/v2/register"),
+    post(Endpoint::LoginV2, "/_api/iam/authentication/v2/login"),
+    post(Endpoint::Verify, "/_api/iam/verification/v1/auth/verify"),
     post(
-        Function::SendRecoveryEmail,
+        Endpoint::SendRecoveryEmail,
         "/_api/iam/recovery/v1/send-email",
     ),
-    get(Function::ResetPassword, "/recovery/reset-password"),
-    post(Function::ResetPassword, "/recovery/reset-password"),
+    get(Endpoint::ResetPasswordForm, "/recovery/reset-password"),
+    post(Endpoint::ResetPassword, "/recovery/reset-password"),
     post(
-        Function::RedirectSession,
+        Endpoint::RedirectSession,
         "/_api/redirects-api/v1/redirect-session",
     ),
     post(
-        Function::RedirectSession,
+        Endpoint::RedirectSession,
         "/redirect-session/v1/redirect-session",
     ),
-    get(Function::Authorize, "/oauth2/authorize"),
-    post(Function::Token, "/oauth2/token"),
-    get(Function::Logout, "/oauth2/logout"),
-    get(Function::CurrentMember, "/members/v1/members/my"),
+    get(Endpoint::Authorize, "/oauth2/authorize"),
+    post(Endpoint::Token, "/oauth2/token"),
+    get(Endpoint::Logout, "/oauth2/logout"),
+    get(Endpoint::CurrentMember, "/members/v1/members/my"),
 ];
 
 /// Whether `path` fits `pattern`, where a `{name}` segment takes any one segment.
@@ -179,7 +251,7 @@ pub fn path_parameter<'p>(pattern: &str, path: &'p str, name: &str) -> Option<&'
 /// not serve is 404, a method it does not take there is 405.
 pub fn find(function: Function, method: &Method, path: &str) -> Result<&'static Route, ApiError> {
     let mut path_known = false;
-    let serves = |route: &Route| function == Function::NotFound || route.function == function;
+    let serves = |route: &Route| function == Function::NotFound || route.function() == function;
     for route in ROUTES
         .iter()
         .filter(|r| serves(r) && path_matches(r.path, path))
@@ -212,7 +284,7 @@ mod tests {
             .filter(|f| *f != Function::NotFound)
         {
             assert!(
-                ROUTES.iter().any(|r| r.function == function),
+                ROUTES.iter().any(|r| r.function() == function),
                 "{function:?}"
             );
         }
@@ -222,7 +294,7 @@ mod tests {
     fn cargo_lambda_router_lists_the_same_routes() {
         let manifest = include_str!("../../../Cargo.toml");
         let mut paths: Vec<(&str, &str)> =
-            ROUTES.iter().map(|r| (r.path, r.function.name())).collect();
+            ROUTES.iter().map(|r| (r.path, r.function().name())).collect();
         paths.push(("/{*path}", "not-found"));
         paths.sort();
         paths.dedup();

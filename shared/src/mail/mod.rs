@@ -1,61 +1,20 @@
-//! SES v2 mailer and the email templates (HTML and text).
+//! Outgoing email behind one small trait: SES v2 in the functions, an in-memory
+//! outbox in flow tests and benchmarks. The templates (HTML and text) are shared.
 
+mod outbox;
+mod ses;
 pub mod templates;
 
-use aws_sdk_sesv2::{
-    Client,
-    types::{Body, Content, Destination, EmailContent, Message},
-};
+use std::future::Future;
 
+pub use outbox::Outbox;
+pub use ses::SesMailer;
 pub use templates::Email as OutgoingEmail;
 
 #[derive(Debug, thiserror::Error)]
 #[error("sending email failed: {0}")]
 pub struct MailError(pub String);
 
-#[derive(Clone)]
-pub struct Mailer {
-    client: Client,
-    from: String,
-    configuration_set: Option<String>,
-}
-
-fn content(data: &str) -> Result<Content, MailError> {
-    Content::builder()
-        .data(data)
-        .charset("UTF-8")
-        .build()
-        .map_err(|e| MailError(e.to_string()))
-}
-
-impl Mailer {
-    pub fn new(client: Client, from: impl Into<String>, configuration_set: Option<String>) -> Self {
-        Self {
-            client,
-            from: from.into(),
-            configuration_set,
-        }
-    }
-
-    pub async fn send(&self, to: &str, email: OutgoingEmail) -> Result<(), MailError> {
-        let message = Message::builder()
-            .subject(content(&email.subject)?)
-            .body(
-                Body::builder()
-                    .html(content(&email.html)?)
-                    .text(content(&email.text)?)
-                    .build(),
-            )
-            .build();
-        self.client
-            .send_email()
-            .from_email_address(&self.from)
-            .destination(Destination::builder().to_addresses(to).build())
-            .content(EmailContent::builder().simple(message).build())
-            .set_configuration_set_name(self.configuration_set.clone())
-            .send()
-            .await
-            .map_err(|e| MailError(aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string()))?;
-        Ok(())
-    }
+pub trait Mailer: Clone + Send + Sync + 'static {
+    fn send(&self, to: &str, email: OutgoingEmail) -> impl Future<Output = Result<(), MailError>> + Send;
 }

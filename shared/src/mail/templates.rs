@@ -1,25 +1,13 @@
 //! Every email exists as HTML and as plain text. Anything a member typed is escaped
 //! before it reaches HTML.
 
+use crate::escape::escape_html;
+
+#[derive(Debug, Clone)]
 pub struct Email {
     pub subject: String,
     pub html: String,
     pub text: String,
-}
-
-pub fn escape_html(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Sent to the site owner when manual approval is on.

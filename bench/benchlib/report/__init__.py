@@ -1,0 +1,24 @@
+"""BENCHMARKS.md from a results dict (what bench.py saves to bench/results/latest.json):
+one function per section, each returning its lines, in the order they appear."""
+
+from __future__ import annotations
+
+from .common import Facts
+from .findings import findings
+from .handlers import handler_overhead
+from .login import argon2_and_throughput, enumeration
+from .oneoff import dynamodb_calls, tuning
+from .overview import header, summary
+from .sizing import sizing
+from .starts import first_request, network, per_function
+
+SECTIONS = [summary, handler_overhead, per_function, first_request, network,
+            argon2_and_throughput, enumeration, sizing, findings, tuning, dynamodb_calls]
+
+
+def report(r: dict, command: str) -> str:
+    facts = Facts.of(r)
+    lines = header(r, command)
+    for section in SECTIONS:
+        lines += section(r, facts)
+    return "\n".join(lines)

@@ -1,0 +1,236 @@
+//! What a handler sees of a request: body parsing (JSON or form), query, path
+//! parameters, the access token, the source address and trusted-caller checks.
+
+use lambda_http::{
+    Body, Request, RequestExt,
+    http::{HeaderValue, header},
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{
+    config::Config,
+    domain::token::constant_time_eq,
+    error::{ApiError, FieldViolation},
+};
+
+use super::routes::{self, Route};
+
+/// What a handler sees of a request once its route matched.
+pub struct Call<'a> {
+    pub request: &'a Request,
+    pub route: &'static Route,
+    pub request_id: String,
+}
+
+impl Call<'_> {
+    /// Parses the JSON body into `T`, refusing oversized bodies, non-JSON content
+    /// types and anything that does not fit; ill-typed fields become field violations.
+    pub fn json<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
+        parse_json_body(self.request, max_bytes)
+    }
+
+    /// Trusted backends: an IAM identity that API Gateway verified, or (for local runs)
+    /// the admin key as a bearer token, compared in constant time.
+    pub fn is_trusted(&self, config: &Config) -> bool {
+        caller_is_trusted(self.request, config)
+    }
+
+    /// JSON, or an HTML-form body (`application/x-www-form-urlencoded`), into `T`.
+    pub fn json_or_form<T: DeserializeOwned>(&self, max_bytes: usize) -> Result<T, ApiError> {
+        let is_form = self
+            .request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim()
+                    .to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return self.json(max_bytes);
+        }
+        let bytes = body_bytes(self.request);
+        if bytes.len() > max_bytes {
+            return Err(ApiError::PayloadTooLarge(max_bytes));
+        }
+        serde_urlencoded::from_bytes(bytes).map_err(|e| {
+            ApiError::Validation(vec![FieldViolation::new(
+                "body",
+                "INVALID_FORM",
+                e.to_string(),
+            )])
+        })
+    }
+
+    /// A query-string parameter (the first, if repeated).
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.request
+            .query_string_parameters_ref()
+            .and_then(|q| q.first(name))
+            .map(str::to_string)
+    }
+
+    /// The access token in `Authorization`, raw (as the Wix client sends it) or `Bearer`.
+    pub fn access_token(&self) -> Option<&str> {
+        let value = self
+            .request
+            .headers()
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .trim();
+        let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
+        (!token.is_empty()).then_some(token)
+    }
+
+    /// The caller's address as API Gateway saw it; the brute-force counters key on it.
+    pub fn source_ip(&self) -> String {
+        match self.request.request_context_ref() {
+            Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx
+                .http
+                .source_ip
+                .clone()
+                .filter(|ip| !ip.is_empty() && ip.len() <= 64)
+                .unwrap_or_else(|| "unknown".into()),
+            _ => "unknown".into(),
+        }
+    }
+
+    /// The value of the route's `{name}` path segment.
+    pub fn path_parameter(&self, name: &str) -> Option<&str> {
+        routes::path_parameter(self.route.path, request_path(self.request), name)
+    }
+
+    pub fn require_trusted(&self, config: &Config) -> Result<(), ApiError> {
+        if self.is_trusted(config) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+pub fn caller_is_trusted(request: &Request, config: &Config) -> bool {
+    let iam_verified = request
+        .request_context_ref()
+        .and_then(|ctx| ctx.authorizer())
+        .and_then(|authorizer| authorizer.iam.as_ref())
+        .is_some_and(|iam| iam.user_arn.is_some() || iam.caller_id.is_some());
+    if iam_verified {
+        return true;
+    }
+    let Some(admin_key) = config.admin_key.as_deref() else {
+        return false;
+    };
+    request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .is_some_and(|offered| constant_time_eq(offered.trim().as_bytes(), admin_key.as_bytes()))
+}
+
+pub(super) fn parse_json_body<T: DeserializeOwned>(
+    request: &Request,
+    max_bytes: usize,
+) -> Result<T, ApiError> {
+    if let Some(content_type) = request.headers().get(header::CONTENT_TYPE) {
+        let is_json = content_type
+            .to_str()
+            .ok()
+            .and_then(|v| v.split(';').next())
+            .map(|mime| mime.trim().to_ascii_lowercase())
+            .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+    }
+    let bytes = body_bytes(request);
+    if bytes.len() > max_bytes {
+        return Err(ApiError::PayloadTooLarge(max_bytes));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedBody("the body is empty".into()));
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::MalformedBody(format!(
+            "{} at line {} column {}",
+            category(&e),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::MalformedBody(
+            "the body must be a JSON object".into(),
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner().to_string();
+        // serde names a missing field in its message, not in the path.
+        let (field, rule) = match inner.strip_prefix("missing field `") {
+            Some(rest) => {
+                let name = rest.split('`').next().unwrap_or_default();
+                let field = if path == "." {
+                    name.to_string()
+                } else {
+                    format!("{path}.{name}")
+                };
+                (field, "REQUIRED_FIELD")
+            }
+            None => (path, "INVALID_TYPE"),
+        };
+        ApiError::Validation(vec![FieldViolation::new(&field, rule, inner)])
+    })
+}
+
+/// A JSON request carrying `data`, for the fuzz targets.
+pub(super) fn fuzz_request(data: &[u8]) -> Request {
+    let mut request = Request::new(Body::Binary(data.to_vec()));
+    request.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    request
+}
+
+fn body_bytes(request: &Request) -> &[u8] {
+    match request.body() {
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => b"",
+    }
+}
+
+fn category(err: &serde_json::Error) -> &'static str {
+    match err.classify() {
+        serde_json::error::Category::Eof => "unexpected end of input",
+        serde_json::error::Category::Syntax => "syntax error",
+        serde_json::error::Category::Io | serde_json::error::Category::Data => "invalid JSON",
+    }
+}
+
+pub(super) fn request_id(request: &Request) -> String {
+    request
+        .lambda_context_ref()
+        .map(|ctx| ctx.request_id.clone())
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+pub(super) fn request_path(request: &Request) -> &str {
+    let raw = request.raw_http_path();
+    let path = if raw.is_empty() {
+        request.uri().path()
+    } else {
+        raw
+    };
+    match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => path,
+    }
+}
+

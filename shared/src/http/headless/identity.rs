@@ -1,0 +1,174 @@
+//! Register V2, Login V2, Verify and the recovery email: the headless state machine.
+
+use lambda_http::{Body, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    App,
+    app::Backend,
+    domain::{Email, Password, member::HeadlessProfile},
+    error::{ApiError, FieldViolation},
+    flows::{
+        self,
+        headless::{AuthState, RegistrationV2},
+        login::LoginAttempt,
+        recovery::AfterReset,
+        throttle::{RateKind, take_rate},
+    },
+};
+
+use crate::http::{
+    Call,
+    call::{fuzz_request, parse_json_body},
+    ok,
+};
+
+type Answer = Result<Response<Body>, ApiError>;
+
+pub fn state_json(state: AuthState) -> Value {
+    match state {
+        AuthState::Success {
+            session_token,
+            member,
+        } => json!({
+            "state": "SUCCESS", "sessionToken": session_token, "identity": member.to_identity_json()
+        }),
+        AuthState::RequireEmailVerification { state_token } => json!({
+            "state": "REQUIRE_EMAIL_VERIFICATION", "stateToken": state_token
+        }),
+        AuthState::RequireOwnerApproval { member } => json!({
+            "state": "REQUIRE_OWNER_APPROVAL", "identity": member.to_identity_json()
+        }),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginId {
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialsV2 {
+    login_id: LoginId,
+    password: String,
+    #[serde(default)]
+    profile: Option<HeadlessProfile>,
+    #[serde(default)]
+    captcha_tokens: Option<Vec<std::collections::HashMap<String, Option<String>>>>,
+}
+
+impl CredentialsV2 {
+    fn captcha_token(&self) -> Option<&str> {
+        self.captcha_tokens
+            .iter()
+            .flatten()
+            .flat_map(|t| t.iter())
+            .filter(|(kind, _)| {
+                kind.as_str() == "Recaptcha" || kind.as_str() == "InvisibleRecaptcha"
+            })
+            // The client library sends both kinds in one object, the unused one empty.
+            .find_map(|(_, token)| token.as_deref().filter(|t| !t.is_empty()))
+    }
+}
+
+pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
+    let suspected = take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    flows::captcha::check(app, body.captcha_token(), suspected).await?;
+    let email = Email::parse(&body.login_id.email)
+        .map_err(|e| FieldViolation::email("loginId.email", e.to_string()));
+    let password = Password::parse_new(body.password, app.config.password_min_length)
+        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
+    let (email, password) = match (email, password) {
+        (Ok(email), Ok(password)) => (email, password),
+        (email, password) => {
+            let violations = [email.err(), password.err()].into_iter().flatten();
+            return Err(ApiError::Validation(violations.collect()));
+        }
+    };
+    let state = flows::headless::register(
+        app,
+        RegistrationV2 {
+            email,
+            password,
+            profile: body.profile.unwrap_or_default(),
+        },
+    )
+    .await?;
+    Ok(ok(state_json(state)))
+}
+
+pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
+    let attempt = LoginAttempt {
+        captcha: Some(body.captcha_token().map(str::to_string)),
+        email: Email::parse(&body.login_id.email).ok(),
+        password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
+        raw_email: body.login_id.email,
+        source: call.source_ip(),
+    };
+    let state = flows::headless::login(app, attempt).await?;
+    Ok(ok(state_json(state)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyBody {
+    code: String,
+    state_token: String,
+}
+
+pub async fn verify<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: VerifyBody = call.json(app.config.max_body_bytes)?;
+    take_rate(app, RateKind::Verify, &call.source_ip()).await?;
+    if body.code.len() > 32 || body.state_token.len() > 4096 {
+        return Err(ApiError::InvalidCode);
+    }
+    let state = flows::headless::verify(app, &body.code, &body.state_token).await?;
+    Ok(ok(state_json(state)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RedirectTarget {
+    url: String,
+    client_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoveryBody {
+    email: String,
+    #[serde(default)]
+    redirect: Option<RedirectTarget>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    language: Option<String>,
+}
+
+pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: RecoveryBody = call.json(app.config.max_body_bytes)?;
+    take_rate(app, RateKind::Recovery, &call.source_ip()).await?;
+    let after = body.redirect.map(|r| AfterReset {
+        url: r.url,
+        client_id: r.client_id,
+    });
+    flows::recovery::send_recovery_email(app, Email::parse(&body.email).ok(), after, false)
+        .await?;
+    Ok(ok(json!({})))
+}
+
+pub(super) fn fuzz_bodies(data: &[u8]) {
+    let limit = 16 * 1024;
+    let request = fuzz_request(data);
+    if let Ok(body) = parse_json_body::<CredentialsV2>(&request, limit) {
+        let _ = body.captcha_token();
+        if let Some(profile) = body.profile {
+            let _ = profile.into_parts();
+        }
+    }
+    let _ = parse_json_body::<VerifyBody>(&request, limit);
+    let _ = parse_json_body::<RecoveryBody>(&request, limit);
+}

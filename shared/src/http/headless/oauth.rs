@@ -1,0 +1,287 @@
+//! The OAuth side of the headless flow: redirect sessions, authorize (a hosted page
+//! or a redirect), the token endpoint, logout and the current member.
+
+use lambda_http::{Body, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    App,
+    app::Backend,
+    error::ApiError,
+    flows::{
+        oauth::{self, AuthRequest, ResponseMode},
+        throttle::{RateKind, take_rate},
+    },
+    http::{
+        Call,
+        call::{fuzz_request, parse_json_body},
+        ok, pages,
+    },
+};
+
+type Answer = Result<Response<Body>, ApiError>;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthRequestBody {
+    client_id: String,
+    code_challenge: String,
+    code_challenge_method: String,
+    response_mode: String,
+    response_type: String,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    redirect_uri: Option<String>,
+    #[serde(default)]
+    session_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthPart {
+    auth_request: AuthRequestBody,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogoutPart {
+    client_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Callbacks {
+    #[serde(default)]
+    post_flow_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RedirectSessionBody {
+    #[serde(default)]
+    auth: Option<AuthPart>,
+    #[serde(default)]
+    logout: Option<LogoutPart>,
+    #[serde(default)]
+    callbacks: Option<Callbacks>,
+}
+
+pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: RedirectSessionBody = call.json(app.config.max_body_bytes)?;
+    let full_url = match (body.auth, body.logout) {
+        (Some(auth), None) => {
+            let r = auth.auth_request;
+            let mode = ResponseMode::parse(&r.response_mode).ok_or(
+                ApiError::OAuthInvalidRequest(
+                    "responseMode must be query, fragment or web_message",
+                ),
+            )?;
+            let (_, redirect_uri) = oauth::validate_auth_request(
+                app,
+                &r.client_id,
+                &r.response_type,
+                &r.code_challenge_method,
+                &r.code_challenge,
+                r.redirect_uri.as_deref(),
+                mode,
+            )?;
+            let request = AuthRequest {
+                client_id: r.client_id,
+                redirect_uri: r.redirect_uri,
+                response_mode: mode,
+                scope: r.scope.unwrap_or_else(|| "offline_access".into()),
+                state: r.state.unwrap_or_default(),
+                code_challenge: r.code_challenge,
+                session_token: r.session_token,
+            };
+            oauth::authorize_url(app, &request, &redirect_uri)
+        }
+        (None, Some(logout)) => {
+            let post_flow_url = body.callbacks.and_then(|c| c.post_flow_url).ok_or(
+                ApiError::OAuthInvalidRequest("callbacks.postFlowUrl is required"),
+            )?;
+            oauth::logout_url(app, &logout.client_id, &post_flow_url, call.access_token())
+                .await?
+        }
+        _ => {
+            return Err(ApiError::OAuthInvalidRequest(
+                "give exactly one of auth or logout",
+            ));
+        }
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    Ok(ok(
+        json!({ "redirectSession": { "id": id, "fullUrl": full_url } }),
+    ))
+}
+
+/// Where an authorize outcome goes once the client and redirect are known good.
+struct Reply<'a> {
+    mode: ResponseMode,
+    redirect_uri: String,
+    origins: &'a [String],
+    state: String,
+}
+
+impl Reply<'_> {
+    fn send(&self, params: &[(&str, &str)]) -> Response<Body> {
+        let mut pairs: Vec<(&str, &str)> = params.to_vec();
+        pairs.push(("state", &self.state));
+        match self.mode {
+            ResponseMode::WebMessage => {
+                let message: serde_json::Map<String, Value> = pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), Value::from(*v)))
+                    .collect();
+                pages::web_message(self.origins, &Value::Object(message))
+            }
+            ResponseMode::Query | ResponseMode::Fragment => {
+                let separator = match (self.mode, self.redirect_uri.contains('?')) {
+                    (ResponseMode::Fragment, _) => '#',
+                    (_, true) => '&',
+                    _ => '?',
+                };
+                let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+                pages::redirect(&format!("{}{separator}{query}", self.redirect_uri))
+            }
+        }
+    }
+}
+
+pub async fn authorize<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let q = |name: &str| call.query(name).unwrap_or_default();
+    // Until the client and redirect are known good, problems are shown on an error
+    // page (the route is HTML), never sent to an unchecked redirect.
+    let mode = ResponseMode::parse(&q("response_mode"))
+        .ok_or(ApiError::OAuthInvalidRequest("Unsupported response_mode."))?;
+    let redirect_uri = call.query("redirect_uri");
+    let (client, redirect_uri) = oauth::validate_auth_request(
+        app,
+        &q("client_id"),
+        &q("response_type"),
+        &q("code_challenge_method"),
+        &q("code_challenge"),
+        redirect_uri.as_deref(),
+        mode,
+    )?;
+    let reply = Reply {
+        mode,
+        redirect_uri: redirect_uri.clone(),
+        origins: &client.origins,
+        state: q("state"),
+    };
+    let Some(session_token) = call.query("sessionToken").filter(|t| !t.is_empty()) else {
+        return Ok(reply.send(&[
+            ("error", "login_required"),
+            ("error_description", "a session token is required"),
+        ]));
+    };
+    match oauth::issue_code(
+        app,
+        &client.client_id,
+        &redirect_uri,
+        &q("code_challenge"),
+        &session_token,
+    )
+    .await
+    {
+        Ok(code) => Ok(reply.send(&[("code", &code)])),
+        Err(ApiError::Unauthenticated) => Ok(reply.send(&[
+            ("error", "access_denied"),
+            (
+                "error_description",
+                "the session token is invalid, expired or revoked",
+            ),
+        ])),
+        Err(err) => Err(err),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenBody {
+    #[serde(default, alias = "client_id")]
+    client_id: Option<String>,
+    #[serde(alias = "grant_type")]
+    grant_type: String,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default, alias = "code_verifier")]
+    code_verifier: Option<String>,
+    #[serde(default, alias = "redirect_uri")]
+    redirect_uri: Option<String>,
+    #[serde(default, alias = "refresh_token")]
+    refresh_token: Option<String>,
+}
+
+pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: TokenBody = call.json_or_form(app.config.max_body_bytes)?;
+    let client_id = body.client_id.as_deref().unwrap_or_default();
+    // Refresh tokens carry 256 bits; guessing them is hopeless, and the refresh
+    // path keeps its two-read budget. The grants that mint new tokens are limited.
+    if body.grant_type != "refresh_token" {
+        take_rate(app, RateKind::Token, &call.source_ip()).await?;
+    }
+    let tokens = match body.grant_type.as_str() {
+        "anonymous" => oauth::visitor_tokens(app, client_id).await?,
+        "authorization_code" => {
+            let code = body
+                .code
+                .as_deref()
+                .ok_or(ApiError::OAuthInvalidRequest("code is required"))?;
+            let verifier = body
+                .code_verifier
+                .as_deref()
+                .ok_or(ApiError::OAuthInvalidRequest("codeVerifier is required"))?;
+            oauth::exchange_code(
+                app,
+                client_id,
+                code,
+                verifier,
+                body.redirect_uri.as_deref(),
+            )
+            .await?
+        }
+        "refresh_token" => {
+            let refresh = body
+                .refresh_token
+                .as_deref()
+                .ok_or(ApiError::OAuthInvalidRequest("refreshToken is required"))?;
+            oauth::refresh(app, body.client_id.as_deref(), refresh).await?
+        }
+        _ => return Err(ApiError::OAuthInvalidRequest("unsupported grantType")),
+    };
+    Ok(ok(json!({
+        "access_token": tokens.access_token,
+        "token_type": "Bearer",
+        "expires_in": oauth::ACCESS_TOKEN_TTL_SECS,
+        "refresh_token": tokens.refresh_token,
+    })))
+}
+
+pub async fn logout<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let id = call.query("id").unwrap_or_default();
+    if id.is_empty() || id.len() > 64 {
+        return Err(ApiError::OAuthInvalidRequest(
+            "unknown or expired logout request",
+        ));
+    }
+    Ok(pages::redirect(&oauth::logout(app, &id).await?))
+}
+
+pub async fn current_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = call.access_token().ok_or(ApiError::Unauthenticated)?;
+    let member = oauth::current_member(app, token).await?;
+    Ok(ok(json!({ "member": member.to_rest_json() })))
+}
+
+pub(super) fn fuzz_bodies(data: &[u8]) {
+    let limit = 16 * 1024;
+    let request = fuzz_request(data);
+    let _ = parse_json_body::<RedirectSessionBody>(&request, limit);
+    let _ = serde_urlencoded::from_bytes::<TokenBody>(data);
+    let _ = parse_json_body::<TokenBody>(&request, limit);
+}

@@ -1,0 +1,194 @@
+//! The Velo `wix-members-backend` web methods: parse, call a flow, map the result.
+
+use lambda_http::{Body, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    App,
+    app::Backend,
+    domain::{
+        Email, Password,
+        member::{ContactInfo, PrivacyStatus},
+    },
+    error::{ApiError, FieldViolation},
+    flows::{
+        self,
+        login::LoginAttempt,
+        register::Registration,
+        throttle::{RateKind, take_rate},
+    },
+};
+
+use super::{Call, call::parse_json_body, call::fuzz_request, ok};
+
+type Answer = Result<Response<Body>, ApiError>;
+
+fn parse_email(field: &str, raw: &str) -> Result<Email, ApiError> {
+    Email::parse(raw)
+        .map_err(|e| ApiError::Validation(vec![FieldViolation::email(field, e.to_string())]))
+}
+
+#[derive(Deserialize)]
+struct EmailPassword {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct EmailOnly {
+    email: String,
+}
+
+#[derive(Deserialize)]
+struct TokenOnly {
+    token: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RegisterOptions {
+    #[serde(default)]
+    contact_info: Option<ContactInfo>,
+    #[serde(default)]
+    privacy_status: Option<PrivacyStatus>,
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    email: String,
+    password: String,
+    #[serde(default)]
+    options: Option<RegisterOptions>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangeLoginEmailBody {
+    new_email: String,
+}
+
+pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: EmailPassword = call.json(app.config.max_body_bytes)?;
+    // A malformed email cannot belong to any member: it takes the unknown-email
+    // path, with the same answer and the same cost as a wrong password.
+    let attempt = LoginAttempt {
+        // A backend web method: the calling site's backend, not a browser.
+        captcha: None,
+        email: Email::parse(&body.email).ok(),
+        password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
+        raw_email: body.email,
+        source: call.source_ip(),
+    };
+    let logged_in = flows::login::velo_login(app, attempt).await?;
+    Ok(ok(json!({ "sessionToken": logged_in.session_token })))
+}
+
+pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: RegisterBody = call.json(app.config.max_body_bytes)?;
+    take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    let email = Email::parse(&body.email)
+        .map_err(|e| FieldViolation::email("email", e.to_string()));
+    let password = Password::parse_new(body.password, app.config.password_min_length)
+        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
+    let (email, password) = match (email, password) {
+        (Ok(email), Ok(password)) => (email, password),
+        (email, password) => {
+            let violations = [email.err(), password.err()].into_iter().flatten();
+            return Err(ApiError::Validation(violations.collect()));
+        }
+    };
+    let options = body.options.unwrap_or_default();
+    let registered = flows::register::register(
+        app,
+        Registration {
+            email,
+            password,
+            contact: options.contact_info.unwrap_or_default(),
+            privacy_status: options.privacy_status.unwrap_or_default(),
+        },
+    )
+    .await?;
+    let mut result = json!({
+        "status": if registered.session_token.is_some() { "ACTIVE" } else { "PENDING" },
+        "member": registered.member.to_velo_json(),
+    });
+    if let Some(token) = registered.session_token {
+        result["sessionToken"] = json!(token);
+    }
+    if let Some(token) = registered
+        .approval_token
+        .filter(|_| call.is_trusted(&app.config))
+    {
+        result["approvalToken"] = json!(token);
+    }
+    Ok(ok(result))
+}
+
+pub async fn generate_session_token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: EmailOnly = call.json(app.config.max_body_bytes)?;
+    let email = parse_email("email", &body.email)?;
+    let token = flows::session::generate_session_token(app, email).await?;
+    Ok(ok(json!({ "sessionToken": token })))
+}
+
+pub async fn approve_by_token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: TokenOnly = call.json(app.config.max_body_bytes)?;
+    if body.token.is_empty() || body.token.len() > 512 {
+        return Err(ApiError::InvalidApprovalToken);
+    }
+    let token = flows::approve::by_token(app, &body.token).await?;
+    Ok(ok(json!({ "sessionToken": token })))
+}
+
+pub async fn approve_by_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: EmailOnly = call.json(app.config.max_body_bytes)?;
+    let email = parse_email("email", &body.email)?;
+    let token = flows::approve::by_email(app, &email).await?;
+    Ok(ok(json!({ "sessionToken": token })))
+}
+
+pub async fn block_by_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: EmailOnly = call.json(app.config.max_body_bytes)?;
+    let email = parse_email("email", &body.email)?;
+    flows::block::by_email(app, &email).await?;
+    Ok(ok(json!({})))
+}
+
+pub async fn send_set_password_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: EmailOnly = call.json(app.config.max_body_bytes)?;
+    let email = parse_email("email", &body.email)?;
+    if !flows::recovery::send_recovery_email(app, Some(email), None, true).await? {
+        return Err(ApiError::MemberNotFound);
+    }
+    Ok(ok(json!({ "accepted": true })))
+}
+
+pub async fn change_login_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    // Member ids are UUIDs; anything longer is no member (and would exceed
+    // DynamoDB's key size rather than miss).
+    let member_id = call.path_parameter("id").unwrap_or_default().to_string();
+    if member_id.len() > 64 {
+        return Err(ApiError::MemberNotFound);
+    }
+    let body: ChangeLoginEmailBody = call.json(app.config.max_body_bytes)?;
+    let email = parse_email("newEmail", &body.new_email)?;
+    let member = flows::account::change_login_email(app, &member_id, email).await?;
+    Ok(ok(json!({ "member": member.to_velo_json() })))
+}
+
+/// Feeds `data` to every body parser of this module's routes (for the fuzzer).
+pub(super) fn fuzz_bodies(data: &[u8]) {
+    let request = fuzz_request(data);
+    let limit = 16 * 1024;
+    let _ = parse_json_body::<EmailPassword>(&request, limit);
+    let _ = parse_json_body::<EmailOnly>(&request, limit);
+    let _ = parse_json_body::<TokenOnly>(&request, limit);
+    let _ = parse_json_body::<RegisterBody>(&request, limit);
+    let _ = parse_json_body::<ChangeLoginEmailBody>(&request, limit);
+}

@@ -1,0 +1,345 @@
+//! Items to records and back. Attribute names come from [`attr`] only.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::{Item, n, pk, s};
+use crate::{
+    domain::{
+        Email, Member, MemberStatus,
+        member::{ContactDetails, PrivacyStatus, Profile},
+    },
+    store::{
+        AuthCode, Credentials, LogoutRequest, NewRecord, Recovery, RefreshRecord, Session,
+        StoreError, Verification,
+        keys::{Key, attr},
+    },
+};
+
+pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Ok(v),
+        _ => Err(StoreError::Corrupt(format!("attribute {name} missing"))),
+    }
+}
+
+pub(crate) fn get_n(item: &Item, name: &str) -> Result<u64, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::N(v)) => v
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("attribute {name} not a number"))),
+        _ => Err(StoreError::Corrupt(format!("attribute {name} missing"))),
+    }
+}
+
+pub(crate) fn get_n_or_zero(item: Option<&Item>, name: &str) -> u64 {
+    item.and_then(|i| get_n(i, name).ok()).unwrap_or(0)
+}
+
+fn opt_s(item: &Item, name: &str) -> Option<String> {
+    match item.get(name) {
+        Some(AttributeValue::S(v)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+fn opt_n(item: &Item, name: &str) -> Option<u64> {
+    match item.get(name) {
+        Some(AttributeValue::N(v)) => v.parse().ok(),
+        _ => None,
+    }
+}
+
+fn is_true(item: &Item, name: &str) -> bool {
+    matches!(item.get(name), Some(AttributeValue::Bool(true)))
+}
+
+/// An item of `key` with the fields that are set.
+fn record(key: Key<'_>, fields: Vec<(&str, Option<AttributeValue>)>) -> Item {
+    let mut item: Item = fields
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name.to_string(), v)))
+        .collect();
+    item.insert(attr::PK.into(), pk(key));
+    item
+}
+
+pub(crate) fn email_item(email: &Email, member_id: &str, password_hash: &str) -> Item {
+    record(
+        Key::Email(email),
+        vec![
+            (attr::MEMBER_ID, Some(s(member_id))),
+            (attr::PASSWORD_HASH, Some(s(password_hash))),
+        ],
+    )
+}
+
+pub(crate) fn credentials_from_item(item: &Item) -> Result<Credentials, StoreError> {
+    Ok(Credentials {
+        member_id: get_s(item, attr::MEMBER_ID)?.to_string(),
+        password_hash: get_s(item, attr::PASSWORD_HASH)?.to_string(),
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(crate) fn privacy_name(privacy: PrivacyStatus) -> &'static str {
+    match privacy {
+        PrivacyStatus::Public => "PUBLIC",
+        PrivacyStatus::Private => "PRIVATE",
+    }
+}
+
+pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
+    Ok(record(
+        Key::Member(&member.id),
+        vec![
+            (attr::MEMBER_ID, Some(s(&member.id))),
+            (attr::LOGIN_EMAIL, Some(s(member.login_email.as_str()))),
+            (attr::STATUS, Some(s(member.status.as_str()))),
+            (attr::CONTACT_ID, Some(s(&member.contact_id))),
+            (
+                attr::PRIVACY_STATUS,
+                Some(s(privacy_name(member.privacy_status))),
+            ),
+            (attr::CREATED_DATE, Some(s(&member.created_date))),
+            (attr::UPDATED_DATE, Some(s(&member.updated_date))),
+            (attr::TOKEN_VERSION, Some(n(member.token_version))),
+            (
+                attr::EMAIL_VERIFIED,
+                Some(AttributeValue::Bool(member.email_verified)),
+            ),
+            (attr::PROFILE, Some(s(&to_json(&member.profile)?))),
+            (
+                attr::CONTACT_DETAILS,
+                Some(s(&to_json(&member.contact_details)?)),
+            ),
+            (attr::LAST_LOGIN_DATE, member.last_login_date.as_deref().map(s)),
+        ],
+    ))
+}
+
+pub(crate) fn member_from_item(item: &Item) -> Result<Member, StoreError> {
+    let parse_json = |name: &str| -> Result<serde_json::Value, StoreError> {
+        serde_json::from_str(get_s(item, name)?)
+            .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+    };
+    let profile: Profile = serde_json::from_value(parse_json(attr::PROFILE)?)
+        .map_err(|e| StoreError::Corrupt(format!("profile: {e}")))?;
+    let contact_details: ContactDetails =
+        serde_json::from_value(parse_json(attr::CONTACT_DETAILS)?)
+            .map_err(|e| StoreError::Corrupt(format!("contactDetails: {e}")))?;
+    Ok(Member {
+        id: get_s(item, attr::MEMBER_ID)?.to_string(),
+        login_email: Email::parse(get_s(item, attr::LOGIN_EMAIL)?)
+            .map_err(|e| StoreError::Corrupt(format!("loginEmail: {e}")))?,
+        status: MemberStatus::parse(get_s(item, attr::STATUS)?)
+            .ok_or_else(|| StoreError::Corrupt("status".into()))?,
+        contact_id: get_s(item, attr::CONTACT_ID)?.to_string(),
+        privacy_status: match get_s(item, attr::PRIVACY_STATUS)? {
+            "PUBLIC" => PrivacyStatus::Public,
+            _ => PrivacyStatus::Private,
+        },
+        created_date: get_s(item, attr::CREATED_DATE)?.to_string(),
+        updated_date: get_s(item, attr::UPDATED_DATE)?.to_string(),
+        last_login_date: opt_s(item, attr::LAST_LOGIN_DATE),
+        token_version: get_n(item, attr::TOKEN_VERSION)?,
+        // Members from before verification existed have no flag: they are verified.
+        email_verified: !matches!(
+            item.get(attr::EMAIL_VERIFIED),
+            Some(AttributeValue::Bool(false))
+        ),
+        profile,
+        contact_details,
+    })
+}
+
+impl NewRecord {
+    pub(crate) fn item(&self) -> Item {
+        match self {
+            NewRecord::Approval {
+                token_hash,
+                member_id,
+                expires_at,
+            } => approval_item(token_hash, member_id, *expires_at),
+            NewRecord::Verification(v) => v.item(),
+        }
+    }
+}
+
+pub(crate) fn approval_item(token_hash: &str, member_id: &str, expires_at: u64) -> Item {
+    record(
+        Key::Approval { token_hash },
+        vec![
+            (attr::MEMBER_ID, Some(s(member_id))),
+            (attr::EXPIRES_AT, Some(n(expires_at))),
+        ],
+    )
+}
+
+impl Verification {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::Verification(&self.id),
+            vec![
+                (attr::MEMBER_ID, self.member_id.as_deref().map(s)),
+                (attr::CODE_HASH, Some(s(&self.code_hash))),
+                (attr::ATTEMPTS, Some(n(self.attempts))),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    pub(crate) fn from_item(id: &str, item: &Item) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: id.to_string(),
+            member_id: opt_s(item, attr::MEMBER_ID),
+            code_hash: get_s(item, attr::CODE_HASH)?.to_string(),
+            attempts: get_n(item, attr::ATTEMPTS)?,
+            expires_at: get_n(item, attr::EXPIRES_AT)?,
+        })
+    }
+}
+
+impl AuthCode {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::AuthCode {
+                code_hash: &self.code_hash,
+            },
+            vec![
+                (attr::MEMBER_ID, Some(s(&self.member_id))),
+                (attr::CLIENT_ID, Some(s(&self.client_id))),
+                (attr::REDIRECT_URI, Some(s(&self.redirect_uri))),
+                (attr::CODE_CHALLENGE, Some(s(&self.code_challenge))),
+                (attr::SESSION_ID, Some(s(&self.session_id))),
+                (attr::TOKEN_VERSION, Some(n(self.token_version))),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    pub(crate) fn from_item(code_hash: &str, item: &Item) -> Result<Self, StoreError> {
+        Ok(Self {
+            code_hash: code_hash.to_string(),
+            member_id: get_s(item, attr::MEMBER_ID)?.to_string(),
+            client_id: get_s(item, attr::CLIENT_ID)?.to_string(),
+            redirect_uri: get_s(item, attr::REDIRECT_URI)?.to_string(),
+            code_challenge: get_s(item, attr::CODE_CHALLENGE)?.to_string(),
+            session_id: get_s(item, attr::SESSION_ID)?.to_string(),
+            token_version: get_n(item, attr::TOKEN_VERSION)?,
+            expires_at: get_n(item, attr::EXPIRES_AT)?,
+        })
+    }
+}
+
+impl Session {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::Session(&self.id),
+            vec![
+                (attr::MEMBER_ID, Some(s(&self.member_id))),
+                (attr::CLIENT_ID, Some(s(&self.client_id))),
+                (attr::REVOKED, Some(AttributeValue::Bool(self.revoked))),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    /// A revoked marker (a session revoked before it opened) has only `revoked`.
+    pub(crate) fn from_item(id: &str, item: &Item) -> Self {
+        Self {
+            id: id.to_string(),
+            member_id: opt_s(item, attr::MEMBER_ID).unwrap_or_default(),
+            client_id: opt_s(item, attr::CLIENT_ID).unwrap_or_default(),
+            revoked: is_true(item, attr::REVOKED),
+            expires_at: opt_n(item, attr::EXPIRES_AT).unwrap_or_default(),
+        }
+    }
+}
+
+impl RefreshRecord {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::Refresh {
+                token_hash: &self.token_hash,
+            },
+            vec![
+                (attr::SUBJECT, Some(s(&self.subject))),
+                (attr::SESSION_ID, self.session_id.as_deref().map(s)),
+                (attr::TOKEN_VERSION, self.token_version.map(n)),
+                (attr::CLIENT_ID, Some(s(&self.client_id))),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    pub(crate) fn from_item(token_hash: &str, item: &Item) -> Result<Self, StoreError> {
+        Ok(Self {
+            token_hash: token_hash.to_string(),
+            subject: get_s(item, attr::SUBJECT)?.to_string(),
+            session_id: opt_s(item, attr::SESSION_ID),
+            token_version: opt_n(item, attr::TOKEN_VERSION),
+            client_id: get_s(item, attr::CLIENT_ID)?.to_string(),
+            expires_at: get_n(item, attr::EXPIRES_AT)?,
+        })
+    }
+}
+
+impl Recovery {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::Recovery {
+                token_hash: &self.token_hash,
+            },
+            vec![
+                (attr::MEMBER_ID, Some(s(&self.member_id))),
+                (attr::REDIRECT_URL, self.redirect_url.as_deref().map(s)),
+                (attr::CLIENT_ID, self.client_id.as_deref().map(s)),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    pub(crate) fn from_item(token_hash: &str, item: &Item) -> Result<Self, StoreError> {
+        Ok(Self {
+            token_hash: token_hash.to_string(),
+            member_id: get_s(item, attr::MEMBER_ID)?.to_string(),
+            redirect_url: opt_s(item, attr::REDIRECT_URL),
+            client_id: opt_s(item, attr::CLIENT_ID),
+            expires_at: get_n(item, attr::EXPIRES_AT)?,
+        })
+    }
+}
+
+impl LogoutRequest {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::Logout(&self.id),
+            vec![
+                (attr::SESSION_ID, self.session_id.as_deref().map(s)),
+                (attr::CLIENT_ID, Some(s(&self.client_id))),
+                (attr::POST_FLOW_URL, Some(s(&self.post_flow_url))),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    pub(crate) fn from_item(id: &str, item: &Item) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: id.to_string(),
+            session_id: opt_s(item, attr::SESSION_ID),
+            client_id: get_s(item, attr::CLIENT_ID)?.to_string(),
+            post_flow_url: get_s(item, attr::POST_FLOW_URL)?.to_string(),
+            expires_at: get_n(item, attr::EXPIRES_AT)?,
+        })
+    }
+}
+
+/// The single key of a `BatchGetItem` or `DeleteItem` request.
+pub(crate) fn key_map(key: Key<'_>) -> Item {
+    HashMap::from([(attr::PK.to_string(), pk(key))])
+}

@@ -1,0 +1,277 @@
+//! Members and their email claims in DynamoDB.
+
+use aws_sdk_dynamodb::{
+    error::SdkError,
+    operation::update_item::{UpdateItemError, builders::UpdateItemFluentBuilder},
+    types::{
+        Delete, ReturnValue, ReturnValuesOnConditionCheckFailure,
+        TransactWriteItem, Update,
+    },
+};
+
+use super::{
+    DynamoStore, cancellation_code, corrupt,
+    items::{credentials_from_item, email_item, get_s, member_from_item, member_item},
+    n, pk, s, unavailable, yes,
+};
+use crate::{
+    domain::{Email, Member, MemberStatus},
+    store::{
+        Credentials, MemberStore, NewRecord, StatusChange, StoreError,
+        keys::{Key, attr},
+    },
+};
+
+impl MemberStore for DynamoStore {
+    async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
+        self.get(Key::Email(email))
+            .await?
+            .as_ref()
+            .map(credentials_from_item)
+            .transpose()
+    }
+
+    async fn member(&self, id: &str) -> Result<Option<Member>, StoreError> {
+        self.get(Key::Member(id))
+            .await?
+            .as_ref()
+            .map(member_from_item)
+            .transpose()
+    }
+
+    async fn create_member(
+        &self,
+        member: &Member,
+        password_hash: &str,
+        records: &[NewRecord],
+    ) -> Result<(), StoreError> {
+        let mut items = vec![
+            self.put_if_absent(email_item(&member.login_email, &member.id, password_hash))?,
+            self.put_if_absent(member_item(member)?)?,
+        ];
+        for record in records {
+            items.push(self.put_if_absent(record.item())?);
+        }
+        // Concurrent transactions on one email item cancel each other with
+        // `TransactionConflict` (the SDK does not retry it): try again, briefly.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let Err(err) = result else {
+                return Ok(());
+            };
+            // Step 0 is the email claim.
+            match cancellation_code(&err, 0) {
+                Some("ConditionalCheckFailed") => return Err(StoreError::EmailTaken),
+                Some("TransactionConflict") if attempt < 4 => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+                }
+                _ => return Err(unavailable(err)),
+            }
+        }
+    }
+
+    async fn record_login(&self, member_id: &str, now: &str) -> Result<Member, StoreError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .update_expression(format!("SET {} = :now", attr::LAST_LOGIN_DATE))
+            .condition_expression(format!(
+                "attribute_exists({pk}) AND #status = :approved \
+                 AND (attribute_not_exists({verified}) OR {verified} = :yes)",
+                pk = attr::PK,
+                verified = attr::EMAIL_VERIFIED
+            ))
+            .expression_attribute_values(":yes", yes())
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":approved", s(MemberStatus::Approved.as_str()));
+        conditional_member_update(request).await
+    }
+
+    async fn update_member_status(
+        &self,
+        member_id: &str,
+        change: StatusChange<'_>,
+    ) -> Result<Member, StoreError> {
+        let mut update = format!("SET #status = :to, {} = :now", attr::UPDATED_DATE);
+        if change.revoke_tokens {
+            update.push_str(&format!(", {0} = {0} + :one", attr::TOKEN_VERSION));
+        }
+        let allowed: Vec<String> = (0..change.only_from.len())
+            .map(|i| format!(":from{i}"))
+            .collect();
+        let mut condition = format!("attribute_exists({})", attr::PK);
+        if !allowed.is_empty() {
+            condition.push_str(&format!(" AND #status IN ({})", allowed.join(", ")));
+        }
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .update_expression(update)
+            .condition_expression(condition)
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":to", s(change.to.as_str()))
+            .expression_attribute_values(":now", s(change.now));
+        if change.revoke_tokens {
+            request = request.expression_attribute_values(":one", n(1));
+        }
+        for (name, status) in allowed.iter().zip(change.only_from) {
+            request = request.expression_attribute_values(name, s(status.as_str()));
+        }
+        conditional_member_update(request).await
+    }
+
+    async fn mark_email_verified(&self, member_id: &str, now: &str) -> Result<Member, StoreError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .update_expression(format!(
+                "SET {} = :yes, {} = :now",
+                attr::EMAIL_VERIFIED,
+                attr::UPDATED_DATE
+            ))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .expression_attribute_values(":yes", yes())
+            .expression_attribute_values(":now", s(now));
+        conditional_member_update(request).await
+    }
+
+    async fn set_password(
+        &self,
+        member: &Member,
+        password_hash: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let update_email = Update::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Email(&member.login_email)))
+            .update_expression(format!("SET {} = :hash", attr::PASSWORD_HASH))
+            .condition_expression(format!("{} = :id", attr::MEMBER_ID))
+            .expression_attribute_values(":hash", s(password_hash))
+            .expression_attribute_values(":id", s(&member.id))
+            .build()
+            .map_err(corrupt)?;
+        let update_member = self.revoking_member_update(&member.id, now, None)?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update_email).build())
+            .transact_items(TransactWriteItem::builder().update(update_member).build())
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn change_login_email(
+        &self,
+        member: &Member,
+        new_email: &Email,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let old = self
+            .get(Key::Email(&member.login_email))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let password_hash = get_s(&old, attr::PASSWORD_HASH)?;
+        let delete_old = Delete::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Email(&member.login_email)))
+            .condition_expression(format!("{} = :id", attr::MEMBER_ID))
+            .expression_attribute_values(":id", s(&member.id))
+            .build()
+            .map_err(corrupt)?;
+        let put_new = self.put_if_absent(email_item(new_email, &member.id, password_hash))?;
+        let update_member = self.revoking_member_update(&member.id, now, Some(new_email))?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().delete(delete_old).build())
+            .transact_items(put_new)
+            .transact_items(TransactWriteItem::builder().update(update_member).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // Step 1 is the new email's claim.
+            Err(err) if cancellation_code(&err, 1) == Some("ConditionalCheckFailed") => {
+                Err(StoreError::EmailTaken)
+            }
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
+
+impl DynamoStore {
+    fn revoking_member_update(
+        &self,
+        member_id: &str,
+        now: &str,
+        new_email: Option<&Email>,
+    ) -> Result<Update, StoreError> {
+        let mut expression = format!(
+            "SET {0} = {0} + :one, {1} = :now",
+            attr::TOKEN_VERSION,
+            attr::UPDATED_DATE
+        );
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(now));
+        if let Some(email) = new_email {
+            expression.push_str(&format!(", {} = :email", attr::LOGIN_EMAIL));
+            update = update.expression_attribute_values(":email", s(email.as_str()));
+        }
+        update.update_expression(expression).build().map_err(corrupt)
+    }
+}
+
+/// Runs a conditional member update: the member as it is now, or `StateMismatch`
+/// with the member as it was (`NotFound` when there is none).
+async fn conditional_member_update(request: UpdateItemFluentBuilder) -> Result<Member, StoreError> {
+    let result = request
+        .return_values(ReturnValue::AllNew)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .send()
+        .await;
+    match result {
+        Ok(out) => member_from_item(
+            out.attributes
+                .as_ref()
+                .ok_or_else(|| StoreError::Corrupt("update returned nothing".into()))?,
+        ),
+        Err(SdkError::ServiceError(service))
+            if matches!(
+                service.err(),
+                UpdateItemError::ConditionalCheckFailedException(_)
+            ) =>
+        {
+            let UpdateItemError::ConditionalCheckFailedException(failed) = service.into_err()
+            else {
+                unreachable!("matched above")
+            };
+            match failed.item {
+                Some(item) if !item.is_empty() => Err(StoreError::StateMismatch(Some(Box::new(
+                    member_from_item(&item)?,
+                )))),
+                _ => Err(StoreError::NotFound),
+            }
+        }
+        Err(err) => Err(unavailable(err)),
+    }
+}
+

@@ -1,0 +1,163 @@
+//! The DynamoDB store: one table keyed by `pk` alone ([`super::keys`]). The email
+//! item holds the password hash, so a login is one read plus one update.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::{
+    Client,
+    error::{ProvideErrorMetadata, SdkError},
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{AttributeValue, Put, TransactWriteItem},
+};
+
+mod counters;
+mod items;
+mod members;
+mod records;
+mod sessions;
+
+use super::{StoreError, keys::Key, keys::attr};
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// A transaction step that creates `item`, and fails if its key exists.
+    fn put_if_absent(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(format!("attribute_not_exists({})", attr::PK))
+            .build()
+            .map_err(corrupt)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    async fn get(&self, key: Key<'_>) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item)
+    }
+}
+
+pub(crate) fn pk(key: Key<'_>) -> AttributeValue {
+    AttributeValue::S(key.pk())
+}
+
+pub(crate) fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_string())
+}
+
+pub(crate) fn n(value: u64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+pub(crate) fn yes() -> AttributeValue {
+    AttributeValue::Bool(true)
+}
+
+/// A request the SDK refused to build: our bug, not DynamoDB's.
+pub(crate) fn corrupt(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(err.to_string())
+}
+
+pub(crate) fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug,
+{
+    let detail = match err.code() {
+        Some(code) => format!("{code}: {}", err.message().unwrap_or_default()),
+        None => format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&err)),
+    };
+    StoreError::Unavailable(detail)
+}
+
+/// Whether a single-item write failed its condition.
+pub(crate) fn is_condition_failure<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+/// Why step `index` of a cancelled transaction failed (`ConditionalCheckFailed`,
+/// `TransactionConflict`, ...), if the transaction was cancelled.
+pub(crate) fn cancellation_code<R>(
+    err: &SdkError<TransactWriteItemsError, R>,
+    index: usize,
+) -> Option<&str> {
+    match err.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled
+            .cancellation_reasons
+            .as_deref()?
+            .get(index)?
+            .code
+            .as_deref(),
+        _ => None,
+    }
+}
+
+/// The table's schema, for local stacks and tests; infra/dynamodb.tf declares the
+/// same for AWS.
+pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<bool, StoreError> {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    let result = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(attr::PK)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(corrupt)?,
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name(attr::PK)
+                .key_type(KeyType::Hash)
+                .build()
+                .map_err(corrupt)?,
+        )
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(err) => Err(unavailable(err)),
+    }
+}

@@ -1,0 +1,181 @@
+//! Single-use records in DynamoDB: created with `attribute_not_exists`, taken with a
+//! conditional delete that returns the old item, so of concurrent takers exactly one
+//! gets it.
+
+use aws_sdk_dynamodb::{
+    error::SdkError,
+    operation::update_item::UpdateItemError,
+    types::{ReturnValue, ReturnValuesOnConditionCheckFailure},
+};
+
+use super::{
+    DynamoStore, Item, is_condition_failure,
+    items::{approval_item, get_n, get_s},
+    n, pk, unavailable, yes,
+};
+use crate::store::{
+    AuthCode, LogoutRequest, Recovery, RecordStore, Redemption, StoreError, TakenToken,
+    Verification,
+    keys::{Key, attr},
+};
+
+impl DynamoStore {
+    pub(super) async fn put_new(&self, item: Item) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(format!("attribute_not_exists({})", attr::PK))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// Deletes a record and returns it; of concurrent takers exactly one gets it.
+    async fn take(&self, key: Key<'_>) -> Result<Option<Item>, StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(key))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(out.attributes),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
+
+impl RecordStore for DynamoStore {
+    async fn put_approval(
+        &self,
+        token_hash: &str,
+        member_id: &str,
+        expires_at: u64,
+    ) -> Result<(), StoreError> {
+        self.put_new(approval_item(token_hash, member_id, expires_at))
+            .await
+    }
+
+    async fn take_approval(&self, token_hash: &str) -> Result<Option<TakenToken>, StoreError> {
+        let Some(item) = self.take(Key::Approval { token_hash }).await? else {
+            return Ok(None);
+        };
+        Ok(Some(TakenToken {
+            member_id: get_s(&item, attr::MEMBER_ID)?.to_string(),
+            expires_at: get_n(&item, attr::EXPIRES_AT)?,
+        }))
+    }
+
+    async fn put_verification(&self, verification: &Verification) -> Result<(), StoreError> {
+        self.put_new(verification.item()).await
+    }
+
+    async fn attempt_verification(
+        &self,
+        id: &str,
+        max_attempts: u64,
+    ) -> Result<Option<Verification>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Verification(id)))
+            .update_expression(format!("SET {0} = {0} + :one", attr::ATTEMPTS))
+            .condition_expression(format!(
+                "attribute_exists({}) AND {} < :max",
+                attr::PK,
+                attr::ATTEMPTS
+            ))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(max_attempts))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => out
+                .attributes
+                .as_ref()
+                .map(|item| Verification::from_item(id, item))
+                .transpose(),
+            Err(err) if is_condition_failure(&err) => Ok(None),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    async fn consume_verification(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.take(Key::Verification(id)).await?.is_some())
+    }
+
+    async fn put_auth_code(&self, code: &AuthCode) -> Result<(), StoreError> {
+        self.put_new(code.item()).await
+    }
+
+    async fn redeem_auth_code(&self, code_hash: &str) -> Result<Redemption, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::AuthCode { code_hash }))
+            .update_expression(format!("SET {} = :yes", attr::USED))
+            .condition_expression(format!(
+                "attribute_exists({}) AND attribute_not_exists({})",
+                attr::PK,
+                attr::USED
+            ))
+            .expression_attribute_values(":yes", yes())
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) => {
+                let item = out
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("update returned nothing".into()))?;
+                Ok(Redemption::First(AuthCode::from_item(code_hash, &item)?))
+            }
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                let UpdateItemError::ConditionalCheckFailedException(failed) = e.into_err() else {
+                    unreachable!("matched above")
+                };
+                match failed.item {
+                    Some(item) if !item.is_empty() => {
+                        Ok(Redemption::Reused(AuthCode::from_item(code_hash, &item)?))
+                    }
+                    _ => Ok(Redemption::Unknown),
+                }
+            }
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    async fn put_recovery(&self, recovery: &Recovery) -> Result<(), StoreError> {
+        self.put_new(recovery.item()).await
+    }
+
+    async fn take_recovery(&self, token_hash: &str) -> Result<Option<Recovery>, StoreError> {
+        self.take(Key::Recovery { token_hash })
+            .await?
+            .map(|item| Recovery::from_item(token_hash, &item))
+            .transpose()
+    }
+
+    async fn put_logout(&self, logout: &LogoutRequest) -> Result<(), StoreError> {
+        self.put_new(logout.item()).await
+    }
+
+    async fn take_logout(&self, id: &str) -> Result<Option<LogoutRequest>, StoreError> {
+        self.take(Key::Logout(id))
+            .await?
+            .map(|item| LogoutRequest::from_item(id, &item))
+            .transpose()
+    }
+}

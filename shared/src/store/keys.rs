@@ -1,0 +1,163 @@
+//! The table's one key schema. Every item lives in one table keyed by `pk` alone;
+//! the prefix says what it holds. No key string is built anywhere else.
+//!
+//! | pk                              | holds                                                  | expires (`expiresAt`, TTL) | written by |
+//! |---------------------------------|--------------------------------------------------------|----------------------------|------------|
+//! | `MEMBER#<id>`                   | the member record and its token version                | never                      | register, generateSessionToken, approve, block, verify, login (last login), reset, changeLoginEmail |
+//! | `EMAIL#<email>`                 | the login email's claim: member id, password hash      | never                      | register, generateSessionToken, reset, changeLoginEmail |
+//! | `APPROVAL#<sha256(token)>`      | a pending approval token                               | `APPROVAL_TOKEN_TTL` (30 h) | register (manual approval), verify |
+//! | `VERIFY#<id>`                   | an emailed code's keyed hash and attempts (or a decoy) | 10 minutes                 | headless register, login V2 |
+//! | `CODE#<sha256(code)>`           | an authorization code, its PKCE challenge and session  | 10 minutes                 | authorize |
+//! | `SESSION#<id>`                  | an OAuth session, revoked or not                       | 30 days                    | token (code exchange), logout, reused codes |
+//! | `REFRESH#<sha256(token)>`       | a refresh token: a member's session or a visitor       | 30 days                    | token |
+//! | `RECOVERY#<sha256(token)>`      | a recovery link and where it leads afterwards          | 1 hour                     | sendRecoveryEmail, sendSetPasswordEmail, register of a taken email |
+//! | `LOGOUT#<id>`                   | a logout redirect session                              | 10 minutes                 | redirect session (logout) |
+//! | `LOCK#<sha256(email, source)>`  | consecutive failed logins of one account from one source | 15 minutes after the last failure (+ lock) | login |
+//! | `IPFAIL#<source>#<window>`      | failed logins of one source over all accounts          | end of the 15-minute window | login |
+//! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
+//!
+//! Secrets appear only hashed: tokens by SHA-256 (they carry 256 bits), codes keyed by
+//! the signing key (a million values), and no plain email/source pair is stored.
+
+use sha2::{Digest, Sha256};
+
+use crate::domain::Email;
+
+/// The key of one item.
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    Member(&'a str),
+    Email(&'a Email),
+    Approval { token_hash: &'a str },
+    Verification(&'a str),
+    AuthCode { code_hash: &'a str },
+    Session(&'a str),
+    Refresh { token_hash: &'a str },
+    Recovery { token_hash: &'a str },
+    Logout(&'a str),
+    /// An account as typed (normalised, possibly no valid email) from one source.
+    Lockout { raw_email: &'a str, source: &'a str },
+    SourceFailures { source: &'a str, window: u64 },
+    Rate { kind: &'a str, source: &'a str, window: u64 },
+}
+
+impl Key<'_> {
+    pub fn pk(&self) -> String {
+        match self {
+            Key::Member(id) => format!("MEMBER#{id}"),
+            Key::Email(email) => format!("EMAIL#{}", email.as_str()),
+            Key::Approval { token_hash } => format!("APPROVAL#{token_hash}"),
+            Key::Verification(id) => format!("VERIFY#{id}"),
+            Key::AuthCode { code_hash } => format!("CODE#{code_hash}"),
+            Key::Session(id) => format!("SESSION#{id}"),
+            Key::Refresh { token_hash } => format!("REFRESH#{token_hash}"),
+            Key::Recovery { token_hash } => format!("RECOVERY#{token_hash}"),
+            Key::Logout(id) => format!("LOGOUT#{id}"),
+            Key::Lockout { raw_email, source } => {
+                format!("LOCK#{}", lockout_digest(raw_email, source))
+            }
+            Key::SourceFailures { source, window } => format!("IPFAIL#{source}#{window}"),
+            Key::Rate {
+                kind,
+                source,
+                window,
+            } => format!("RATE#{kind}#{source}#{window}"),
+        }
+    }
+}
+
+/// Account-and-source, hashed: the table holds no plain email/source pairs. An
+/// unparseable email still gets a key, so it behaves like an unknown one.
+pub fn lockout_digest(raw_email: &str, source: &str) -> String {
+    let digest = Sha256::digest(format!("{}\n{source}", raw_email.trim().to_lowercase()));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Attribute names, as the items spell them.
+pub mod attr {
+    pub const PK: &str = "pk";
+    pub const MEMBER_ID: &str = "memberId";
+    pub const LOGIN_EMAIL: &str = "loginEmail";
+    pub const STATUS: &str = "status";
+    pub const CONTACT_ID: &str = "contactId";
+    pub const PRIVACY_STATUS: &str = "privacyStatus";
+    pub const CREATED_DATE: &str = "createdDate";
+    pub const UPDATED_DATE: &str = "updatedDate";
+    pub const LAST_LOGIN_DATE: &str = "lastLoginDate";
+    pub const TOKEN_VERSION: &str = "tokenVersion";
+    pub const EMAIL_VERIFIED: &str = "emailVerified";
+    pub const PROFILE: &str = "profile";
+    pub const CONTACT_DETAILS: &str = "contactDetails";
+    pub const PASSWORD_HASH: &str = "passwordHash";
+    pub const EXPIRES_AT: &str = "expiresAt";
+    pub const CODE_HASH: &str = "codeHash";
+    pub const ATTEMPTS: &str = "attempts";
+    pub const CLIENT_ID: &str = "clientId";
+    pub const REDIRECT_URI: &str = "redirectUri";
+    pub const CODE_CHALLENGE: &str = "codeChallenge";
+    pub const SESSION_ID: &str = "sessionId";
+    pub const USED: &str = "used";
+    pub const REVOKED: &str = "revoked";
+    pub const SUBJECT: &str = "subject";
+    pub const REDIRECT_URL: &str = "redirectUrl";
+    pub const POST_FLOW_URL: &str = "postFlowUrl";
+    pub const FAILURES: &str = "failures";
+    pub const LAST_FAILURE: &str = "lastFailure";
+    pub const LOCKED_UNTIL: &str = "lockedUntil";
+    pub const HITS: &str = "hits";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_keys_normalise_the_email_and_bind_the_source() {
+        let pk = |email, source| {
+            Key::Lockout {
+                raw_email: email,
+                source,
+            }
+            .pk()
+        };
+        assert_eq!(pk(" A@X.co ", "1.2.3.4"), pk("a@x.co", "1.2.3.4"));
+        assert_ne!(pk("a@x.co", "1.2.3.4"), pk("a@x.co", "1.2.3.5"));
+        assert!(!pk("a@x.co", "1.2.3.4").contains("a@x.co"));
+    }
+
+    #[test]
+    fn prefixes_are_distinct() {
+        let email = Email::parse("a@x.co").unwrap();
+        let keys = [
+            Key::Member("x"),
+            Key::Email(&email),
+            Key::Approval { token_hash: "x" },
+            Key::Verification("x"),
+            Key::AuthCode { code_hash: "x" },
+            Key::Session("x"),
+            Key::Refresh { token_hash: "x" },
+            Key::Recovery { token_hash: "x" },
+            Key::Logout("x"),
+            Key::Lockout {
+                raw_email: "x",
+                source: "x",
+            },
+            Key::SourceFailures {
+                source: "x",
+                window: 1,
+            },
+            Key::Rate {
+                kind: "x",
+                source: "x",
+                window: 1,
+            },
+        ];
+        let mut prefixes: Vec<String> = keys
+            .iter()
+            .map(|k| k.pk().split('#').next().unwrap().to_string())
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        assert_eq!(prefixes.len(), keys.len());
+    }
+}
