@@ -49,7 +49,6 @@ pub struct OAuthClient {
     pub post_logout_urls: Vec<String>,
 }
 
-
 #[derive(Clone, Debug)]
 pub struct Config {
     pub table: String,

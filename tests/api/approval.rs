@@ -1,9 +1,6 @@
 use futures::future::join_all;
-use integration_tests::{TestApp, inbox, random_email};
+use integration_tests::{PASSWORD, TestApp, inbox, paths::APPROVE_BY_TOKEN, random_email};
 use serde_json::json;
-
-const PASSWORD: &str = "correct-horse-battery";
-const APPROVE_BY_TOKEN: &str = "/backend/authentication/approve-by-token";
 
 async fn manual_app() -> TestApp {
     TestApp::with_settings(&[("APPROVAL_MODE", "manual")]).await

@@ -1,8 +1,7 @@
-use integration_tests::{TestApp, random_email};
+use integration_tests::{PASSWORD, TestApp, random_email};
 use members_auth::domain::token::verify_session_token;
+use members_auth::store::MemberStore;
 use serde_json::json;
-
-const PASSWORD: &str = "correct-horse-battery";
 
 #[tokio::test]
 async fn blocking_refuses_login_and_session_tokens_until_approved_again() {
@@ -40,7 +39,12 @@ async fn blocking_refuses_login_and_session_tokens_until_approved_again() {
     assert_eq!(generated.code(), "MEMBER_BLOCKED");
 
     // The token issued before the block is bound to a version that no longer exists.
-    let claims = verify_session_token(&app.app.config.signing_keys, &old_token).unwrap();
+    let claims = verify_session_token(
+        &app.app.config.signing_keys,
+        &old_token,
+        app.app.clock.now(),
+    )
+    .unwrap();
     let member = app.app.store.member(&member_id).await.unwrap().unwrap();
     assert!(member.token_version > claims.ver);
 

@@ -1,8 +1,9 @@
-use integration_tests::{TestApp, captcha_stub, random_email};
+use integration_tests::{
+    TestApp, captcha_stub,
+    paths::{LOGIN_V2, REGISTER_V2},
+    random_email,
+};
 use serde_json::json;
-
-const LOGIN_V2: &str = "/_api/iam/authentication/v2/login";
-const REGISTER_V2: &str = "/_api/iam/authentication/v2/register";
 
 async fn captcha_app() -> TestApp {
     let url = captcha_stub().await;

@@ -1,8 +1,10 @@
-use integration_tests::{TestApp, random_email};
+use integration_tests::{
+    TestApp,
+    paths::{LOGIN, REGISTER},
+    random_email,
+};
 use serde_json::json;
 
-const LOGIN: &str = "/backend/authentication/login";
-const REGISTER: &str = "/backend/authentication/register";
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 fn assert_envelope(response: &integration_tests::TestResponse, status: u16, code: &str) {

@@ -1,10 +1,10 @@
-use integration_tests::{TestApp, inbox, random_email};
+use integration_tests::{
+    PASSWORD, TestApp, inbox,
+    paths::{LOGIN_V2, REGISTER_V2, VERIFY},
+    random_email,
+};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct-horse-battery";
-const REGISTER_V2: &str = "/_api/iam/authentication/v2/register";
-const LOGIN_V2: &str = "/_api/iam/authentication/v2/login";
-const VERIFY: &str = "/_api/iam/verification/v1/auth/verify";
 /// The Wix client sends its visitor access token on register and login.
 const VISITOR_TOKEN: &str = "visitor-access-token";
 

@@ -1,6 +1,5 @@
-use integration_tests::{TestApp, random_email};
-
-const PASSWORD: &str = "correct-horse-battery";
+use integration_tests::{PASSWORD, TestApp, random_email};
+use members_auth::store::MemberStore;
 
 #[tokio::test]
 async fn login_returns_a_session_token_for_any_case_of_the_email() {

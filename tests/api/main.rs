@@ -18,4 +18,5 @@ mod privileged;
 mod recovery;
 mod register;
 mod startup;
+mod store_contract;
 mod throttle;

@@ -1,13 +1,10 @@
 use base64::Engine;
 use integration_tests::{
-    CLIENT_ID, ORIGIN, POST_LOGOUT_URL, REDIRECT_URI, TestApp, TestResponse, random_email,
+    CLIENT_ID, ORIGIN, PASSWORD, POST_LOGOUT_URL, REDIRECT_URI, TestApp, TestResponse,
+    paths::{CURRENT_MEMBER, REDIRECT_SESSION, TOKEN},
+    random_email,
 };
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "correct-horse-battery";
-const REDIRECT_SESSION: &str = "/_api/redirects-api/v1/redirect-session";
-const TOKEN: &str = "/oauth2/token";
-const CURRENT_MEMBER: &str = "/members/v1/members/my";
 
 /// A PKCE pair as the Wix client makes one.
 fn pkce() -> (String, String) {

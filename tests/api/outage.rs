@@ -1,11 +1,11 @@
 //! Dependencies failing mid-run: a DynamoDB that stops answering, an SES that refuses.
 
+use members_auth::store::MemberStore;
+
 use std::process::{Child, Command, Stdio};
 
-use integration_tests::{TestApp, inbox, random_email};
+use integration_tests::{PASSWORD, TestApp, inbox, random_email};
 use serde_json::json;
-
-const PASSWORD: &str = "correct-horse-battery";
 
 /// A moto server of this test's own, killed when dropped.
 struct PrivateDynamo {

@@ -1,9 +1,11 @@
-use integration_tests::{CLIENT_ID, REDIRECT_URI, TestApp, TestResponse, inbox, random_email};
+use integration_tests::{
+    CLIENT_ID, PASSWORD, REDIRECT_URI, TestApp, TestResponse, inbox, paths::SEND_RECOVERY,
+    random_email,
+};
+use members_auth::store::MemberStore;
 use serde_json::json;
 
-const PASSWORD: &str = "correct-horse-battery";
 const NEW_PASSWORD: &str = "battery-staple-horse";
-const SEND_RECOVERY: &str = "/_api/iam/recovery/v1/send-email";
 
 async fn submit_reset(app: &TestApp, token: &str, password: &str) -> TestResponse {
     let form = serde_urlencoded::to_string([("token", token), ("password", password)]).unwrap();
@@ -81,6 +83,7 @@ async fn the_reset_page_sets_a_password_once_and_ends_every_session() {
     let claims = members_auth::domain::token::verify_session_token(
         &app.app.config.signing_keys,
         &old_session,
+        app.app.clock.now(),
     )
     .unwrap();
     let member = app.app.store.member(&claims.sub).await.unwrap().unwrap();

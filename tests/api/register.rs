@@ -1,9 +1,6 @@
 use futures::future::join_all;
-use integration_tests::{TestApp, random_email};
+use integration_tests::{PASSWORD, TestApp, paths::REGISTER, random_email};
 use serde_json::json;
-
-const PASSWORD: &str = "correct-horse-battery";
-const REGISTER: &str = "/backend/authentication/register";
 
 #[tokio::test]
 async fn automatic_approval_registers_an_active_member_with_a_session() {

@@ -1,8 +1,9 @@
-use integration_tests::{TestApp, TestResponse, random_email};
-use members_auth::flows::{epoch_seconds, throttle};
+use integration_tests::{PASSWORD, TestApp, TestResponse, random_email};
+use members_auth::{
+    flows::throttle,
+    store::{CounterStore, LoginCounters, LoginFailure},
+};
 use serde_json::json;
-
-const PASSWORD: &str = "correct-horse-battery";
 
 /// Fails logins until the lock answers (each real failure doubles the lock, so it soon
 /// outlasts a request however slow the machine is). Returns the statuses seen.
@@ -20,18 +21,22 @@ async fn fail_until_locked(app: &TestApp, email: &str) -> Vec<u16> {
 
 /// Locks `email` for `app`'s source for ten minutes, as five-plus failures would.
 async fn lock(app: &TestApp, email: &str) {
-    let now = epoch_seconds();
+    let now = app.app.clock.now();
+    let counters = LoginCounters {
+        raw_email: email,
+        source: &app.source_ip,
+        window: throttle::source_window(now).0,
+    };
+    let failure = LoginFailure {
+        restart: true,
+        locked_until: now + 600,
+        lock_expires_at: now + 1200,
+        source_expires_at: now + 900,
+        now,
+    };
     app.app
         .store
-        .record_login_failure(
-            &throttle::lock_key(email, &app.source_ip),
-            true,
-            now + 600,
-            now + 1200,
-            &throttle::source_key(&app.source_ip, now),
-            now + 900,
-            now,
-        )
+        .record_login_failure(&counters, &failure)
         .await
         .unwrap();
 }
@@ -81,20 +86,15 @@ async fn the_first_lock_lasts_a_second_and_a_success_ends_the_run() {
         assert_eq!(app.login(&email, "wrong-password").await.status, 401);
     }
 
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.advance(std::time::Duration::from_millis(1100));
 
     assert_eq!(app.login(&email, PASSWORD).await.status, 200);
-    let now = epoch_seconds();
-    let gate = app
-        .app
-        .store
-        .login_gate(
-            None,
-            &throttle::lock_key(&email, &app.source_ip),
-            &throttle::source_key(&app.source_ip, now),
-        )
-        .await
-        .unwrap();
+    let counters = LoginCounters {
+        raw_email: &email,
+        source: &app.source_ip,
+        window: throttle::source_window(app.app.clock.now()).0,
+    };
+    let gate = app.app.store.login_gate(None, &counters).await.unwrap();
     assert_eq!(gate.lockout.failures, 0, "a success clears the run");
 }
 

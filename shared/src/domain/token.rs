@@ -379,7 +379,10 @@ mod tests {
         let claims = SessionClaims::new("m-1", 3, now(), 600);
         let token = issue_session_token(&old, &claims).unwrap();
         assert!(token.starts_with("JWS."));
-        assert_eq!(verify_session_token(&rotated, &token, now()).unwrap(), claims);
+        assert_eq!(
+            verify_session_token(&rotated, &token, now()).unwrap(),
+            claims
+        );
         let new_token = issue_session_token(&rotated, &claims).unwrap();
         assert_eq!(
             verify_session_token(&old, &new_token, now()),
@@ -404,7 +407,10 @@ mod tests {
         let k = keys(&format!("k1:{}", key_b64(1)));
         let claims = SessionClaims::new("m-1", 0, now() - 1000, 600);
         let token = issue_session_token(&k, &claims).unwrap();
-        assert_eq!(verify_session_token(&k, &token, now()), Err(TokenError::Expired));
+        assert_eq!(
+            verify_session_token(&k, &token, now()),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]

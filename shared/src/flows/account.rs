@@ -11,10 +11,10 @@ use crate::{
     store::{MemberStore, StoreResultExt},
 };
 
-
 /// `changeLoginEmail`: moves the member to `new_email` (race-free uniqueness), ends
 /// every session, and tells the old address.
-pub async fn change_login_email<B: Backend>(app: &App<B>,
+pub async fn change_login_email<B: Backend>(
+    app: &App<B>,
     member_id: &str,
     new_email: Email,
 ) -> Result<Member, ApiError> {

@@ -8,7 +8,6 @@ use crate::{
     store::{MemberStore, StatusChange, StoreResultExt},
 };
 
-
 /// `blockByEmail` (privileged): blocks the member and bumps its token version, so
 /// every token issued before stops working at once.
 pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<(), ApiError> {

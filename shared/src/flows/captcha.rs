@@ -2,7 +2,11 @@ use crate::{App, app::Backend, config::CaptchaMode, error::ApiError};
 
 /// Requires a valid captcha token when the site asks for one: always, or (with
 /// `suspected-bots`) when the request looks automated.
-pub async fn check<B: Backend>(app: &App<B>, token: Option<&str>, suspected: bool) -> Result<(), ApiError> {
+pub async fn check<B: Backend>(
+    app: &App<B>,
+    token: Option<&str>,
+    suspected: bool,
+) -> Result<(), ApiError> {
     match app.config.captcha {
         CaptchaMode::Off => Ok(()),
         CaptchaMode::SuspectedBots if !suspected => Ok(()),

@@ -51,7 +51,10 @@ fn new_verification<B: Backend>(app: &App<B>, member_id: Option<&str>) -> (Verif
     (verification, code)
 }
 
-fn state_token<B: Backend>(app: &App<B>, verification: &Verification) -> Result<AuthState, ApiError> {
+fn state_token<B: Backend>(
+    app: &App<B>,
+    verification: &Verification,
+) -> Result<AuthState, ApiError> {
     let token = issue_state_token(
         &app.config.signing_keys,
         &verification.id,
@@ -81,7 +84,10 @@ pub struct RegistrationV2 {
     pub profile: HeadlessProfile,
 }
 
-pub async fn register<B: Backend>(app: &App<B>, registration: RegistrationV2) -> Result<AuthState, ApiError> {
+pub async fn register<B: Backend>(
+    app: &App<B>,
+    registration: RegistrationV2,
+) -> Result<AuthState, ApiError> {
     let status = match app.config.approval {
         ApprovalMode::Automatic => MemberStatus::Approved,
         ApprovalMode::Manual => MemberStatus::Pending,
@@ -141,7 +147,10 @@ pub async fn register<B: Backend>(app: &App<B>, registration: RegistrationV2) ->
 /// A registration of a taken email while verification is on: the same answer as a
 /// fresh one (a decoy verification no code opens), and the address's owner gets a
 /// notice with a recovery link instead of a code.
-async fn existing_member_registration<B: Backend>(app: &App<B>, email: &Email) -> Result<AuthState, ApiError> {
+async fn existing_member_registration<B: Backend>(
+    app: &App<B>,
+    email: &Email,
+) -> Result<AuthState, ApiError> {
     let (decoy, _unsent_code) = new_verification(app, None);
     app.store.put_verification(&decoy).await?;
     if let Some(credentials) = app.store.credentials(email).await? {
@@ -157,7 +166,10 @@ async fn existing_member_registration<B: Backend>(app: &App<B>, email: &Email) -
 }
 
 /// Login V2: the password first, then the member's state.
-pub async fn login<B: Backend>(app: &App<B>, attempt: super::login::LoginAttempt) -> Result<AuthState, ApiError> {
+pub async fn login<B: Backend>(
+    app: &App<B>,
+    attempt: super::login::LoginAttempt,
+) -> Result<AuthState, ApiError> {
     match super::login::login(app, attempt).await {
         Ok(logged_in) => Ok(AuthState::Success {
             session_token: logged_in.session_token,
@@ -179,7 +191,11 @@ pub async fn login<B: Backend>(app: &App<B>, attempt: super::login::LoginAttempt
 }
 
 /// Verify: one attempt at the code named by the state token.
-pub async fn verify<B: Backend>(app: &App<B>, code: &str, state_token_raw: &str) -> Result<AuthState, ApiError> {
+pub async fn verify<B: Backend>(
+    app: &App<B>,
+    code: &str,
+    state_token_raw: &str,
+) -> Result<AuthState, ApiError> {
     let claims = verify_state_token(&app.config.signing_keys, state_token_raw, app.clock.now())
         .map_err(|_| ApiError::InvalidStateToken)?;
     let verification = app

@@ -43,7 +43,10 @@ impl<E: Into<ApiError>> From<E> for LoginError {
 /// Checks the password and stamps the login: one read, one conditional update.
 /// An unknown (or unparseable) email and a wrong password take the same path, time
 /// and answer.
-pub async fn login<B: Backend>(app: &App<B>, attempt: LoginAttempt) -> Result<LoggedIn, LoginError> {
+pub async fn login<B: Backend>(
+    app: &App<B>,
+    attempt: LoginAttempt,
+) -> Result<LoggedIn, LoginError> {
     let now = app.clock.now();
     let (window, window_end) = throttle::source_window(now);
     let counters = LoginCounters {
@@ -94,7 +97,11 @@ pub async fn login<B: Backend>(app: &App<B>, attempt: LoginAttempt) -> Result<Lo
     if gate.lockout.failures > 0 {
         app.store.clear_lockout(&counters).await?;
     }
-    match app.store.record_login(&member_id, &app.clock.timestamp()).await {
+    match app
+        .store
+        .record_login(&member_id, &app.clock.timestamp())
+        .await
+    {
         Ok(member) => {
             let session_token = session::issue_for(app, &member)?;
             Ok(LoggedIn {
@@ -109,7 +116,10 @@ pub async fn login<B: Backend>(app: &App<B>, attempt: LoginAttempt) -> Result<Lo
 }
 
 /// The Velo `login`: any state but approved-and-verified is an error.
-pub async fn velo_login<B: Backend>(app: &App<B>, attempt: LoginAttempt) -> Result<LoggedIn, ApiError> {
+pub async fn velo_login<B: Backend>(
+    app: &App<B>,
+    attempt: LoginAttempt,
+) -> Result<LoggedIn, ApiError> {
     match login(app, attempt).await {
         Ok(logged_in) => Ok(logged_in),
         Err(LoginError::NotSignedIn(member)) => {

@@ -78,7 +78,8 @@ fn is_valid_challenge(challenge: &str) -> bool {
 
 /// Checks what a client may ask for: a registered client, `code` with PKCE S256, and
 /// a registered redirect URI when one is named (or needed).
-pub fn validate_auth_request<'a, B: Backend>(app: &'a App<B>,
+pub fn validate_auth_request<'a, B: Backend>(
+    app: &'a App<B>,
     client_id: &str,
     response_type: &str,
     challenge_method: &str,
@@ -127,7 +128,11 @@ fn query_string(pairs: &[(&str, &str)]) -> String {
 }
 
 /// The authorize URL a redirect session hands back.
-pub fn authorize_url<B: Backend>(app: &App<B>, request: &AuthRequest, redirect_uri: &str) -> String {
+pub fn authorize_url<B: Backend>(
+    app: &App<B>,
+    request: &AuthRequest,
+    redirect_uri: &str,
+) -> String {
     let mut pairs = vec![
         ("client_id", request.client_id.as_str()),
         ("response_type", "code"),
@@ -152,7 +157,8 @@ pub fn authorize_url<B: Backend>(app: &App<B>, request: &AuthRequest, redirect_u
 
 /// A logout redirect session: remembers which session the caller's access token
 /// belongs to, so following the URL ends exactly that one.
-pub async fn logout_url<B: Backend>(app: &App<B>,
+pub async fn logout_url<B: Backend>(
+    app: &App<B>,
     client_id: &str,
     post_flow_url: &str,
     access_token: Option<&str>,
@@ -167,7 +173,9 @@ pub async fn logout_url<B: Backend>(app: &App<B>,
         ));
     }
     let session_id = access_token
-        .and_then(|token| verify_access_token(&app.config.signing_keys, token, app.clock.now()).ok())
+        .and_then(|token| {
+            verify_access_token(&app.config.signing_keys, token, app.clock.now()).ok()
+        })
         .and_then(|claims| claims.sid);
     let id = uuid::Uuid::new_v4().to_string();
     app.store
@@ -193,7 +201,8 @@ fn member_may_hold_tokens(member: &Member, token_version: u64) -> bool {
 }
 
 /// Issues an authorization code for the member holding `session_token`.
-pub async fn issue_code<B: Backend>(app: &App<B>,
+pub async fn issue_code<B: Backend>(
+    app: &App<B>,
     client_id: &str,
     redirect_uri: &str,
     code_challenge: &str,
@@ -229,7 +238,8 @@ pub struct TokenSet {
     pub refresh_token: String,
 }
 
-fn access_token<B: Backend>(app: &App<B>,
+fn access_token<B: Backend>(
+    app: &App<B>,
     subject: &str,
     session_id: Option<&str>,
     token_version: Option<u64>,
@@ -250,14 +260,20 @@ fn access_token<B: Backend>(app: &App<B>,
     )?)
 }
 
-fn registered_client<'a, B: Backend>(app: &'a App<B>, client_id: &str) -> Result<&'a OAuthClient, ApiError> {
+fn registered_client<'a, B: Backend>(
+    app: &'a App<B>,
+    client_id: &str,
+) -> Result<&'a OAuthClient, ApiError> {
     app.config
         .oauth_client(client_id)
         .ok_or(ApiError::OAuthInvalidRequest("unknown clientId"))
 }
 
 /// `grantType=anonymous`: tokens for a visitor.
-pub async fn visitor_tokens<B: Backend>(app: &App<B>, client_id: &str) -> Result<TokenSet, ApiError> {
+pub async fn visitor_tokens<B: Backend>(
+    app: &App<B>,
+    client_id: &str,
+) -> Result<TokenSet, ApiError> {
     let client = registered_client(app, client_id)?;
     let visitor_id = uuid::Uuid::new_v4().to_string();
     let refresh_token = random_token();
@@ -279,7 +295,8 @@ pub async fn visitor_tokens<B: Backend>(app: &App<B>, client_id: &str) -> Result
 
 /// `grantType=authorization_code`: the code works once; a second use revokes the
 /// session the first one opened.
-pub async fn exchange_code<B: Backend>(app: &App<B>,
+pub async fn exchange_code<B: Backend>(
+    app: &App<B>,
     client_id: &str,
     code: &str,
     code_verifier: &str,
@@ -353,7 +370,8 @@ pub async fn exchange_code<B: Backend>(app: &App<B>,
 
 /// `grantType=refresh_token`: a new access token; the refresh token stays valid
 /// until it expires or its session or member is revoked.
-pub async fn refresh<B: Backend>(app: &App<B>,
+pub async fn refresh<B: Backend>(
+    app: &App<B>,
     client_id: Option<&str>,
     refresh_token: &str,
 ) -> Result<TokenSet, ApiError> {
@@ -398,7 +416,10 @@ pub async fn refresh<B: Backend>(app: &App<B>,
 
 /// The member behind a member access token; visitors, revoked sessions, blocked
 /// members and stale token versions are refused. One DynamoDB read.
-pub async fn current_member<B: Backend>(app: &App<B>, access_token: &str) -> Result<Member, ApiError> {
+pub async fn current_member<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+) -> Result<Member, ApiError> {
     let claims = verify_access_token(&app.config.signing_keys, access_token, app.clock.now())
         .map_err(|_| ApiError::Unauthenticated)?;
     let (Some(session_id), Some(version)) = (claims.sid.as_deref(), claims.ver) else {

@@ -14,8 +14,6 @@ use crate::{
     store::{MemberStore, RecordStore, Recovery},
 };
 
-
-
 pub const RECOVERY_TTL_SECS: u64 = 3600;
 pub const RESET_PAGE_PATH: &str = "/recovery/reset-password";
 
@@ -26,7 +24,8 @@ pub struct AfterReset {
 }
 
 /// Stores a single-use recovery token for `member` and returns the reset page link.
-pub async fn create_link<B: Backend>(app: &App<B>,
+pub async fn create_link<B: Backend>(
+    app: &App<B>,
     member_id: &str,
     after: Option<&AfterReset>,
 ) -> Result<String, ApiError> {
@@ -48,7 +47,8 @@ pub async fn create_link<B: Backend>(app: &App<B>,
 
 /// `sendRecoveryEmail`: emails a reset link when the email has a member, and answers
 /// the same either way. A redirect the client does not allow is dropped, not stored.
-pub async fn send_recovery_email<B: Backend>(app: &App<B>,
+pub async fn send_recovery_email<B: Backend>(
+    app: &App<B>,
     email: Option<Email>,
     after: Option<AfterReset>,
     first_password: bool,
@@ -97,7 +97,11 @@ pub struct Reset {
 }
 
 /// Spends the token, sets the new password and revokes every session of the member.
-pub async fn reset_password<B: Backend>(app: &App<B>, token: &str, password: Password) -> Result<Reset, ApiError> {
+pub async fn reset_password<B: Backend>(
+    app: &App<B>,
+    token: &str,
+    password: Password,
+) -> Result<Reset, ApiError> {
     if token.is_empty() || token.len() > 512 {
         return Err(ApiError::InvalidGrant);
     }
@@ -115,7 +119,9 @@ pub async fn reset_password<B: Backend>(app: &App<B>, token: &str, password: Pas
         .await?
         .ok_or(ApiError::InvalidGrant)?;
     let hash = app.hasher.hash(password).await?;
-    app.store.set_password(&member, &hash, &app.clock.timestamp()).await?;
+    app.store
+        .set_password(&member, &hash, &app.clock.timestamp())
+        .await?;
     info!(member_id = %member.id, "credentials replaced; sessions revoked");
     let redirect_url = match (recovery.redirect_url, recovery.client_id) {
         (Some(url), Some(client_id)) => app

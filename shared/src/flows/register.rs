@@ -31,7 +31,10 @@ pub struct Registered {
     pub approval_token: Option<String>,
 }
 
-pub async fn register<B: Backend>(app: &App<B>, registration: Registration) -> Result<Registered, ApiError> {
+pub async fn register<B: Backend>(
+    app: &App<B>,
+    registration: Registration,
+) -> Result<Registered, ApiError> {
     let status = match app.config.approval {
         ApprovalMode::Automatic => MemberStatus::Approved,
         ApprovalMode::Manual => MemberStatus::Pending,

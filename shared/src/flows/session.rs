@@ -10,8 +10,6 @@ use crate::{
     store::{MemberStore, StoreError},
 };
 
-
-
 /// Signs a short-lived session token bound to the member's current token version.
 pub fn issue_for<B: Backend>(app: &App<B>, member: &Member) -> Result<String, ApiError> {
     let claims = SessionClaims::new(
@@ -37,7 +35,10 @@ pub fn ensure_may_sign_in(member: &Member) -> Result<(), ApiError> {
 
 /// `generateSessionToken`: a session for this email, creating an approved member with
 /// a random password when none exists (never for a blocked or pending one).
-pub async fn generate_session_token<B: Backend>(app: &App<B>, email: Email) -> Result<String, ApiError> {
+pub async fn generate_session_token<B: Backend>(
+    app: &App<B>,
+    email: Email,
+) -> Result<String, ApiError> {
     // Two rounds at most: a concurrent creation of the same email makes the first
     // lose the race, and the second then finds the winner's member.
     for _ in 0..2 {

@@ -13,7 +13,6 @@ use crate::{
     store::{CounterStore, RateCounter},
 };
 
-
 pub const LOCK_AFTER_FAILURES: u64 = 5;
 pub const MAX_LOCK_SECS: u64 = 900;
 /// A run of failures ends after this long without one.
@@ -74,7 +73,11 @@ pub const SUSPECT_RATE: u64 = 3;
 
 /// Counts one request of `kind` from `source`; 429 once the minute's budget is spent.
 /// Returns whether the source now looks automated (for `suspected-bots`).
-pub async fn take_rate<B: Backend>(app: &App<B>, kind: RateKind, source: &str) -> Result<bool, ApiError> {
+pub async fn take_rate<B: Backend>(
+    app: &App<B>,
+    kind: RateKind,
+    source: &str,
+) -> Result<bool, ApiError> {
     let now = app.clock.now();
     let minute = now / 60;
     let counter = RateCounter {
@@ -83,7 +86,11 @@ pub async fn take_rate<B: Backend>(app: &App<B>, kind: RateKind, source: &str) -
         window: minute,
     };
     let limit = kind.per_minute(&app.config.rate_limits);
-    match app.store.take_rate(&counter, limit, (minute + 2) * 60).await? {
+    match app
+        .store
+        .take_rate(&counter, limit, (minute + 2) * 60)
+        .await?
+    {
         Some(hits) => Ok(hits > SUSPECT_RATE),
         None => Err(ApiError::TooManyRequests(60 - now % 60)),
     }

@@ -233,4 +233,3 @@ pub(super) fn request_path(request: &Request) -> &str {
         _ => path,
     }
 }
-

@@ -45,4 +45,3 @@ pub fn error_response(err: &ApiError, request_id: &str) -> Response<Body> {
     }
     json_response(status, &json!({ "message": message, "details": details }))
 }
-

@@ -293,8 +293,10 @@ mod tests {
     #[test]
     fn cargo_lambda_router_lists_the_same_routes() {
         let manifest = include_str!("../../../Cargo.toml");
-        let mut paths: Vec<(&str, &str)> =
-            ROUTES.iter().map(|r| (r.path, r.function().name())).collect();
+        let mut paths: Vec<(&str, &str)> = ROUTES
+            .iter()
+            .map(|r| (r.path, r.function().name()))
+            .collect();
         paths.push(("/{*path}", "not-found"));
         paths.sort();
         paths.dedup();

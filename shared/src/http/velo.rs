@@ -20,7 +20,7 @@ use crate::{
     },
 };
 
-use super::{Call, call::parse_json_body, call::fuzz_request, ok};
+use super::{Call, call::fuzz_request, call::parse_json_body, ok};
 
 type Answer = Result<Response<Body>, ApiError>;
 
@@ -87,8 +87,8 @@ pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: RegisterBody = call.json(app.config.max_body_bytes)?;
     take_rate(app, RateKind::Register, &call.source_ip()).await?;
-    let email = Email::parse(&body.email)
-        .map_err(|e| FieldViolation::email("email", e.to_string()));
+    let email =
+        Email::parse(&body.email).map_err(|e| FieldViolation::email("email", e.to_string()));
     let password = Password::parse_new(body.password, app.config.password_min_length)
         .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
     let (email, password) = match (email, password) {

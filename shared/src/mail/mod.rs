@@ -16,5 +16,9 @@ pub use templates::Email as OutgoingEmail;
 pub struct MailError(pub String);
 
 pub trait Mailer: Clone + Send + Sync + 'static {
-    fn send(&self, to: &str, email: OutgoingEmail) -> impl Future<Output = Result<(), MailError>> + Send;
+    fn send(
+        &self,
+        to: &str,
+        email: OutgoingEmail,
+    ) -> impl Future<Output = Result<(), MailError>> + Send;
 }

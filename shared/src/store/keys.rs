@@ -28,17 +28,35 @@ use crate::domain::Email;
 pub enum Key<'a> {
     Member(&'a str),
     Email(&'a Email),
-    Approval { token_hash: &'a str },
+    Approval {
+        token_hash: &'a str,
+    },
     Verification(&'a str),
-    AuthCode { code_hash: &'a str },
+    AuthCode {
+        code_hash: &'a str,
+    },
     Session(&'a str),
-    Refresh { token_hash: &'a str },
-    Recovery { token_hash: &'a str },
+    Refresh {
+        token_hash: &'a str,
+    },
+    Recovery {
+        token_hash: &'a str,
+    },
     Logout(&'a str),
     /// An account as typed (normalised, possibly no valid email) from one source.
-    Lockout { raw_email: &'a str, source: &'a str },
-    SourceFailures { source: &'a str, window: u64 },
-    Rate { kind: &'a str, source: &'a str, window: u64 },
+    Lockout {
+        raw_email: &'a str,
+        source: &'a str,
+    },
+    SourceFailures {
+        source: &'a str,
+        window: u64,
+    },
+    Rate {
+        kind: &'a str,
+        source: &'a str,
+        window: u64,
+    },
 }
 
 impl Key<'_> {

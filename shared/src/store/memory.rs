@@ -46,7 +46,9 @@ pub struct MemoryStore {
 
 /// What DynamoDB answers a write whose condition failed outside an expected case.
 fn condition_failed() -> StoreError {
-    StoreError::Unavailable("ConditionalCheckFailedException: the conditional request failed".into())
+    StoreError::Unavailable(
+        "ConditionalCheckFailedException: the conditional request failed".into(),
+    )
 }
 
 fn cancelled() -> StoreError {
@@ -75,7 +77,9 @@ impl MemoryStore {
     fn call(&self, dynamodb_calls: usize) -> Result<MutexGuard<'_, Tables>, StoreError> {
         self.calls.fetch_add(dynamodb_calls, Ordering::SeqCst);
         if self.unavailable.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("DynamoDB is down (in-memory store)".into()));
+            return Err(StoreError::Unavailable(
+                "DynamoDB is down (in-memory store)".into(),
+            ));
         }
         // A panic elsewhere while holding the lock leaves consistent maps (every change
         // is applied after its checks), so a poisoned lock is still usable.
@@ -93,7 +97,11 @@ fn insert_new<V>(map: &mut HashMap<String, V>, key: &str, value: V) -> Result<()
 
 impl MemberStore for MemoryStore {
     async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
-        Ok(self.call(1)?.emails.get(email.as_str()).map(clone_credentials))
+        Ok(self
+            .call(1)?
+            .emails
+            .get(email.as_str())
+            .map(clone_credentials))
     }
 
     async fn member(&self, id: &str) -> Result<Option<Member>, StoreError> {
@@ -279,7 +287,11 @@ impl RecordStore for MemoryStore {
     }
 
     async fn put_auth_code(&self, code: &AuthCode) -> Result<(), StoreError> {
-        insert_new(&mut self.call(1)?.codes, &code.code_hash, (code.clone(), false))
+        insert_new(
+            &mut self.call(1)?.codes,
+            &code.code_hash,
+            (code.clone(), false),
+        )
     }
 
     async fn redeem_auth_code(&self, code_hash: &str) -> Result<Redemption, StoreError> {
@@ -323,12 +335,17 @@ impl SessionStore for MemoryStore {
             return Err(StoreError::StateMismatch(None));
         }
         t.sessions.insert(session.id.clone(), session.clone());
-        t.refresh.insert(refresh.token_hash.clone(), refresh.clone());
+        t.refresh
+            .insert(refresh.token_hash.clone(), refresh.clone());
         Ok(())
     }
 
     async fn put_refresh(&self, refresh: &RefreshRecord) -> Result<(), StoreError> {
-        insert_new(&mut self.call(1)?.refresh, &refresh.token_hash, refresh.clone())
+        insert_new(
+            &mut self.call(1)?.refresh,
+            &refresh.token_hash,
+            refresh.clone(),
+        )
     }
 
     async fn refresh(&self, token_hash: &str) -> Result<Option<RefreshRecord>, StoreError> {
@@ -390,7 +407,11 @@ impl CounterStore for MemoryStore {
             credentials: email
                 .and_then(|e| t.emails.get(e.as_str()))
                 .map(clone_credentials),
-            lockout: t.lockouts.get(&lock_pk(counters)).copied().unwrap_or_default(),
+            lockout: t
+                .lockouts
+                .get(&lock_pk(counters))
+                .copied()
+                .unwrap_or_default(),
             source_failures: t.counts.get(&source_pk(counters)).copied().unwrap_or(0),
         })
     }
@@ -402,7 +423,11 @@ impl CounterStore for MemoryStore {
     ) -> Result<(), StoreError> {
         let mut t = self.call(1)?;
         let lock = t.lockouts.entry(lock_pk(counters)).or_default();
-        lock.failures = if failure.restart { 1 } else { lock.failures + 1 };
+        lock.failures = if failure.restart {
+            1
+        } else {
+            lock.failures + 1
+        };
         lock.last_failure = failure.now;
         lock.locked_until = failure.locked_until;
         *t.counts.entry(source_pk(counters)).or_default() += 1;

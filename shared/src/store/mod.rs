@@ -15,13 +15,13 @@ pub mod keys;
 pub mod memory;
 mod types;
 
-pub use dynamo::DynamoStore;
+pub use dynamo::{DynamoStore, create_table_if_missing};
 pub use error::{Expected, StoreError, StoreResultExt};
 pub use memory::MemoryStore;
 pub use types::{
-    AuthCode, Credentials, LoginCounters, LoginFailure, LoginGate, Lockout, LogoutRequest,
-    NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session, StatusChange,
-    TakenToken, Verification,
+    AuthCode, Credentials, Lockout, LoginCounters, LoginFailure, LoginGate, LogoutRequest,
+    NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session, StatusChange, TakenToken,
+    Verification,
 };
 
 use crate::domain::{Email, Member};
@@ -30,7 +30,10 @@ type Answer<T> = Result<T, StoreError>;
 
 /// Members and their login email claims.
 pub trait MemberStore: Send + Sync {
-    fn credentials(&self, email: &Email) -> impl Future<Output = Answer<Option<Credentials>>> + Send;
+    fn credentials(
+        &self,
+        email: &Email,
+    ) -> impl Future<Output = Answer<Option<Credentials>>> + Send;
 
     fn member(&self, id: &str) -> impl Future<Output = Answer<Option<Member>>> + Send;
 
@@ -45,7 +48,11 @@ pub trait MemberStore: Send + Sync {
 
     /// Stamps a login on an approved, verified member and returns it; a member in any
     /// other state is `StateMismatch` with its record, an unknown one `NotFound`.
-    fn record_login(&self, member_id: &str, now: &str) -> impl Future<Output = Answer<Member>> + Send;
+    fn record_login(
+        &self,
+        member_id: &str,
+        now: &str,
+    ) -> impl Future<Output = Answer<Member>> + Send;
 
     /// `StateMismatch` (with the record) when the member is not in `only_from`.
     fn update_member_status(
@@ -54,7 +61,11 @@ pub trait MemberStore: Send + Sync {
         change: StatusChange<'_>,
     ) -> impl Future<Output = Answer<Member>> + Send;
 
-    fn mark_email_verified(&self, member_id: &str, now: &str) -> impl Future<Output = Answer<Member>> + Send;
+    fn mark_email_verified(
+        &self,
+        member_id: &str,
+        now: &str,
+    ) -> impl Future<Output = Answer<Member>> + Send;
 
     /// The new hash and a bumped token version together: every earlier token dies.
     fn set_password(
@@ -77,12 +88,27 @@ pub trait MemberStore: Send + Sync {
 /// Single-use records: each is created once and taken (or spent) at most once, even
 /// by concurrent callers. Expiry is the caller's to check against its clock.
 pub trait RecordStore: Send + Sync {
-    fn put_approval(&self, token_hash: &str, member_id: &str, expires_at: u64) -> impl Future<Output = Answer<()>> + Send;
-    fn take_approval(&self, token_hash: &str) -> impl Future<Output = Answer<Option<TakenToken>>> + Send;
+    fn put_approval(
+        &self,
+        token_hash: &str,
+        member_id: &str,
+        expires_at: u64,
+    ) -> impl Future<Output = Answer<()>> + Send;
+    fn take_approval(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Answer<Option<TakenToken>>> + Send;
 
-    fn put_verification(&self, verification: &Verification) -> impl Future<Output = Answer<()>> + Send;
+    fn put_verification(
+        &self,
+        verification: &Verification,
+    ) -> impl Future<Output = Answer<()>> + Send;
     /// Counts one attempt and returns the record; `None` when unknown or spent.
-    fn attempt_verification(&self, id: &str, max_attempts: u64) -> impl Future<Output = Answer<Option<Verification>>> + Send;
+    fn attempt_verification(
+        &self,
+        id: &str,
+        max_attempts: u64,
+    ) -> impl Future<Output = Answer<Option<Verification>>> + Send;
     /// True for the one caller that spent it.
     fn consume_verification(&self, id: &str) -> impl Future<Output = Answer<bool>> + Send;
 
@@ -91,7 +117,10 @@ pub trait RecordStore: Send + Sync {
     fn redeem_auth_code(&self, code_hash: &str) -> impl Future<Output = Answer<Redemption>> + Send;
 
     fn put_recovery(&self, recovery: &Recovery) -> impl Future<Output = Answer<()>> + Send;
-    fn take_recovery(&self, token_hash: &str) -> impl Future<Output = Answer<Option<Recovery>>> + Send;
+    fn take_recovery(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Answer<Option<Recovery>>> + Send;
 
     fn put_logout(&self, logout: &LogoutRequest) -> impl Future<Output = Answer<()>> + Send;
     fn take_logout(&self, id: &str) -> impl Future<Output = Answer<Option<LogoutRequest>>> + Send;
@@ -101,9 +130,16 @@ pub trait RecordStore: Send + Sync {
 pub trait SessionStore: Send + Sync {
     /// Opens a session with its first refresh token; `StateMismatch` when the session
     /// exists already (revoked before it opened: a reused code).
-    fn create_session(&self, session: &Session, refresh: &RefreshRecord) -> impl Future<Output = Answer<()>> + Send;
+    fn create_session(
+        &self,
+        session: &Session,
+        refresh: &RefreshRecord,
+    ) -> impl Future<Output = Answer<()>> + Send;
     fn put_refresh(&self, refresh: &RefreshRecord) -> impl Future<Output = Answer<()>> + Send;
-    fn refresh(&self, token_hash: &str) -> impl Future<Output = Answer<Option<RefreshRecord>>> + Send;
+    fn refresh(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Answer<Option<RefreshRecord>>> + Send;
     /// A member and one of its sessions in a single read.
     fn member_and_session(
         &self,
@@ -118,13 +154,29 @@ pub trait SessionStore: Send + Sync {
 /// Counters against brute force, updated atomically.
 pub trait CounterStore: Send + Sync {
     /// The credentials (when `email` is given) and both counters, in one read.
-    fn login_gate(&self, email: Option<&Email>, counters: &LoginCounters<'_>) -> impl Future<Output = Answer<LoginGate>> + Send;
+    fn login_gate(
+        &self,
+        email: Option<&Email>,
+        counters: &LoginCounters<'_>,
+    ) -> impl Future<Output = Answer<LoginGate>> + Send;
     /// Counts a failure against the account-from-source and the source together.
-    fn record_login_failure(&self, counters: &LoginCounters<'_>, failure: &LoginFailure) -> impl Future<Output = Answer<()>> + Send;
-    fn clear_lockout(&self, counters: &LoginCounters<'_>) -> impl Future<Output = Answer<()>> + Send;
+    fn record_login_failure(
+        &self,
+        counters: &LoginCounters<'_>,
+        failure: &LoginFailure,
+    ) -> impl Future<Output = Answer<()>> + Send;
+    fn clear_lockout(
+        &self,
+        counters: &LoginCounters<'_>,
+    ) -> impl Future<Output = Answer<()>> + Send;
     /// Counts one request and returns its number in the window, or `None` once
     /// `limit` is reached; concurrent requests cannot overshoot.
-    fn take_rate(&self, counter: &RateCounter<'_>, limit: u64, expires_at: u64) -> impl Future<Output = Answer<Option<u64>>> + Send;
+    fn take_rate(
+        &self,
+        counter: &RateCounter<'_>,
+        limit: u64,
+        expires_at: u64,
+    ) -> impl Future<Output = Answer<Option<u64>>> + Send;
 }
 
 /// Everything a flow may ask of storage.

@@ -155,8 +155,7 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
         url: r.url,
         client_id: r.client_id,
     });
-    flows::recovery::send_recovery_email(app, Email::parse(&body.email).ok(), after, false)
-        .await?;
+    flows::recovery::send_recovery_email(app, Email::parse(&body.email).ok(), after, false).await?;
     Ok(ok(json!({})))
 }
 

@@ -74,11 +74,10 @@ pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answe
     let full_url = match (body.auth, body.logout) {
         (Some(auth), None) => {
             let r = auth.auth_request;
-            let mode = ResponseMode::parse(&r.response_mode).ok_or(
-                ApiError::OAuthInvalidRequest(
+            let mode =
+                ResponseMode::parse(&r.response_mode).ok_or(ApiError::OAuthInvalidRequest(
                     "responseMode must be query, fragment or web_message",
-                ),
-            )?;
+                ))?;
             let (_, redirect_uri) = oauth::validate_auth_request(
                 app,
                 &r.client_id,
@@ -103,8 +102,7 @@ pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answe
             let post_flow_url = body.callbacks.and_then(|c| c.post_flow_url).ok_or(
                 ApiError::OAuthInvalidRequest("callbacks.postFlowUrl is required"),
             )?;
-            oauth::logout_url(app, &logout.client_id, &post_flow_url, call.access_token())
-                .await?
+            oauth::logout_url(app, &logout.client_id, &post_flow_url, call.access_token()).await?
         }
         _ => {
             return Err(ApiError::OAuthInvalidRequest(
@@ -236,14 +234,8 @@ pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
                 .code_verifier
                 .as_deref()
                 .ok_or(ApiError::OAuthInvalidRequest("codeVerifier is required"))?;
-            oauth::exchange_code(
-                app,
-                client_id,
-                code,
-                verifier,
-                body.redirect_uri.as_deref(),
-            )
-            .await?
+            oauth::exchange_code(app, client_id, code, verifier, body.redirect_uri.as_deref())
+                .await?
         }
         "refresh_token" => {
             let refresh = body

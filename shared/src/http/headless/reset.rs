@@ -39,7 +39,12 @@ pub async fn submit<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         Err(problem) => {
             let targets = app.config.redirect_origins();
             let problem = problem.to_string();
-            return Ok(pages::reset_form(&body.token, min, Some(&problem), &targets));
+            return Ok(pages::reset_form(
+                &body.token,
+                min,
+                Some(&problem),
+                &targets,
+            ));
         }
     };
     let reset = flows::recovery::reset_password(app, &body.token, password).await?;

@@ -117,7 +117,10 @@ pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
                 attr::CONTACT_DETAILS,
                 Some(s(&to_json(&member.contact_details)?)),
             ),
-            (attr::LAST_LOGIN_DATE, member.last_login_date.as_deref().map(s)),
+            (
+                attr::LAST_LOGIN_DATE,
+                member.last_login_date.as_deref().map(s),
+            ),
         ],
     ))
 }

@@ -3,10 +3,7 @@
 use aws_sdk_dynamodb::{
     error::SdkError,
     operation::update_item::{UpdateItemError, builders::UpdateItemFluentBuilder},
-    types::{
-        Delete, ReturnValue, ReturnValuesOnConditionCheckFailure,
-        TransactWriteItem, Update,
-    },
+    types::{Delete, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update},
 };
 
 use super::{
@@ -236,7 +233,10 @@ impl DynamoStore {
             expression.push_str(&format!(", {} = :email", attr::LOGIN_EMAIL));
             update = update.expression_attribute_values(":email", s(email.as_str()));
         }
-        update.update_expression(expression).build().map_err(corrupt)
+        update
+            .update_expression(expression)
+            .build()
+            .map_err(corrupt)
     }
 }
 
@@ -274,4 +274,3 @@ async fn conditional_member_update(request: UpdateItemFluentBuilder) -> Result<M
         Err(err) => Err(unavailable(err)),
     }
 }
-

@@ -14,7 +14,7 @@ use super::{
     n, pk, unavailable, yes,
 };
 use crate::store::{
-    AuthCode, LogoutRequest, Recovery, RecordStore, Redemption, StoreError, TakenToken,
+    AuthCode, LogoutRequest, RecordStore, Recovery, Redemption, StoreError, TakenToken,
     Verification,
     keys::{Key, attr},
 };

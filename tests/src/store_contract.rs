@@ -1,0 +1,571 @@
+//! The store contract: what every store must answer, run against the DynamoDB store
+//! on the local stand-in (`tests/api/store_contract.rs`) and against the in-memory
+//! store (below), so the two cannot drift. Every case uses fresh ids and emails, so
+//! stores may be shared with other tests.
+
+// A contract failure names its case; panicking is how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use members_auth::{
+    domain::{
+        Email, Member, MemberStatus,
+        member::{ContactInfo, PrivacyStatus},
+    },
+    store::{
+        AuthCode, LoginCounters, LoginFailure, LogoutRequest, NewRecord, RateCounter, Recovery,
+        Redemption, RefreshRecord, Session, StatusChange, Store, StoreError, Verification,
+    },
+};
+
+use crate::random_email;
+
+const NOW: &str = "2026-12-01T12:00:00.000Z";
+const LATER: &str = "2026-12-01T13:00:00.000Z";
+
+fn id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn email() -> Email {
+    Email::parse(&random_email()).unwrap()
+}
+
+fn member(status: MemberStatus) -> Member {
+    Member::new(
+        email(),
+        status,
+        PrivacyStatus::Private,
+        ContactInfo::default(),
+        NOW,
+    )
+}
+
+async fn registered<S: Store>(store: &S, status: MemberStatus) -> Member {
+    let member = member(status);
+    store.create_member(&member, "hash-1", &[]).await.unwrap();
+    member
+}
+
+/// Every case, in turn, against `store`.
+pub async fn run<S: Store>(store: &S) {
+    a_member_reads_back_as_created(store).await;
+    an_email_is_claimed_once_and_a_failed_registration_writes_nothing(store).await;
+    logins_are_stamped_only_on_approved_verified_members(store).await;
+    status_changes_are_conditional(store).await;
+    email_verification_and_passwords(store).await;
+    login_email_changes_are_all_or_nothing(store).await;
+    single_use_records_are_taken_once(store).await;
+    verification_attempts_are_counted_and_capped(store).await;
+    authorization_codes_are_redeemed_once(store).await;
+    sessions_open_once_and_revoke_before_opening(store).await;
+    login_counters_count_restart_and_clear(store).await;
+    rates_stop_at_their_limit(store).await;
+}
+
+async fn a_member_reads_back_as_created<S: Store>(store: &S) {
+    let member = registered(store, MemberStatus::Approved).await;
+    assert_eq!(
+        store.member(&member.id).await.unwrap(),
+        Some(member.clone())
+    );
+    let credentials = store
+        .credentials(&member.login_email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(credentials.member_id, member.id);
+    assert_eq!(credentials.password_hash, "hash-1");
+    assert!(store.member(&id()).await.unwrap().is_none());
+    assert!(store.credentials(&email()).await.unwrap().is_none());
+}
+
+async fn an_email_is_claimed_once_and_a_failed_registration_writes_nothing<S: Store>(store: &S) {
+    let first = registered(store, MemberStatus::Approved).await;
+    let mut second = member(MemberStatus::Pending);
+    second.login_email = first.login_email.clone();
+    let approval = NewRecord::Approval {
+        token_hash: id(),
+        member_id: second.id.clone(),
+        expires_at: 10,
+    };
+    let token_hash = match &approval {
+        NewRecord::Approval { token_hash, .. } => token_hash.clone(),
+        NewRecord::Verification(_) => unreachable!(),
+    };
+    let result = store.create_member(&second, "hash-2", &[approval]).await;
+    assert!(matches!(result, Err(StoreError::EmailTaken)), "{result:?}");
+    assert!(store.member(&second.id).await.unwrap().is_none());
+    assert!(store.take_approval(&token_hash).await.unwrap().is_none());
+    let kept = store
+        .credentials(&first.login_email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (kept.member_id, kept.password_hash),
+        (first.id, "hash-1".into())
+    );
+}
+
+async fn logins_are_stamped_only_on_approved_verified_members<S: Store>(store: &S) {
+    let approved = registered(store, MemberStatus::Approved).await;
+    let stamped = store.record_login(&approved.id, LATER).await.unwrap();
+    assert_eq!(stamped.last_login_date.as_deref(), Some(LATER));
+
+    let pending = registered(store, MemberStatus::Pending).await;
+    match store.record_login(&pending.id, LATER).await {
+        Err(StoreError::StateMismatch(Some(found))) => {
+            assert_eq!(found.status, MemberStatus::Pending);
+            assert_eq!(found.last_login_date, None);
+        }
+        other => panic!("pending login: {other:?}"),
+    }
+
+    let mut unverified = member(MemberStatus::Approved);
+    unverified.email_verified = false;
+    store.create_member(&unverified, "h", &[]).await.unwrap();
+    assert!(matches!(
+        store.record_login(&unverified.id, LATER).await,
+        Err(StoreError::StateMismatch(Some(_)))
+    ));
+    assert!(matches!(
+        store.record_login(&id(), LATER).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn status_changes_are_conditional<S: Store>(store: &S) {
+    let pending = registered(store, MemberStatus::Pending).await;
+    let block = StatusChange {
+        to: MemberStatus::Blocked,
+        only_from: &[],
+        revoke_tokens: true,
+        now: LATER,
+    };
+    let blocked = store
+        .update_member_status(&pending.id, block)
+        .await
+        .unwrap();
+    assert_eq!(blocked.status, MemberStatus::Blocked);
+    assert_eq!(blocked.token_version, pending.token_version + 1);
+    assert_eq!(blocked.updated_date, LATER);
+
+    let approve_pending = || StatusChange {
+        to: MemberStatus::Approved,
+        only_from: &[MemberStatus::Pending],
+        revoke_tokens: false,
+        now: LATER,
+    };
+    match store
+        .update_member_status(&pending.id, approve_pending())
+        .await
+    {
+        Err(StoreError::StateMismatch(Some(found))) => {
+            assert_eq!(found.status, MemberStatus::Blocked)
+        }
+        other => panic!("approve a blocked member: {other:?}"),
+    }
+    let stored = store.member(&pending.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.status,
+        MemberStatus::Blocked,
+        "a failed change changes nothing"
+    );
+    assert!(matches!(
+        store.update_member_status(&id(), approve_pending()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn email_verification_and_passwords<S: Store>(store: &S) {
+    let mut unverified = member(MemberStatus::Approved);
+    unverified.email_verified = false;
+    store.create_member(&unverified, "h", &[]).await.unwrap();
+    let verified = store
+        .mark_email_verified(&unverified.id, LATER)
+        .await
+        .unwrap();
+    assert!(verified.email_verified);
+    assert!(matches!(
+        store.mark_email_verified(&id(), LATER).await,
+        Err(StoreError::NotFound)
+    ));
+
+    store
+        .set_password(&verified, "hash-new", LATER)
+        .await
+        .unwrap();
+    let credentials = store
+        .credentials(&verified.login_email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(credentials.password_hash, "hash-new");
+    let stored = store.member(&verified.id).await.unwrap().unwrap();
+    assert_eq!(stored.token_version, verified.token_version + 1);
+}
+
+async fn login_email_changes_are_all_or_nothing<S: Store>(store: &S) {
+    let moving = registered(store, MemberStatus::Approved).await;
+    let other = registered(store, MemberStatus::Approved).await;
+    let taken = store
+        .change_login_email(&moving, &other.login_email, LATER)
+        .await;
+    assert!(matches!(taken, Err(StoreError::EmailTaken)), "{taken:?}");
+    assert_eq!(
+        store.member(&moving.id).await.unwrap(),
+        Some(moving.clone())
+    );
+    let still = store
+        .credentials(&moving.login_email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.member_id, moving.id);
+
+    let new_email = email();
+    store
+        .change_login_email(&moving, &new_email, LATER)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .credentials(&moving.login_email)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let claim = store.credentials(&new_email).await.unwrap().unwrap();
+    assert_eq!(
+        (claim.member_id, claim.password_hash),
+        (moving.id.clone(), "hash-1".into())
+    );
+    let moved = store.member(&moving.id).await.unwrap().unwrap();
+    assert_eq!(moved.login_email, new_email);
+    assert_eq!(moved.token_version, moving.token_version + 1);
+
+    let gone = member(MemberStatus::Approved);
+    assert!(matches!(
+        store.change_login_email(&gone, &email(), LATER).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn single_use_records_are_taken_once<S: Store>(store: &S) {
+    let hash = id();
+    store.put_approval(&hash, "m-1", 42).await.unwrap();
+    assert!(
+        store.put_approval(&hash, "m-2", 43).await.is_err(),
+        "no overwrite"
+    );
+    let taken = store.take_approval(&hash).await.unwrap().unwrap();
+    assert_eq!((taken.member_id.as_str(), taken.expires_at), ("m-1", 42));
+    assert!(store.take_approval(&hash).await.unwrap().is_none());
+
+    let recovery = Recovery {
+        token_hash: id(),
+        member_id: "m-1".into(),
+        redirect_url: Some("https://site.example/after".into()),
+        client_id: None,
+        expires_at: 99,
+    };
+    store.put_recovery(&recovery).await.unwrap();
+    let taken = store
+        .take_recovery(&recovery.token_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.redirect_url, recovery.redirect_url);
+    assert_eq!(taken.client_id, None);
+    assert!(
+        store
+            .take_recovery(&recovery.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let logout = LogoutRequest {
+        id: id(),
+        session_id: None,
+        client_id: "c".into(),
+        post_flow_url: "https://site.example/out".into(),
+        expires_at: 7,
+    };
+    store.put_logout(&logout).await.unwrap();
+    let taken = store.take_logout(&logout.id).await.unwrap().unwrap();
+    assert_eq!((taken.session_id, taken.expires_at), (None, 7));
+    assert!(store.take_logout(&logout.id).await.unwrap().is_none());
+
+    let refresh = RefreshRecord {
+        token_hash: id(),
+        subject: "visitor".into(),
+        session_id: None,
+        token_version: None,
+        client_id: "c".into(),
+        expires_at: 5,
+    };
+    store.put_refresh(&refresh).await.unwrap();
+    assert!(store.put_refresh(&refresh).await.is_err(), "no overwrite");
+    let read = store.refresh(&refresh.token_hash).await.unwrap().unwrap();
+    assert_eq!(
+        (read.subject.as_str(), read.token_version),
+        ("visitor", None)
+    );
+    assert!(store.refresh(&id()).await.unwrap().is_none());
+}
+
+async fn verification_attempts_are_counted_and_capped<S: Store>(store: &S) {
+    let verification = Verification {
+        id: id(),
+        member_id: None,
+        code_hash: "code".into(),
+        attempts: 0,
+        expires_at: 600,
+    };
+    store.put_verification(&verification).await.unwrap();
+    for attempt in 1..=3 {
+        let seen = store
+            .attempt_verification(&verification.id, 3)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(seen.attempts, attempt);
+        assert_eq!(seen.member_id, None, "a decoy stays a decoy");
+    }
+    assert!(
+        store
+            .attempt_verification(&verification.id, 3)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.consume_verification(&verification.id).await.unwrap());
+    assert!(!store.consume_verification(&verification.id).await.unwrap());
+    assert!(
+        store
+            .attempt_verification(&id(), 3)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A registration's verification is created with the member, all at once.
+    let member = member(MemberStatus::Approved);
+    let with_member = Verification {
+        id: id(),
+        member_id: Some(member.id.clone()),
+        ..verification
+    };
+    store
+        .create_member(
+            &member,
+            "h",
+            &[NewRecord::Verification(with_member.clone())],
+        )
+        .await
+        .unwrap();
+    let seen = store
+        .attempt_verification(&with_member.id, 5)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen.member_id, Some(member.id));
+}
+
+async fn authorization_codes_are_redeemed_once<S: Store>(store: &S) {
+    let code = AuthCode {
+        code_hash: id(),
+        member_id: "m-1".into(),
+        client_id: "c".into(),
+        redirect_uri: "https://site.example/callback".into(),
+        code_challenge: "challenge".into(),
+        session_id: id(),
+        token_version: 3,
+        expires_at: 600,
+    };
+    store.put_auth_code(&code).await.unwrap();
+    match store.redeem_auth_code(&code.code_hash).await.unwrap() {
+        Redemption::First(first) => assert_eq!(first.session_id, code.session_id),
+        _ => panic!("the first redemption"),
+    }
+    match store.redeem_auth_code(&code.code_hash).await.unwrap() {
+        Redemption::Reused(again) => assert_eq!(again.token_version, 3),
+        _ => panic!("the second redemption"),
+    }
+    assert!(matches!(
+        store.redeem_auth_code(&id()).await.unwrap(),
+        Redemption::Unknown
+    ));
+}
+
+fn session(member_id: &str) -> (Session, RefreshRecord) {
+    let session = Session {
+        id: id(),
+        member_id: member_id.into(),
+        client_id: "c".into(),
+        revoked: false,
+        expires_at: 1_000,
+    };
+    let refresh = RefreshRecord {
+        token_hash: id(),
+        subject: member_id.into(),
+        session_id: Some(session.id.clone()),
+        token_version: Some(0),
+        client_id: "c".into(),
+        expires_at: 1_000,
+    };
+    (session, refresh)
+}
+
+async fn sessions_open_once_and_revoke_before_opening<S: Store>(store: &S) {
+    let member = registered(store, MemberStatus::Approved).await;
+    let (open, refresh) = session(&member.id);
+    store.create_session(&open, &refresh).await.unwrap();
+    let (found_member, found_session) = store
+        .member_and_session(&member.id, &open.id)
+        .await
+        .unwrap();
+    assert_eq!(found_member, Some(member.clone()));
+    let found_session = found_session.unwrap();
+    assert!(!found_session.revoked);
+    assert_eq!(found_session.member_id, member.id);
+
+    let (_, another_refresh) = session(&member.id);
+    assert!(matches!(
+        store.create_session(&open, &another_refresh).await,
+        Err(StoreError::StateMismatch(None))
+    ));
+    assert!(
+        store
+            .refresh(&another_refresh.token_hash)
+            .await
+            .unwrap()
+            .is_none(),
+        "a failed opening writes nothing"
+    );
+
+    store.revoke_session(&open.id).await.unwrap();
+    let (_, revoked) = store
+        .member_and_session(&member.id, &open.id)
+        .await
+        .unwrap();
+    assert!(revoked.unwrap().revoked);
+
+    // Revoked before it opened (a reused code): it can never open.
+    let (early, early_refresh) = session(&member.id);
+    store.revoke_session(&early.id).await.unwrap();
+    assert!(matches!(
+        store.create_session(&early, &early_refresh).await,
+        Err(StoreError::StateMismatch(None))
+    ));
+    let (nobody, none) = store.member_and_session(&id(), &id()).await.unwrap();
+    assert!(nobody.is_none() && none.is_none());
+}
+
+async fn login_counters_count_restart_and_clear<S: Store>(store: &S) {
+    let raw_email = random_email();
+    let source = id();
+    let counters = LoginCounters {
+        raw_email: &raw_email,
+        source: &source,
+        window: 7,
+    };
+    let gate = store.login_gate(None, &counters).await.unwrap();
+    assert_eq!((gate.lockout.failures, gate.source_failures), (0, 0));
+    assert!(gate.credentials.is_none());
+
+    let failure = |restart, now| LoginFailure {
+        restart,
+        locked_until: now + 1,
+        lock_expires_at: now + 900,
+        source_expires_at: 8 * 900,
+        now,
+    };
+    store
+        .record_login_failure(&counters, &failure(false, 100))
+        .await
+        .unwrap();
+    store
+        .record_login_failure(&counters, &failure(false, 101))
+        .await
+        .unwrap();
+    let gate = store.login_gate(None, &counters).await.unwrap();
+    assert_eq!(gate.lockout.failures, 2);
+    assert_eq!(
+        (gate.lockout.last_failure, gate.lockout.locked_until),
+        (101, 102)
+    );
+    assert_eq!(gate.source_failures, 2);
+
+    // The email is normalised, so case and spaces do not open a new run.
+    let shouted = format!(" {} ", raw_email.to_uppercase());
+    let same_account = LoginCounters {
+        raw_email: &shouted,
+        ..counters
+    };
+    store
+        .record_login_failure(&same_account, &failure(true, 2_000))
+        .await
+        .unwrap();
+    let gate = store.login_gate(None, &counters).await.unwrap();
+    assert_eq!(gate.lockout.failures, 1, "a restart begins a new run");
+    assert_eq!(gate.source_failures, 3, "the source counts on");
+
+    let next_window = LoginCounters {
+        window: 8,
+        ..counters
+    };
+    let gate = store.login_gate(None, &next_window).await.unwrap();
+    assert_eq!((gate.lockout.failures, gate.source_failures), (1, 0));
+
+    store.clear_lockout(&counters).await.unwrap();
+    let gate = store.login_gate(None, &counters).await.unwrap();
+    assert_eq!(gate.lockout, Default::default());
+    assert_eq!(
+        gate.source_failures, 3,
+        "clearing the account leaves the source"
+    );
+
+    let member = registered(store, MemberStatus::Approved).await;
+    let gate = store
+        .login_gate(Some(&member.login_email), &counters)
+        .await
+        .unwrap();
+    assert_eq!(gate.credentials.unwrap().member_id, member.id);
+}
+
+async fn rates_stop_at_their_limit<S: Store>(store: &S) {
+    let source = id();
+    let counter = RateCounter {
+        kind: "register",
+        source: &source,
+        window: 1,
+    };
+    assert_eq!(store.take_rate(&counter, 2, 180).await.unwrap(), Some(1));
+    assert_eq!(store.take_rate(&counter, 2, 180).await.unwrap(), Some(2));
+    assert_eq!(store.take_rate(&counter, 2, 180).await.unwrap(), None);
+    let other_kind = RateCounter {
+        kind: "verify",
+        ..counter
+    };
+    assert_eq!(store.take_rate(&other_kind, 2, 180).await.unwrap(), Some(1));
+    let next_window = RateCounter {
+        window: 2,
+        ..counter
+    };
+    assert_eq!(
+        store.take_rate(&next_window, 2, 180).await.unwrap(),
+        Some(1)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use members_auth::store::MemoryStore;
+
+    #[tokio::test]
+    async fn the_in_memory_store_passes_the_contract() {
+        super::run(&MemoryStore::default()).await;
+    }
+}
