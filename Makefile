@@ -20,7 +20,7 @@ export SES_INBOX_URL ?= http://127.0.0.1:8005
 export DEV_PORT ?= 9000
 export DEV_SITE_ORIGIN ?= http://127.0.0.1:5173
 
-.PHONY: help tools stack-up stack-down table dev test invoke lint fmt package fuzz fuzz-tools clean
+.PHONY: help tools stack-up stack-down table dev unit test invoke lint fmt package fuzz fuzz-tools clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -57,6 +57,10 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 	  echo "admin key: $$ADMIN_KEY"; \
 	  echo "OAuth client: local-client (redirect URI $(DEV_SITE_ORIGIN)/callback, origin $(DEV_SITE_ORIGIN), post-logout URL $(DEV_SITE_ORIGIN)/signed-out)"; \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --env-file $$env_file
+
+unit: ## Unit, flow and store-contract tests on the in-memory store: no stack, seconds on a warm build
+	cargo test --locked -p members-auth
+	cargo test --locked -p integration-tests --lib
 
 test: stack-up ## Run every test: unit, integration (local stack), make dev smoke, browser, schemathesis, infra
 	cargo test --workspace --locked

@@ -45,7 +45,7 @@ HANDLER_BENCHES = [
     ("token (refresh_token grant)", "handler/token_refresh", None, 2),
     ("current member", "handler/current_member", None, 1),
 ]
-# One DynamoDB GetItem through the real AWS SDK and bench/handlers/src/memory_aws.rs.
+# One DynamoDB GetItem through the real AWS SDK and bench/handlers/src/canned_dynamodb.rs.
 SDK_CALL_BENCH = "sdk/get_item"
 GOAL_HANDLER_US = 50.0
 

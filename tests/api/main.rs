@@ -9,6 +9,7 @@ mod block;
 mod captcha;
 mod corpus;
 mod errors;
+mod expiry;
 mod headless;
 mod login;
 mod logs;

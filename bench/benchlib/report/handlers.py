@@ -26,7 +26,7 @@ def handler_overhead(r: dict, facts: Facts) -> list[str]:
         "Setup (not timed): a member registered, a redirect session, an "
         "authorize and a code exchange, all through the handlers.\n")
     add("The last row is one DynamoDB `GetItem` of the member's email item through the AWS "
-        f"SDK, answered in process by `bench/handlers/src/memory_aws.rs` (`{SDK_CALL_BENCH}`): "
+        f"SDK, answered in process by `bench/handlers/src/canned_dynamodb.rs` (`{SDK_CALL_BENCH}`): "
         "the SDK's own work per call (request and endpoint building, SigV4 signing, JSON both "
         "ways, its interceptors) plus the stand-in's, which a deployed function adds to its "
         "handler's overhead for each of its DynamoDB calls.\n")

@@ -1,7 +1,9 @@
 //! Handler overhead: the login, register, token (refresh) and current-member functions,
-//! from an API Gateway event to the response, over an in-memory DynamoDB and SES
-//! (`handler_bench::memory_aws`): the real handlers, flows, store and AWS SDK (requests
-//! built, signed, serialised and parsed), without a socket.
+//! from an API Gateway event to the response, through `serve` and the real handlers and
+//! flows over the in-memory store and outbox (`App::in_memory`): no AWS SDK work.
+//! `sdk/get_item` measures, as its own row, one DynamoDB call through the AWS SDK
+//! answered in process (`handler_bench::canned_dynamodb`): what a deployed function adds
+//! per DynamoDB call.
 //!
 //! argon2 runs at its minimum cost (8 KiB, 1 pass) so that it hardly counts, and
 //! `argon2/*` measures that same cost alone, so the overhead is the difference
@@ -19,14 +21,15 @@ use std::{
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use handler_bench::memory_aws::MemoryAws;
+use handler_bench::canned_dynamodb::CannedGetItem;
 use integration_tests::api_gateway_event;
 use lambda_http::{Body, Request, Response};
 use members_auth::{
-    App, LazyApp,
+    App,
+    app::InMemory,
     config::{Argon2Settings, Config},
     domain::{Password, PasswordHasher},
-    http::{handlers, headless},
+    http::{Function, serve},
 };
 use serde_json::{Value, json};
 use sha2::Digest;
@@ -58,23 +61,29 @@ fn settings(name: &str) -> Option<String> {
     Some(value)
 }
 
-async fn memory_app() -> (LazyApp, aws_config::SdkConfig) {
-    let memory = MemoryAws::default();
-    // The functions' own SDK settings (timeouts, retries, ...), the stand-in as transport.
-    let aws = members_auth::app::aws_defaults()
-        .http_client(memory)
+fn memory_app() -> App<InMemory> {
+    let config = Config::from_lookup(settings).expect("bench settings");
+    App::in_memory(config).expect("bench app")
+}
+
+/// The functions' own SDK settings (timeouts, retries, ...), answered in process.
+async fn canned_aws(email: &str) -> aws_config::SdkConfig {
+    let item = json!({ "pk": { "S": format!("EMAIL#{email}") }, "memberId": { "S": "m" },
+        "passwordHash": { "S": "h" } });
+    members_auth::app::aws_defaults()
+        .http_client(CannedGetItem::new(item))
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url("https://memory.invalid")
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
             "bench", "bench", None, None, "bench",
         ))
         .load()
-        .await;
-    let config = Config::from_lookup(settings).expect("bench settings");
-    (
-        LazyApp::ready(App::new(config, &aws).expect("bench app")),
-        aws,
-    )
+        .await
+}
+
+/// One request through `serve`, as a function would answer it.
+async fn call(function: Function, app: &App<InMemory>, event: &str) -> Response<Body> {
+    serve(function, app, request(event)).await.unwrap()
 }
 
 /// A new source address per call: 10.x.y.z.
@@ -121,19 +130,19 @@ struct Member {
     refresh_token: String,
 }
 
-async fn member(app: &LazyApp) -> Member {
+async fn member(app: &App<InMemory>) -> Member {
     let email = "bench.member@example.com".to_string();
-    let registered = handlers::register(
+    let registered = call(
+        Function::Register,
         app,
-        request(&event(
+        &event(
             "POST",
             "/backend/authentication/register",
             &[],
             Some(&json!({ "email": email, "password": PASSWORD })),
-        )),
+        ),
     )
-    .await
-    .unwrap();
+    .await;
     let (status, body, _) = parts(registered);
     assert_eq!(status, 200, "register: {body}");
     let session_token = body["sessionToken"].as_str().unwrap().to_string();
@@ -145,33 +154,37 @@ async fn member(app: &LazyApp) -> Member {
         "responseMode": "query", "responseType": "code", "scope": "offline_access",
         "state": "s", "redirectUri": REDIRECT_URI, "sessionToken": session_token
     }}});
-    let session = headless::redirect_session(
+    let session = call(
+        Function::RedirectSession,
         app,
-        request(&event(
+        &event(
             "POST",
             "/_api/redirects-api/v1/redirect-session",
             &[],
             Some(&auth),
-        )),
+        ),
     )
-    .await
-    .unwrap();
+    .await;
     let (status, body, _) = parts(session);
     assert_eq!(status, 200, "redirect session: {body}");
     let full_url = body["redirectSession"]["fullUrl"].as_str().unwrap();
     let authorize_target = full_url.strip_prefix("https://auth.example").unwrap();
-    let authorized = headless::authorize(app, request(&event("GET", authorize_target, &[], None)))
-        .await
-        .unwrap();
+    let authorized = call(
+        Function::Authorize,
+        app,
+        &event("GET", authorize_target, &[], None),
+    )
+    .await;
     let (status, _, location) = parts(authorized);
     assert_eq!(status, 302, "authorize");
     let location = location.unwrap();
     let query = location.split_once('?').unwrap().1;
     let params: HashMap<String, String> = serde_urlencoded::from_str(query).unwrap();
     let code = &params["code"];
-    let exchanged = headless::token(
+    let exchanged = call(
+        Function::Token,
         app,
-        request(&event(
+        &event(
             "POST",
             "/oauth2/token",
             &[],
@@ -179,10 +192,9 @@ async fn member(app: &LazyApp) -> Member {
                 &json!({ "clientId": CLIENT_ID, "grantType": "authorization_code",
                 "code": code, "codeVerifier": verifier }),
             ),
-        )),
+        ),
     )
-    .await
-    .unwrap();
+    .await;
     let (status, body, _) = parts(exchanged);
     assert_eq!(status, 200, "code exchange: {body}");
     Member {
@@ -198,9 +210,9 @@ fn benches(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let (app, aws) = runtime.block_on(memory_app());
-    let app = &app;
+    let app = &memory_app();
     let member = runtime.block_on(member(app));
+    let aws = runtime.block_on(canned_aws(&member.email));
 
     let expect = |status: u16, wanted: u16, what: &str| {
         assert_eq!(status, wanted, "{what} stopped answering {wanted}");
@@ -212,7 +224,7 @@ fn benches(c: &mut Criterion) {
         b.to_async(&runtime).iter_batched(
             || event("POST", "/backend/authentication/login", &[], Some(&body)),
             |event| async move {
-                let response = handlers::login(app, request(&event)).await.unwrap();
+                let response = call(Function::Login, app, &event).await;
                 expect(response.status().as_u16(), 200, "login");
             },
             BatchSize::SmallInput,
@@ -229,7 +241,7 @@ fn benches(c: &mut Criterion) {
                 event("POST", "/backend/authentication/register", &[], Some(&body))
             },
             |event| async move {
-                let response = handlers::register(app, request(&event)).await.unwrap();
+                let response = call(Function::Register, app, &event).await;
                 expect(response.status().as_u16(), 200, "register");
             },
             BatchSize::SmallInput,
@@ -241,7 +253,7 @@ fn benches(c: &mut Criterion) {
         b.to_async(&runtime).iter_batched(
             || event("POST", "/oauth2/token", &[], Some(&body)),
             |event| async move {
-                let response = headless::token(app, request(&event)).await.unwrap();
+                let response = call(Function::Token, app, &event).await;
                 expect(response.status().as_u16(), 200, "token refresh");
             },
             BatchSize::SmallInput,
@@ -259,9 +271,7 @@ fn benches(c: &mut Criterion) {
                 )
             },
             |event| async move {
-                let response = headless::current_member(app, request(&event))
-                    .await
-                    .unwrap();
+                let response = call(Function::CurrentMember, app, &event).await;
                 expect(response.status().as_u16(), 200, "current member");
             },
             BatchSize::SmallInput,
@@ -269,8 +279,8 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    // One DynamoDB call through the SDK (build, sign, serialise, answer, parse): the unit
-    // of the handlers' cost that is the SDK's, not theirs.
+    // One DynamoDB call through the SDK (build, sign, serialise, answer, parse): what a
+    // deployed function adds per DynamoDB call to the handler figures above.
     let dynamodb = aws_sdk_dynamodb::Client::new(&aws);
     let email_key = aws_sdk_dynamodb::types::AttributeValue::S(format!("EMAIL#{}", member.email));
     let mut group = c.benchmark_group("sdk");

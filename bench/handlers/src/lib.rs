@@ -1,3 +1,3 @@
-//! What the handler benchmarks (`benches/handlers.rs`) run on.
+//! What the handler benchmarks (`benches/handlers.rs`) need beyond the service itself.
 
-pub mod memory_aws;
+pub mod canned_dynamodb;

@@ -1,0 +1,187 @@
+//! The headless state machine: Register V2, Login V2 and Verify, and the 10-minute,
+//! five-attempt email code.
+
+use members_auth::{
+    domain::member::HeadlessProfile,
+    error::ApiError,
+    flows::headless::{self, AuthState, CODE_TTL_SECS, MAX_CODE_ATTEMPTS, RegistrationV2},
+};
+
+use crate::{PASSWORD, after, app, attempt, email, new_password, secs};
+
+async fn register(
+    app: &members_auth::App<members_auth::app::InMemory>,
+    email: &members_auth::domain::Email,
+) -> Result<AuthState, ApiError> {
+    headless::register(
+        app,
+        RegistrationV2 {
+            email: email.clone(),
+            password: new_password(),
+            profile: HeadlessProfile::default(),
+        },
+    )
+    .await
+}
+
+fn state_token(state: AuthState) -> String {
+    match state {
+        AuthState::RequireEmailVerification { state_token } => state_token,
+        _ => panic!("expected REQUIRE_EMAIL_VERIFICATION"),
+    }
+}
+
+fn last_code(app: &members_auth::App<members_auth::app::InMemory>, to: &str) -> String {
+    let mail = app.mailer.to(to);
+    after(&mail.last().unwrap().text, "Your verification code: ").to_string()
+}
+
+#[tokio::test]
+async fn a_code_verifies_the_email_once() {
+    let app = app(&[]);
+    let email = email();
+    let token = state_token(register(&app, &email).await.unwrap());
+    let code = last_code(&app, email.as_str());
+    match headless::verify(&app, &code, &token).await.unwrap() {
+        AuthState::Success { member, .. } => assert!(member.email_verified),
+        _ => panic!("expected SUCCESS"),
+    }
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await,
+        Err(ApiError::InvalidCode)
+    ));
+    assert!(matches!(
+        headless::login(&app, attempt(&email, PASSWORD))
+            .await
+            .unwrap(),
+        AuthState::Success { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_code_expires_after_ten_minutes() {
+    let app = app(&[]);
+    let email = email();
+    let token = state_token(register(&app, &email).await.unwrap());
+    let code = last_code(&app, email.as_str());
+    app.clock.advance(secs(CODE_TTL_SECS + 1));
+    let late = headless::verify(&app, &code, &token).await.err();
+    assert!(
+        matches!(
+            late,
+            Some(ApiError::InvalidStateToken | ApiError::InvalidCode)
+        ),
+        "{late:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_code_just_inside_ten_minutes_works() {
+    let app = app(&[]);
+    let email = email();
+    let token = state_token(register(&app, &email).await.unwrap());
+    let code = last_code(&app, email.as_str());
+    app.clock.advance(secs(CODE_TTL_SECS - 1));
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await.unwrap(),
+        AuthState::Success { .. }
+    ));
+}
+
+#[tokio::test]
+async fn five_wrong_codes_spend_the_code() {
+    let app = app(&[]);
+    let email = email();
+    let token = state_token(register(&app, &email).await.unwrap());
+    let code = last_code(&app, email.as_str());
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..MAX_CODE_ATTEMPTS {
+        assert!(matches!(
+            headless::verify(&app, wrong, &token).await,
+            Err(ApiError::InvalidCode)
+        ));
+    }
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await,
+        Err(ApiError::InvalidCode)
+    ));
+}
+
+#[tokio::test]
+async fn registering_a_taken_email_answers_the_same_and_tells_the_owner() {
+    let app = app(&[]);
+    let email = email();
+    register(&app, &email).await.unwrap();
+    let again = register(&app, &email).await.unwrap();
+    assert!(matches!(again, AuthState::RequireEmailVerification { .. }));
+    let mail = app.mailer.to(email.as_str());
+    assert_eq!(mail.len(), 2);
+    assert!(mail[1].text.contains("/recovery/reset-password?token="));
+    assert!(!mail[1].text.contains("verification code"));
+}
+
+#[tokio::test]
+async fn an_unverified_login_sends_a_new_code() {
+    let app = app(&[]);
+    let email = email();
+    register(&app, &email).await.unwrap();
+    let token = state_token(
+        headless::login(&app, attempt(&email, PASSWORD))
+            .await
+            .unwrap(),
+    );
+    let code = last_code(&app, email.as_str());
+    assert_eq!(app.mailer.to(email.as_str()).len(), 2);
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await.unwrap(),
+        AuthState::Success { .. }
+    ));
+}
+
+#[tokio::test]
+async fn manual_approval_waits_for_the_owner_after_the_code() {
+    let app = app(&[("APPROVAL_MODE", "manual")]);
+    let email = email();
+    let token = state_token(register(&app, &email).await.unwrap());
+    let code = last_code(&app, email.as_str());
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await.unwrap(),
+        AuthState::RequireOwnerApproval { .. }
+    ));
+    assert_eq!(app.mailer.to("owner@example.com").len(), 1);
+    assert!(matches!(
+        headless::login(&app, attempt(&email, PASSWORD))
+            .await
+            .unwrap(),
+        AuthState::RequireOwnerApproval { .. }
+    ));
+}
+
+#[tokio::test]
+async fn without_verification_registration_signs_in_at_once() {
+    let app = app(&[("EMAIL_VERIFICATION", "off")]);
+    assert!(matches!(
+        register(&app, &email()).await.unwrap(),
+        AuthState::Success { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_lost_code_email_is_an_outage_and_logging_in_sends_another() {
+    let app = app(&[]);
+    let email = email();
+    app.mailer.set_failing(true);
+    let lost = register(&app, &email).await.err();
+    assert!(matches!(lost, Some(ApiError::Unavailable(_))), "{lost:?}");
+    app.mailer.set_failing(false);
+    let token = state_token(
+        headless::login(&app, attempt(&email, PASSWORD))
+            .await
+            .unwrap(),
+    );
+    let code = last_code(&app, email.as_str());
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await.unwrap(),
+        AuthState::Success { .. }
+    ));
+}

@@ -1,0 +1,191 @@
+//! The OAuth side: codes (one use, ten minutes), refresh tokens (thirty days), access
+//! tokens (four hours), the current member, logout, visitors.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use members_auth::{
+    App,
+    app::InMemory,
+    domain::member::ContactInfo,
+    error::ApiError,
+    flows::{
+        block,
+        oauth::{self, ACCESS_TOKEN_TTL_SECS, AUTH_CODE_TTL_SECS, REFRESH_TOKEN_TTL_SECS},
+        register,
+    },
+};
+use sha2::Digest;
+
+use crate::{CLIENT_ID, REDIRECT_URI, app, email, new_password, secs};
+
+fn verifier() -> String {
+    format!("{}{}", "v".repeat(40), "erifier")
+}
+
+fn challenge() -> String {
+    URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier().as_bytes()))
+}
+
+/// A member's session token and a code issued for it.
+async fn code(app: &App<InMemory>) -> (members_auth::domain::Email, String) {
+    let email = email();
+    let registered = register::register(
+        app,
+        register::Registration {
+            email: email.clone(),
+            password: new_password(),
+            contact: ContactInfo::default(),
+            privacy_status: Default::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let session_token = registered.session_token.unwrap();
+    let code = oauth::issue_code(app, CLIENT_ID, REDIRECT_URI, &challenge(), &session_token)
+        .await
+        .unwrap();
+    (email, code)
+}
+
+async fn exchange(app: &App<InMemory>, code: &str) -> Result<oauth::TokenSet, ApiError> {
+    oauth::exchange_code(app, CLIENT_ID, code, &verifier(), Some(REDIRECT_URI)).await
+}
+
+#[tokio::test]
+async fn a_code_gives_tokens_once_and_a_reuse_revokes_its_session() {
+    let app = app(&[]);
+    let (_, code) = code(&app).await;
+    let tokens = exchange(&app, &code).await.unwrap();
+    oauth::current_member(&app, &tokens.access_token)
+        .await
+        .unwrap();
+    oauth::refresh(&app, Some(CLIENT_ID), &tokens.refresh_token)
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        exchange(&app, &code).await,
+        Err(ApiError::InvalidGrant)
+    ));
+    assert!(matches!(
+        oauth::refresh(&app, Some(CLIENT_ID), &tokens.refresh_token).await,
+        Err(ApiError::InvalidGrant)
+    ));
+    assert!(matches!(
+        oauth::current_member(&app, &tokens.access_token).await,
+        Err(ApiError::Unauthenticated)
+    ));
+}
+
+#[tokio::test]
+async fn a_code_expires_after_ten_minutes() {
+    let app = app(&[]);
+    let (_, code) = code(&app).await;
+    app.clock.advance(secs(AUTH_CODE_TTL_SECS + 1));
+    assert!(matches!(
+        exchange(&app, &code).await,
+        Err(ApiError::InvalidGrant)
+    ));
+}
+
+#[tokio::test]
+async fn a_wrong_verifier_is_an_invalid_grant() {
+    let app = app(&[]);
+    let (_, code) = code(&app).await;
+    let wrong = "w".repeat(43);
+    assert!(matches!(
+        oauth::exchange_code(&app, CLIENT_ID, &code, &wrong, None).await,
+        Err(ApiError::InvalidGrant)
+    ));
+}
+
+#[tokio::test]
+async fn a_refresh_token_lasts_thirty_days_and_access_tokens_four_hours() {
+    let app = app(&[]);
+    let (_, code) = code(&app).await;
+    let tokens = exchange(&app, &code).await.unwrap();
+
+    app.clock.advance(secs(ACCESS_TOKEN_TTL_SECS + 1));
+    assert!(matches!(
+        oauth::current_member(&app, &tokens.access_token).await,
+        Err(ApiError::Unauthenticated)
+    ));
+    let renewed = oauth::refresh(&app, Some(CLIENT_ID), &tokens.refresh_token)
+        .await
+        .unwrap();
+    oauth::current_member(&app, &renewed.access_token)
+        .await
+        .unwrap();
+
+    app.clock
+        .advance(secs(REFRESH_TOKEN_TTL_SECS - ACCESS_TOKEN_TTL_SECS));
+    assert!(matches!(
+        oauth::refresh(&app, Some(CLIENT_ID), &tokens.refresh_token).await,
+        Err(ApiError::InvalidGrant)
+    ));
+}
+
+#[tokio::test]
+async fn blocking_ends_refresh_and_access_at_once() {
+    let app = app(&[]);
+    let (email, code) = code(&app).await;
+    let tokens = exchange(&app, &code).await.unwrap();
+    block::by_email(&app, &email).await.unwrap();
+    assert!(matches!(
+        oauth::current_member(&app, &tokens.access_token).await,
+        Err(ApiError::Unauthenticated)
+    ));
+    assert!(matches!(
+        oauth::refresh(&app, Some(CLIENT_ID), &tokens.refresh_token).await,
+        Err(ApiError::InvalidGrant)
+    ));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_of_the_access_token_and_expires_unused() {
+    let app = app(&[]);
+    let (_, code) = code(&app).await;
+    let tokens = exchange(&app, &code).await.unwrap();
+    let out = "https://site.example/out";
+    let url = oauth::logout_url(&app, CLIENT_ID, out, Some(&tokens.access_token))
+        .await
+        .unwrap();
+    let id = url.split("id=").nth(1).unwrap();
+    assert_eq!(oauth::logout(&app, id).await.unwrap(), out);
+    assert!(matches!(
+        oauth::current_member(&app, &tokens.access_token).await,
+        Err(ApiError::Unauthenticated)
+    ));
+    assert!(matches!(
+        oauth::logout(&app, id).await,
+        Err(ApiError::OAuthInvalidRequest(_))
+    ));
+
+    let unused = oauth::logout_url(&app, CLIENT_ID, out, None).await.unwrap();
+    app.clock.advance(secs(oauth::LOGOUT_REQUEST_TTL_SECS + 1));
+    let id = unused.split("id=").nth(1).unwrap();
+    assert!(matches!(
+        oauth::logout(&app, id).await,
+        Err(ApiError::OAuthInvalidRequest(_))
+    ));
+    assert!(matches!(
+        oauth::logout_url(&app, CLIENT_ID, "https://evil.example/", None).await,
+        Err(ApiError::OAuthInvalidRequest(_))
+    ));
+}
+
+#[tokio::test]
+async fn visitors_get_tokens_that_are_no_member() {
+    let app = app(&[]);
+    let visitor = oauth::visitor_tokens(&app, CLIENT_ID).await.unwrap();
+    assert!(matches!(
+        oauth::current_member(&app, &visitor.access_token).await,
+        Err(ApiError::Unauthenticated)
+    ));
+    oauth::refresh(&app, Some(CLIENT_ID), &visitor.refresh_token)
+        .await
+        .unwrap();
+    assert!(matches!(
+        oauth::visitor_tokens(&app, "no-such-client").await,
+        Err(ApiError::OAuthInvalidRequest(_))
+    ));
+}
