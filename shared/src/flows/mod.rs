@@ -16,3 +16,4 @@ pub mod recovery;
 pub mod register;
 pub mod session;
 pub mod throttle;
+pub mod tokens;

@@ -9,19 +9,14 @@ use crate::{
     config::OAuthClient,
     domain::{
         Member, MemberStatus,
-        token::{
-            AccessClaims, TypedClaims, issue_access_token, pkce_matches, random_token, token_hash,
-            verify_access_token, verify_session_token,
-        },
+        token::{random_token, token_hash, verify_access_token, verify_session_token},
     },
     error::ApiError,
-    store::{
-        AuthCode, Expected, LogoutRequest, MemberStore, RecordStore, Redemption, RefreshRecord,
-        Session, SessionStore, StoreResultExt,
-    },
+    store::{AuthCode, LogoutRequest, MemberStore, RecordStore, SessionStore},
 };
 
-use super::recovery::url_allowed;
+pub use super::tokens::{TokenSet, exchange_code, refresh, visitor_tokens};
+use super::{recovery::url_allowed, tokens::registered_client};
 
 pub const ACCESS_TOKEN_TTL_SECS: u64 = 14_400;
 pub const AUTH_CODE_TTL_SECS: u64 = 600;
@@ -194,7 +189,7 @@ pub async fn logout_url<B: Backend>(
     ))
 }
 
-fn member_may_hold_tokens(member: &Member, token_version: u64) -> bool {
+pub(super) fn member_may_hold_tokens(member: &Member, token_version: u64) -> bool {
     member.status == MemberStatus::Approved
         && member.email_verified
         && member.token_version == token_version
@@ -231,187 +226,6 @@ pub async fn issue_code<B: Backend>(
         .await?;
     info!(member_id = %member.id, client_id, "authorization code issued");
     Ok(code)
-}
-
-pub struct TokenSet {
-    pub access_token: String,
-    pub refresh_token: String,
-}
-
-fn access_token<B: Backend>(
-    app: &App<B>,
-    subject: &str,
-    session_id: Option<&str>,
-    token_version: Option<u64>,
-    client_id: &str,
-) -> Result<String, ApiError> {
-    let now = app.clock.now();
-    Ok(issue_access_token(
-        &app.config.signing_keys,
-        &AccessClaims {
-            sub: subject.to_string(),
-            sid: session_id.map(str::to_string),
-            ver: token_version,
-            cid: client_id.to_string(),
-            iat: now,
-            exp: now + ACCESS_TOKEN_TTL_SECS,
-            typ: AccessClaims::TYPE.into(),
-        },
-    )?)
-}
-
-fn registered_client<'a, B: Backend>(
-    app: &'a App<B>,
-    client_id: &str,
-) -> Result<&'a OAuthClient, ApiError> {
-    app.config
-        .oauth_client(client_id)
-        .ok_or(ApiError::OAuthInvalidRequest("unknown clientId"))
-}
-
-/// `grantType=anonymous`: tokens for a visitor.
-pub async fn visitor_tokens<B: Backend>(
-    app: &App<B>,
-    client_id: &str,
-) -> Result<TokenSet, ApiError> {
-    let client = registered_client(app, client_id)?;
-    let visitor_id = uuid::Uuid::new_v4().to_string();
-    let refresh_token = random_token();
-    app.store
-        .put_refresh(&RefreshRecord {
-            token_hash: token_hash(&refresh_token),
-            subject: visitor_id.clone(),
-            session_id: None,
-            token_version: None,
-            client_id: client.client_id.clone(),
-            expires_at: app.clock.now() + REFRESH_TOKEN_TTL_SECS,
-        })
-        .await?;
-    Ok(TokenSet {
-        access_token: access_token(app, &visitor_id, None, None, &client.client_id)?,
-        refresh_token,
-    })
-}
-
-/// `grantType=authorization_code`: the code works once; a second use revokes the
-/// session the first one opened.
-pub async fn exchange_code<B: Backend>(
-    app: &App<B>,
-    client_id: &str,
-    code: &str,
-    code_verifier: &str,
-    redirect_uri: Option<&str>,
-) -> Result<TokenSet, ApiError> {
-    let client = registered_client(app, client_id)?;
-    let code = match app.store.redeem_auth_code(&token_hash(code)).await? {
-        Redemption::First(code) => code,
-        Redemption::Reused(code) => {
-            app.store.revoke_session(&code.session_id).await?;
-            info!(member_id = %code.member_id, "authorization code reused; its session revoked");
-            return Err(ApiError::InvalidGrant);
-        }
-        Redemption::Unknown => return Err(ApiError::InvalidGrant),
-    };
-    let redirect_matches = redirect_uri
-        .filter(|u| !u.is_empty())
-        .is_none_or(|u| u == code.redirect_uri);
-    if code.expires_at <= app.clock.now()
-        || code.client_id != client.client_id
-        || !redirect_matches
-        || !pkce_matches(code_verifier, &code.code_challenge)
-    {
-        return Err(ApiError::InvalidGrant);
-    }
-    let member = app
-        .store
-        .member(&code.member_id)
-        .await?
-        .filter(|m| member_may_hold_tokens(m, code.token_version))
-        .ok_or(ApiError::InvalidGrant)?;
-    let refresh_token = random_token();
-    let now = app.clock.now();
-    app.store
-        .create_session(
-            &Session {
-                id: code.session_id.clone(),
-                member_id: member.id.clone(),
-                client_id: client.client_id.clone(),
-                revoked: false,
-                expires_at: now + REFRESH_TOKEN_TTL_SECS,
-            },
-            &RefreshRecord {
-                token_hash: token_hash(&refresh_token),
-                subject: member.id.clone(),
-                session_id: Some(code.session_id.clone()),
-                token_version: Some(member.token_version),
-                client_id: client.client_id.clone(),
-                expires_at: now + REFRESH_TOKEN_TTL_SECS,
-            },
-        )
-        .await
-        // The session was revoked before it opened: its code was used twice.
-        .on_expected(|expected| match expected {
-            Expected::StateMismatch(_) => ApiError::InvalidGrant,
-            Expected::EmailTaken => ApiError::EmailTaken,
-            Expected::NotFound => ApiError::InvalidGrant,
-        })?;
-    info!(member_id = %member.id, "session opened");
-    Ok(TokenSet {
-        access_token: access_token(
-            app,
-            &member.id,
-            Some(&code.session_id),
-            Some(member.token_version),
-            &client.client_id,
-        )?,
-        refresh_token,
-    })
-}
-
-/// `grantType=refresh_token`: a new access token; the refresh token stays valid
-/// until it expires or its session or member is revoked.
-pub async fn refresh<B: Backend>(
-    app: &App<B>,
-    client_id: Option<&str>,
-    refresh_token: &str,
-) -> Result<TokenSet, ApiError> {
-    if refresh_token.is_empty() || refresh_token.len() > 512 {
-        return Err(ApiError::InvalidGrant);
-    }
-    let record = app
-        .store
-        .refresh(&token_hash(refresh_token))
-        .await?
-        .ok_or(ApiError::InvalidGrant)?;
-    let client_matches = client_id.is_none_or(|id| id == record.client_id);
-    if record.expires_at <= app.clock.now() || !client_matches {
-        return Err(ApiError::InvalidGrant);
-    }
-    let access = match (&record.session_id, record.token_version) {
-        (Some(session_id), Some(version)) => {
-            let (member, session) = app
-                .store
-                .member_and_session(&record.subject, session_id)
-                .await?;
-            let live = session.is_some_and(|s| !s.revoked && s.member_id == record.subject)
-                && member.is_some_and(|m| member_may_hold_tokens(&m, version));
-            if !live {
-                return Err(ApiError::InvalidGrant);
-            }
-            access_token(
-                app,
-                &record.subject,
-                Some(session_id),
-                Some(version),
-                &record.client_id,
-            )?
-        }
-        _ => access_token(app, &record.subject, None, None, &record.client_id)?,
-    };
-    Ok(TokenSet {
-        access_token: access,
-        refresh_token: refresh_token.to_string(),
-    })
 }
 
 /// The member behind a member access token; visitors, revoked sessions, blocked
