@@ -199,7 +199,7 @@ impl Config {
             ));
         }
 
-        let password_min_length = number("PASSWORD_MIN_LENGTH", 8)? as usize;
+        let password_min_length = fit("PASSWORD_MIN_LENGTH", number("PASSWORD_MIN_LENGTH", 8)?)?;
         if !(4..=100).contains(&password_min_length) {
             return Err(ConfigError::new(
                 "PASSWORD_MIN_LENGTH",
@@ -208,9 +208,9 @@ impl Config {
         }
 
         let argon2 = Argon2Settings {
-            memory_kib: number("ARGON2_MEMORY_KIB", 19_456)? as u32,
-            iterations: number("ARGON2_ITERATIONS", 2)? as u32,
-            parallelism: number("ARGON2_PARALLELISM", 1)? as u32,
+            memory_kib: fit("ARGON2_MEMORY_KIB", number("ARGON2_MEMORY_KIB", 19_456)?)?,
+            iterations: fit("ARGON2_ITERATIONS", number("ARGON2_ITERATIONS", 2)?)?,
+            parallelism: fit("ARGON2_PARALLELISM", number("ARGON2_PARALLELISM", 1)?)?,
         };
         argon2::Params::new(
             argon2.memory_kib,
@@ -321,8 +321,35 @@ impl Config {
                 "APPROVAL_TOKEN_TTL_SECONDS",
                 30 * 3600,
             )?),
-            max_body_bytes: number("MAX_BODY_BYTES", 16 * 1024)? as usize,
+            max_body_bytes: fit("MAX_BODY_BYTES", number("MAX_BODY_BYTES", 16 * 1024)?)?,
             ses_configuration_set: get("SES_CONFIGURATION_SET"),
         })
+    }
+}
+
+/// A number setting in the type that holds it: too large is an error that names the
+/// setting, never a silent truncation.
+fn fit<T: TryFrom<u64>>(name: &'static str, value: u64) -> Result<T, ConfigError> {
+    T::try_from(value).map_err(|_| ConfigError::new(name, format!("{value} is too large")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(name: &'static str, value: &'static str) -> Result<Config, ConfigError> {
+        Config::from_lookup(|n| match n {
+            "SIGNING_KEYS" => Some(format!("k:{}", "A".repeat(43))),
+            _ if n == name => Some(value.to_string()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn numbers_too_large_for_their_setting_are_refused_by_name() {
+        // 2^32 + 2 would have been 2 passes, silently.
+        let err = with("ARGON2_ITERATIONS", "4294967298").err().unwrap();
+        assert_eq!(err.name, "ARGON2_ITERATIONS");
+        assert!(with("ARGON2_ITERATIONS", "3").is_ok());
     }
 }
