@@ -22,6 +22,7 @@ locals {
       routes = [
         "POST /backend/authentication/register",
         "POST /_api/iam/authentication/v2/register",
+        "POST /_api/iam/authentication/v2/validate-email",
       ]
       privileged       = false
       sends_mail       = true
@@ -109,7 +110,10 @@ locals {
       dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "logout" = {
-      routes           = ["GET /oauth2/logout"]
+      routes = [
+        "GET /oauth2/logout",
+        "GET /_api/iam/authentication/v1/logout",
+      ]
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["DeleteItem", "UpdateItem"]

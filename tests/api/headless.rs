@@ -301,3 +301,37 @@ async fn login_v2_failures_carry_application_errors() {
     assert_eq!(malformed.status, 400);
     assert!(malformed.body["details"]["applicationError"]["code"].is_string());
 }
+
+#[tokio::test]
+async fn validate_email_judges_the_form_and_reveals_no_member() {
+    let app = TestApp::new().await;
+    let member = random_email();
+    app.register(&member, PASSWORD).await;
+    let judge = |email: String| {
+        let app = &app;
+        async move {
+            app.post(
+                "/_api/iam/authentication/v2/validate-email",
+                json!({ "email": email }),
+            )
+            .await
+        }
+    };
+    let known = judge(member).await;
+    let unknown = judge(random_email()).await;
+    assert_eq!(known.status, 200, "{known:?}");
+    assert_eq!(known.body, json!({ "valid": true, "formatInvalid": false }));
+    assert_eq!(
+        known.text, unknown.text,
+        "a member's address looks like any other"
+    );
+    let malformed = judge("not an email".into()).await;
+    assert_eq!(
+        malformed.body,
+        json!({ "valid": false, "formatInvalid": true })
+    );
+    let missing = app
+        .post("/_api/iam/authentication/v2/validate-email", json!({}))
+        .await;
+    assert_eq!(missing.code(), "INVALID_ARGUMENT");
+}

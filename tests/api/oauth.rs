@@ -52,10 +52,23 @@ async fn authorize_path(app: &TestApp, challenge: &str, mode: &str, session_toke
         )
         .await;
     assert_eq!(response.status, 200, "{response:?}");
-    let full_url = response.body["redirectSession"]["fullUrl"]
-        .as_str()
-        .unwrap();
-    assert!(response.body["redirectSession"]["id"].is_string());
+    let session = &response.body["redirectSession"];
+    let full_url = session["fullUrl"].as_str().unwrap();
+    assert!(session["id"].is_string());
+    assert_eq!(session["shortUrl"], session["fullUrl"]);
+    // What `@wix/redirects` reads apart: the endpoint, and the query as a map.
+    let details = &session["urlDetails"];
+    assert_eq!(details["endpoint"], "https://auth.example/oauth2/authorize");
+    assert_eq!(details["searchParams"]["code_challenge"], challenge);
+    assert_eq!(details["searchParams"]["response_mode"], mode);
+    let (endpoint, query) = full_url.split_once('?').unwrap();
+    assert_eq!(endpoint, details["endpoint"]);
+    let params: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(query).unwrap();
+    assert_eq!(
+        params.len(),
+        details["searchParams"].as_object().unwrap().len()
+    );
     full_url
         .strip_prefix("https://auth.example")
         .unwrap()
@@ -550,4 +563,50 @@ async fn access_tokens_of_another_algorithm_or_key_are_refused() {
         let response = app.get(CURRENT_MEMBER, &[("authorization", &token)]).await;
         assert_eq!(response.status, 401, "{token}: {response:?}");
     }
+}
+
+#[tokio::test]
+async fn logout_v1_ends_the_session_of_its_access_token_and_names_the_next_page() {
+    let app = TestApp::new().await;
+    let (_, access_token, refresh_token) = member_tokens(&app).await;
+    let other = TestApp::new().await;
+    let (_, untouched, _) = member_tokens(&other).await;
+    let path = format!(
+        "/_api/iam/authentication/v1/logout?{}",
+        serde_urlencoded::to_string([
+            ("postLogoutRedirectUri", POST_LOGOUT_URL),
+            ("clientId", CLIENT_ID)
+        ])
+        .unwrap()
+    );
+    let response = app.get(&path, &[("authorization", &access_token)]).await;
+    assert_eq!(response.status, 200, "{response:?}");
+    assert_eq!(
+        response.body["headers"],
+        json!([{ "key": "Location", "value": POST_LOGOUT_URL }])
+    );
+    let me = app
+        .get(CURRENT_MEMBER, &[("authorization", &access_token)])
+        .await;
+    assert_eq!(me.status, 401, "the session is over");
+    assert_eq!(refresh(&app, &refresh_token).await.code(), "invalid_grant");
+    let still = other
+        .get(CURRENT_MEMBER, &[("authorization", &untouched)])
+        .await;
+    assert_eq!(still.status, 200, "other sessions are not touched");
+
+    let evil = format!(
+        "/_api/iam/authentication/v1/logout?{}",
+        serde_urlencoded::to_string([
+            ("postLogoutRedirectUri", "https://evil.example/"),
+            ("clientId", CLIENT_ID)
+        ])
+        .unwrap()
+    );
+    let refused = app.get(&evil, &[("authorization", &untouched)]).await;
+    assert_eq!(refused.code(), "invalid_request", "{refused:?}");
+    let still = other
+        .get(CURRENT_MEMBER, &[("authorization", &untouched)])
+        .await;
+    assert_eq!(still.status, 200, "a refused logout ends nothing");
 }

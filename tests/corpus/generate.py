@@ -294,6 +294,12 @@ JSON_ROUTES = {
         JSON,
         {"loginId": {"email": "corpus@example.com"}, "password": PASSWORD},
     ),
+    "validate-email": (
+        "POST",
+        "/_api/iam/authentication/v2/validate-email",
+        JSON,
+        {"email": "corpus@example.com"},
+    ),
     "verify": ("POST", "/_api/iam/verification/v1/auth/verify", JSON, {"code": "123456", "stateToken": "x.y.z"}),
     "send-recovery-email": (
         "POST",
@@ -337,6 +343,7 @@ JSON_ROUTES = {
 GET_ROUTES = {
     "authorize": "/oauth2/authorize",
     "logout": "/oauth2/logout",
+    "logout-v1": "/_api/iam/authentication/v1/logout",
     "reset-password-get": "/recovery/reset-password",
     "current-member": "/members/v1/members/my",
 }
@@ -931,6 +938,17 @@ for label, auth in me_auths.items():
     add(f"current-member/auth/{label}", "GET", ME, headers)
 add("current-member/query-token", "GET", ME + "?" + q(access_token=TOKENS["alg-none"]), {})
 add("current-member/query-junk", "GET", ME + "?" + q(fieldsets="FULL'; DROP", x="\r\n"), {})
+
+LOGOUT_V1 = GET_ROUTES["logout-v1"]
+for label, params in {
+    "unregistered-redirect": {"postLogoutRedirectUri": "https://evil.example/", "clientId": CLIENT},
+    "unknown-client": {"postLogoutRedirectUri": POST_LOGOUT, "clientId": "nope"},
+    "no-client": {"postLogoutRedirectUri": POST_LOGOUT},
+    "header-split": {"postLogoutRedirectUri": POST_LOGOUT + "\r\nSet-Cookie: x=1", "clientId": CLIENT},
+    "javascript": {"postLogoutRedirectUri": "javascript:alert(1)", "clientId": CLIENT},
+    "huge": {"postLogoutRedirectUri": POST_LOGOUT + "/" + "a" * 5000, "clientId": CLIENT},
+}.items():
+    add(f"logout-v1/{label}", "GET", LOGOUT_V1 + "?" + q(**params), {"authorization": TOKENS["alg-none"]})
 
 for route, path in GET_ROUTES.items():
     for wrong in ("POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"):

@@ -118,8 +118,19 @@ pub fn validate_auth_request<'a, B: Backend>(
     Ok((client, redirect_uri))
 }
 
-fn query_string(pairs: &[(&str, &str)]) -> String {
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
+/// Where a redirect session sends the browser: an endpoint and its query, which the
+/// client reads apart (`urlDetails`) as well as whole (`fullUrl`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectUrl {
+    pub endpoint: String,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl RedirectUrl {
+    pub fn full(&self) -> String {
+        let query = serde_urlencoded::to_string(&self.params).unwrap_or_default();
+        format!("{}?{query}", self.endpoint)
+    }
 }
 
 /// The authorize URL a redirect session hands back.
@@ -127,27 +138,26 @@ pub fn authorize_url<B: Backend>(
     app: &App<B>,
     request: &AuthRequest,
     redirect_uri: &str,
-) -> String {
-    let mut pairs = vec![
-        ("client_id", request.client_id.as_str()),
-        ("response_type", "code"),
-        ("response_mode", request.response_mode.as_str()),
-        ("scope", request.scope.as_str()),
-        ("state", request.state.as_str()),
-        ("code_challenge", request.code_challenge.as_str()),
-        ("code_challenge_method", "S256"),
+) -> RedirectUrl {
+    let mut params = vec![
+        ("client_id", request.client_id.clone()),
+        ("response_type", "code".into()),
+        ("response_mode", request.response_mode.as_str().into()),
+        ("scope", request.scope.clone()),
+        ("state", request.state.clone()),
+        ("code_challenge", request.code_challenge.clone()),
+        ("code_challenge_method", "S256".into()),
     ];
     if !redirect_uri.is_empty() {
-        pairs.push(("redirect_uri", redirect_uri));
+        params.push(("redirect_uri", redirect_uri.to_string()));
     }
     if let Some(token) = &request.session_token {
-        pairs.push(("sessionToken", token.as_str()));
+        params.push(("sessionToken", token.clone()));
     }
-    format!(
-        "{}/oauth2/authorize?{}",
-        app.config.public_base_url,
-        query_string(&pairs)
-    )
+    RedirectUrl {
+        endpoint: format!("{}/oauth2/authorize", app.config.public_base_url),
+        params,
+    }
 }
 
 /// A logout redirect session: remembers which session the caller's access token
@@ -157,7 +167,7 @@ pub async fn logout_url<B: Backend>(
     client_id: &str,
     post_flow_url: &str,
     access_token: Option<&str>,
-) -> Result<String, ApiError> {
+) -> Result<RedirectUrl, ApiError> {
     let client = app
         .config
         .oauth_client(client_id)
@@ -182,11 +192,10 @@ pub async fn logout_url<B: Backend>(
             expires_at: app.clock.now() + LOGOUT_REQUEST_TTL_SECS,
         })
         .await?;
-    Ok(format!(
-        "{}/oauth2/logout?{}",
-        app.config.public_base_url,
-        query_string(&[("id", id.as_str())])
-    ))
+    Ok(RedirectUrl {
+        endpoint: format!("{}/oauth2/logout", app.config.public_base_url),
+        params: vec![("id", id)],
+    })
 }
 
 pub(super) fn member_may_hold_tokens(member: &Member, token_version: u64) -> bool {
@@ -275,4 +284,37 @@ pub async fn logout<B: Backend>(app: &App<B>, id: &str) -> Result<String, ApiErr
         ));
     }
     Ok(request.post_flow_url)
+}
+
+/// `authentication.logout` (v1), called by the site with the member's access token:
+/// ends that token's session at once and names where to go next, when a post-logout
+/// URL is asked for (it must be allowed for the client).
+pub async fn end_session<B: Backend>(
+    app: &App<B>,
+    client_id: Option<&str>,
+    post_logout_url: Option<&str>,
+    access_token: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let next = match post_logout_url.filter(|u| !u.is_empty()) {
+        None => None,
+        Some(url) => {
+            let client = registered_client(app, client_id.unwrap_or_default())?;
+            if !url_allowed(url, &client.post_logout_urls, &client.origins) {
+                return Err(ApiError::OAuthInvalidRequest(
+                    "postLogoutRedirectUri is not allowed for this client",
+                ));
+            }
+            Some(url.to_string())
+        }
+    };
+    let session_id = access_token
+        .and_then(|token| {
+            verify_access_token(&app.config.signing_keys, token, app.clock.now()).ok()
+        })
+        .and_then(|claims| claims.sid);
+    if let Some(session_id) = &session_id {
+        app.store.revoke_session(session_id).await?;
+        info!(session_id = %session_id, "session ended by logout (v1)");
+    }
+    Ok(next)
 }

@@ -95,6 +95,8 @@ pub enum Endpoint {
     Authorize,
     Token,
     Logout,
+    LogoutV1,
+    ValidateEmail,
     CurrentMember,
 }
 
@@ -110,7 +112,9 @@ impl Endpoint {
     pub fn function(self) -> Function {
         match self {
             Endpoint::VeloLogin | Endpoint::LoginV2 => Function::Login,
-            Endpoint::VeloRegister | Endpoint::RegisterV2 => Function::Register,
+            Endpoint::VeloRegister | Endpoint::RegisterV2 | Endpoint::ValidateEmail => {
+                Function::Register
+            }
             Endpoint::GenerateSessionToken => Function::GenerateSessionToken,
             Endpoint::ApproveByToken => Function::ApproveByToken,
             Endpoint::ApproveByEmail => Function::ApproveByEmail,
@@ -123,7 +127,7 @@ impl Endpoint {
             Endpoint::RedirectSession => Function::RedirectSession,
             Endpoint::Authorize => Function::Authorize,
             Endpoint::Token => Function::Token,
-            Endpoint::Logout => Function::Logout,
+            Endpoint::Logout | Endpoint::LogoutV1 => Function::Logout,
             Endpoint::CurrentMember => Function::CurrentMember,
         }
     }
@@ -198,6 +202,11 @@ pub static ROUTES: &[Route] = &[
     ),
     post(Endpoint::RegisterV2, "/_api/iam/authentication/v2/register"),
     post(Endpoint::LoginV2, "/_api/iam/authentication/v2/login"),
+    post(
+        Endpoint::ValidateEmail,
+        "/_api/iam/authentication/v2/validate-email",
+    ),
+    get(Endpoint::LogoutV1, "/_api/iam/authentication/v1/logout"),
     post(Endpoint::Verify, "/_api/iam/verification/v1/auth/verify"),
     post(
         Endpoint::SendRecoveryEmail,

@@ -149,7 +149,9 @@ async fn logout_ends_the_session_of_the_access_token_and_expires_unused() {
     let url = oauth::logout_url(&app, CLIENT_ID, out, Some(&tokens.access_token))
         .await
         .unwrap();
-    let id = url.split("id=").nth(1).unwrap();
+    assert_eq!(url.endpoint, "https://auth.example/oauth2/logout");
+    let id = &url.params[0].1;
+    assert_eq!(url.full(), format!("{}?id={id}", url.endpoint));
     assert_eq!(oauth::logout(&app, id).await.unwrap(), out);
     assert!(matches!(
         oauth::current_member(&app, &tokens.access_token).await,
@@ -162,7 +164,7 @@ async fn logout_ends_the_session_of_the_access_token_and_expires_unused() {
 
     let unused = oauth::logout_url(&app, CLIENT_ID, out, None).await.unwrap();
     app.clock.advance(secs(oauth::LOGOUT_REQUEST_TTL_SECS + 1));
-    let id = unused.split("id=").nth(1).unwrap();
+    let id = &unused.params[0].1;
     assert!(matches!(
         oauth::logout(&app, id).await,
         Err(ApiError::OAuthInvalidRequest(_))
@@ -188,4 +190,44 @@ async fn visitors_get_tokens_that_are_no_member() {
         oauth::visitor_tokens(&app, "no-such-client").await,
         Err(ApiError::OAuthInvalidRequest(_))
     ));
+}
+
+#[tokio::test]
+async fn logout_v1_ends_only_the_callers_session_and_checks_the_next_page() {
+    let app = app(&[]);
+    let (_, first) = code(&app).await;
+    let mine = exchange(&app, &first).await.unwrap();
+    let (_, second) = code(&app).await;
+    let theirs = exchange(&app, &second).await.unwrap();
+    let out = "https://site.example/out";
+    assert!(matches!(
+        oauth::end_session(
+            &app,
+            Some(CLIENT_ID),
+            Some("https://evil.example/"),
+            Some(&mine.access_token)
+        )
+        .await,
+        Err(ApiError::OAuthInvalidRequest(_))
+    ));
+    oauth::current_member(&app, &mine.access_token)
+        .await
+        .unwrap();
+    let next = oauth::end_session(&app, Some(CLIENT_ID), Some(out), Some(&mine.access_token))
+        .await
+        .unwrap();
+    assert_eq!(next.as_deref(), Some(out));
+    assert!(
+        oauth::current_member(&app, &mine.access_token)
+            .await
+            .is_err()
+    );
+    oauth::current_member(&app, &theirs.access_token)
+        .await
+        .unwrap();
+    assert_eq!(
+        oauth::end_session(&app, None, None, None).await.unwrap(),
+        None,
+        "no token, no page: nothing to do"
+    );
 }

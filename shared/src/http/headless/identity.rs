@@ -159,6 +159,19 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
     Ok(ok(json!({})))
 }
 
+#[derive(Deserialize)]
+struct ValidateEmailBody {
+    email: String,
+}
+
+/// `authentication.validateEmail`: whether the address is well formed, and nothing
+/// about whether anyone uses it.
+pub async fn validate_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: ValidateEmailBody = call.json(app.config.max_body_bytes)?;
+    let valid = Email::parse(&body.email).is_ok();
+    Ok(ok(json!({ "valid": valid, "formatInvalid": !valid })))
+}
+
 pub(super) fn fuzz_bodies(data: &[u8]) {
     let limit = 16 * 1024;
     let request = fuzz_request(data);
@@ -170,4 +183,5 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     }
     let _ = parse_json_body::<VerifyBody>(&request, limit);
     let _ = parse_json_body::<RecoveryBody>(&request, limit);
+    let _ = parse_json_body::<ValidateEmailBody>(&request, limit);
 }

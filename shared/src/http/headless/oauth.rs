@@ -71,7 +71,7 @@ struct RedirectSessionBody {
 
 pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: RedirectSessionBody = call.json(app.config.max_body_bytes)?;
-    let full_url = match (body.auth, body.logout) {
+    let url = match (body.auth, body.logout) {
         (Some(auth), None) => {
             let r = auth.auth_request;
             let mode =
@@ -110,10 +110,27 @@ pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answe
             ));
         }
     };
-    let id = uuid::Uuid::new_v4().to_string();
     Ok(ok(
-        json!({ "redirectSession": { "id": id, "fullUrl": full_url } }),
+        json!({ "redirectSession": redirect_session_json(&url) }),
     ))
+}
+
+/// A redirect session as `@wix/redirects` reads it: the whole URL and its parts (the
+/// client takes `urlDetails.endpoint`); the short URL is the full one, as nothing here
+/// shortens URLs.
+fn redirect_session_json(url: &oauth::RedirectUrl) -> Value {
+    let full_url = url.full();
+    let search_params: serde_json::Map<String, Value> = url
+        .params
+        .iter()
+        .map(|(name, value)| (name.to_string(), Value::from(value.as_str())))
+        .collect();
+    json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "fullUrl": full_url,
+        "shortUrl": full_url,
+        "urlDetails": { "endpoint": url.endpoint, "searchParams": search_params },
+    })
 }
 
 /// Where an authorize outcome goes once the client and redirect are known good.
@@ -262,6 +279,31 @@ pub async fn logout<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         ));
     }
     Ok(pages::redirect(&oauth::logout(app, &id).await?))
+}
+
+/// `authentication.logout` (v1): a JSON `RawHttpResponse` (`body` as base64 bytes,
+/// `headers`), as the client library reads it; `Location` names the allowed place
+/// to go next, when one was asked for.
+pub async fn logout_v1<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let client_id = call.query("clientId");
+    let next = call.query("postLogoutRedirectUri");
+    if next.as_ref().is_some_and(|u| u.len() > 2048) {
+        return Err(ApiError::OAuthInvalidRequest(
+            "postLogoutRedirectUri is too long",
+        ));
+    }
+    let next = oauth::end_session(
+        app,
+        client_id.as_deref(),
+        next.as_deref(),
+        call.access_token(),
+    )
+    .await?;
+    let headers: Vec<Value> = next
+        .into_iter()
+        .map(|url| json!({ "key": "Location", "value": url }))
+        .collect();
+    Ok(ok(json!({ "body": "", "headers": headers })))
 }
 
 pub async fn current_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
