@@ -82,6 +82,7 @@ locals {
       routes = [
         "GET /recovery/reset-password",
         "POST /recovery/reset-password",
+        "POST /_api/iam/recovery/v1/recover",
       ]
       privileged       = false
       sends_mail       = false

@@ -188,3 +188,66 @@ async fn change_login_email_moves_the_member_and_revokes_its_tokens() {
         .await;
     assert_eq!(unknown.status, 404);
 }
+
+#[tokio::test]
+async fn recover_completes_recovery_on_the_sites_own_page() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let old_session = app.register(&email, PASSWORD).await.body["sessionToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post(SEND_RECOVERY, json!({ "email": email })).await;
+    let token = token_from(&inbox::latest_mail_to(&email));
+    const RECOVER: &str = "/_api/iam/recovery/v1/recover";
+
+    let weak = app
+        .post(
+            RECOVER,
+            json!({ "recoveryToken": token, "password": "abc" }),
+        )
+        .await;
+    assert_eq!(weak.code(), "INVALID_ARGUMENT", "{weak:?}");
+    let done = app
+        .post(
+            RECOVER,
+            json!({ "recoveryToken": token, "password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(
+        done.status, 200,
+        "a weak password did not spend the token: {done:?}"
+    );
+    assert_eq!(done.body["state"], "SUCCESS");
+    assert!(
+        done.body["sessionToken"]
+            .as_str()
+            .unwrap()
+            .starts_with("JWS.")
+    );
+    assert_eq!(
+        done.body["identity"]["email"]["address"],
+        email.to_lowercase()
+    );
+
+    let again = app
+        .post(
+            RECOVER,
+            json!({ "recoveryToken": token, "password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(again.code(), "invalid_grant");
+    assert_eq!(app.login(&email, PASSWORD).await.status, 401);
+    assert_eq!(app.login(&email, NEW_PASSWORD).await.status, 200);
+    let claims = members_auth::domain::token::verify_session_token(
+        &app.app.config.signing_keys,
+        &old_session,
+        app.app.clock.now(),
+    )
+    .unwrap();
+    let member = app.app.store.member(&claims.sub).await.unwrap().unwrap();
+    assert_ne!(
+        claims.ver, member.token_version,
+        "earlier sessions are over"
+    );
+}

@@ -307,6 +307,12 @@ JSON_ROUTES = {
         JSON,
         {"email": "corpus@example.com", "redirect": {"url": "https://site.example/", "clientId": CLIENT}},
     ),
+    "recover": (
+        "POST",
+        "/_api/iam/recovery/v1/recover",
+        JSON,
+        {"recoveryToken": "not-a-real-recovery-token", "password": PASSWORD},
+    ),
     "reset-password-post": (
         "POST",
         "/recovery/reset-password",
@@ -431,10 +437,11 @@ EMAIL_FIELDS = {
     "login-v2": ("loginId", "email"),
     "send-recovery-email": ("email",),
 }
-PASSWORD_ROUTES = ["velo-login", "velo-register", "register-v2", "login-v2", "reset-password-post"]
+PASSWORD_ROUTES = ["velo-login", "velo-register", "register-v2", "login-v2", "reset-password-post", "recover"]
 TOKEN_FIELDS = {
     "approve-by-token": ("token",),
     "verify": ("stateToken",),
+    "recover": ("recoveryToken",),
     "reset-password-post": ("token",),
     "redirect-session": ("auth", "authRequest", "sessionToken"),
 }

@@ -240,3 +240,31 @@ pub async fn verify<B: Backend>(
         }),
     }
 }
+
+/// `recovery.recover`: a site's own reset page completes recovery with the emailed
+/// token (single use, every earlier session ended) and signs the member in. Following
+/// the link proved the address, so an unverified one becomes verified.
+pub async fn recover<B: Backend>(
+    app: &App<B>,
+    recovery_token: &str,
+    password: Password,
+) -> Result<AuthState, ApiError> {
+    let reset = recovery::reset_password(app, recovery_token, password).await?;
+    let mut member = reset.member;
+    match member.status {
+        MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+        MemberStatus::Pending => Ok(AuthState::RequireOwnerApproval { member }),
+        MemberStatus::Approved => {
+            if !member.email_verified {
+                member = app
+                    .store
+                    .mark_email_verified(&member.id, &app.clock.timestamp())
+                    .await?;
+            }
+            Ok(AuthState::Success {
+                session_token: session::issue_for(app, &member)?,
+                member,
+            })
+        }
+    }
+}

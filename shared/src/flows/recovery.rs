@@ -94,6 +94,8 @@ pub fn url_allowed(url: &str, redirect_uris: &[String], origins: &[String]) -> b
 /// What a completed reset leads to.
 pub struct Reset {
     pub redirect_url: Option<String>,
+    /// The member as it is now: its new token version ended every earlier session.
+    pub member: Member,
 }
 
 /// Spends the token, sets the new password and revokes every session of the member.
@@ -113,15 +115,16 @@ pub async fn reset_password<B: Backend>(
     if recovery.expires_at <= app.clock.now() {
         return Err(ApiError::InvalidGrant);
     }
-    let member: Member = app
+    let mut member: Member = app
         .store
         .member(&recovery.member_id)
         .await?
         .ok_or(ApiError::InvalidGrant)?;
     let hash = app.hasher.hash(password).await?;
-    app.store
-        .set_password(&member, &hash, &app.clock.timestamp())
-        .await?;
+    let now = app.clock.timestamp();
+    app.store.set_password(&member, &hash, &now).await?;
+    member.token_version += 1;
+    member.updated_date = now;
     info!(member_id = %member.id, "credentials replaced; sessions revoked");
     let redirect_url = match (recovery.redirect_url, recovery.client_id) {
         (Some(url), Some(client_id)) => app
@@ -131,7 +134,10 @@ pub async fn reset_password<B: Backend>(
             .map(|_| url),
         _ => None,
     };
-    Ok(Reset { redirect_url })
+    Ok(Reset {
+        redirect_url,
+        member,
+    })
 }
 
 #[cfg(test)]

@@ -91,6 +91,7 @@ pub enum Endpoint {
     SendRecoveryEmail,
     ResetPasswordForm,
     ResetPassword,
+    Recover,
     RedirectSession,
     Authorize,
     Token,
@@ -123,7 +124,9 @@ impl Endpoint {
             Endpoint::ChangeLoginEmail => Function::ChangeLoginEmail,
             Endpoint::Verify => Function::Verify,
             Endpoint::SendRecoveryEmail => Function::SendRecoveryEmail,
-            Endpoint::ResetPasswordForm | Endpoint::ResetPassword => Function::ResetPassword,
+            Endpoint::ResetPasswordForm | Endpoint::ResetPassword | Endpoint::Recover => {
+                Function::ResetPassword
+            }
             Endpoint::RedirectSession => Function::RedirectSession,
             Endpoint::Authorize => Function::Authorize,
             Endpoint::Token => Function::Token,
@@ -214,6 +217,7 @@ pub static ROUTES: &[Route] = &[
     ),
     get(Endpoint::ResetPasswordForm, "/recovery/reset-password"),
     post(Endpoint::ResetPassword, "/recovery/reset-password"),
+    post(Endpoint::Recover, "/_api/iam/recovery/v1/recover"),
     post(
         Endpoint::RedirectSession,
         "/_api/redirects-api/v1/redirect-session",

@@ -46,6 +46,7 @@ pub async fn handle<B: Backend>(
         Endpoint::SendRecoveryEmail => headless::identity::send_recovery_email(app, call).await,
         Endpoint::ResetPasswordForm => headless::reset::form(app, call).await,
         Endpoint::ResetPassword => headless::reset::submit(app, call).await,
+        Endpoint::Recover => headless::identity::recover(app, call).await,
         Endpoint::RedirectSession => headless::oauth::redirect_session(app, call).await,
         Endpoint::Authorize => headless::oauth::authorize(app, call).await,
         Endpoint::Token => headless::oauth::token(app, call).await,

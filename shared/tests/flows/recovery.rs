@@ -118,3 +118,38 @@ async fn an_unknown_email_gets_the_same_answer_and_no_mail() {
         "an unregistered redirect is dropped"
     );
 }
+
+#[tokio::test]
+async fn recover_completes_a_link_once_and_signs_the_member_in() {
+    use members_auth::flows::headless::{self, AuthState};
+    let app = app(&[]);
+    let (email, token) = member_with_link(&app, None).await;
+    match headless::recover(&app, &token, new_password_again())
+        .await
+        .unwrap()
+    {
+        AuthState::Success {
+            member,
+            session_token,
+        } => {
+            assert_eq!(member.login_email, email);
+            let claims = members_auth::domain::token::verify_session_token(
+                &app.config.signing_keys,
+                &session_token,
+                app.clock.now(),
+            )
+            .unwrap();
+            assert_eq!(claims.ver, member.token_version, "the new session is live");
+        }
+        _ => panic!("expected SUCCESS"),
+    }
+    assert!(matches!(
+        headless::recover(&app, &token, new_password_again())
+            .await
+            .err(),
+        Some(ApiError::InvalidGrant)
+    ));
+    login::velo_login(&app, attempt(&email, NEW_PASSWORD))
+        .await
+        .unwrap();
+}

@@ -160,6 +160,23 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoverBody {
+    recovery_token: String,
+    password: String,
+}
+
+/// `recovery.recover`: the password is checked before the token is spent, so a weak
+/// one costs the member nothing.
+pub async fn recover<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: RecoverBody = call.json(app.config.max_body_bytes)?;
+    let password = Password::parse_new(body.password, app.config.password_min_length)
+        .map_err(|e| ApiError::field("password", "PASSWORD_POLICY", e.to_string()))?;
+    let state = flows::headless::recover(app, &body.recovery_token, password).await?;
+    Ok(ok(state_json(state)))
+}
+
+#[derive(Deserialize)]
 struct ValidateEmailBody {
     email: String,
 }
@@ -184,4 +201,5 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     let _ = parse_json_body::<VerifyBody>(&request, limit);
     let _ = parse_json_body::<RecoveryBody>(&request, limit);
     let _ = parse_json_body::<ValidateEmailBody>(&request, limit);
+    let _ = parse_json_body::<RecoverBody>(&request, limit);
 }
