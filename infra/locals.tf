@@ -66,10 +66,13 @@ locals {
     }
     # Headless (Wix IAM) routes. verify mails the owner's approval request.
     "verify" = {
-      routes           = ["POST /_api/iam/verification/v1/auth/verify"]
+      routes = [
+        "POST /_api/iam/verification/v1/auth/verify",
+        "POST /_api/iam/verification/v1/start",
+      ]
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["DeleteItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "send-recovery-email" = {
       routes           = ["POST /_api/iam/recovery/v1/send-email"]

@@ -335,3 +335,56 @@ async fn validate_email_judges_the_form_and_reveals_no_member() {
         .await;
     assert_eq!(missing.code(), "INVALID_ARGUMENT");
 }
+
+#[tokio::test]
+async fn verification_start_resends_a_code_the_state_token_accepts() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let registered = register_v2(&app, &email, json!({})).await;
+    assert_eq!(registered.body["state"], "REQUIRE_EMAIL_VERIFICATION");
+    let identity_id = registered.body["identity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let state_token = registered.body["stateToken"].as_str().unwrap().to_string();
+    let first = inbox::code_in(&inbox::latest_mail_to(&email));
+
+    let started = app
+        .post(
+            "/_api/iam/verification/v1/start",
+            json!({ "identityId": identity_id, "target": "EMAIL" }),
+        )
+        .await;
+    assert_eq!(started.status, 200, "{started:?}");
+    assert!(started.body["verificationId"].is_string());
+    let mails = inbox::mail_to(&email);
+    assert_eq!(mails.len(), 2, "a second code");
+    let second = inbox::code_in(&inbox::latest_mail_to(&email));
+    if first != second {
+        assert_eq!(
+            verify(&app, &first, &state_token).await.code(),
+            "INVALID_CODE"
+        );
+    }
+    let verified = verify(&app, &second, &state_token).await;
+    assert_eq!(verified.body["state"], "SUCCESS", "{verified:?}");
+
+    let nobody = app
+        .post(
+            "/_api/iam/verification/v1/start",
+            json!({ "identityId": uuid::Uuid::new_v4().to_string(), "target": "EMAIL" }),
+        )
+        .await;
+    assert_eq!(nobody.status, 200, "the same answer for nobody");
+    assert_ne!(
+        nobody.body["verificationId"],
+        started.body["verificationId"]
+    );
+    let sms = app
+        .post(
+            "/_api/iam/verification/v1/start",
+            json!({ "identityId": identity_id, "target": "SMS" }),
+        )
+        .await;
+    assert_eq!(sms.code(), "INVALID_ARGUMENT");
+}

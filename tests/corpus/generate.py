@@ -301,6 +301,12 @@ JSON_ROUTES = {
         {"email": "corpus@example.com"},
     ),
     "verify": ("POST", "/_api/iam/verification/v1/auth/verify", JSON, {"code": "123456", "stateToken": "x.y.z"}),
+    "start-verification": (
+        "POST",
+        "/_api/iam/verification/v1/start",
+        JSON,
+        {"identityId": "00000000-0000-4000-8000-000000000000", "target": "EMAIL"},
+    ),
     "send-recovery-email": (
         "POST",
         "/_api/iam/recovery/v1/send-email",

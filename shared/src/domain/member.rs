@@ -207,6 +207,9 @@ pub struct Member {
     pub token_version: u64,
     /// False only while a headless registration waits for its email code.
     pub email_verified: bool,
+    /// The verification (its id) whose emailed code the member is waiting on, so a code
+    /// can be sent again that the visitor's state token still accepts.
+    pub pending_verification: Option<String>,
     pub profile: Profile,
     pub contact_details: ContactDetails,
 }
@@ -249,6 +252,7 @@ impl Member {
             last_login_date: None,
             token_version: 0,
             email_verified: true,
+            pending_verification: None,
             profile: Profile {
                 nickname,
                 slug,

@@ -30,8 +30,11 @@ pub enum AuthState {
         session_token: String,
         member: Member,
     },
+    /// `member` is who the code is for, as the client shows it (for a taken email, the
+    /// registration's member that was never stored: it looks like a fresh one).
     RequireEmailVerification {
         state_token: String,
+        member: Member,
     },
     RequireOwnerApproval {
         member: Member,
@@ -54,6 +57,7 @@ fn new_verification<B: Backend>(app: &App<B>, member_id: Option<&str>) -> (Verif
 fn state_token<B: Backend>(
     app: &App<B>,
     verification: &Verification,
+    member: Member,
 ) -> Result<AuthState, ApiError> {
     let token = issue_state_token(
         &app.config.signing_keys,
@@ -61,7 +65,10 @@ fn state_token<B: Backend>(
         app.clock.now(),
         CODE_TTL_SECS,
     )?;
-    Ok(AuthState::RequireEmailVerification { state_token: token })
+    Ok(AuthState::RequireEmailVerification {
+        state_token: token,
+        member,
+    })
 }
 
 async fn send_code<B: Backend>(app: &App<B>, to: &Email, code: &str) -> Result<(), ApiError> {
@@ -128,6 +135,7 @@ pub async fn register<B: Backend>(
 
     member.email_verified = false;
     let (verification, code) = new_verification(app, Some(&member.id));
+    member.pending_verification = Some(verification.id.clone());
     let records = [NewRecord::Verification(verification.clone())];
     match app
         .store
@@ -137,9 +145,9 @@ pub async fn register<B: Backend>(
         Ok(()) => {
             info!(member_id = %member.id, "member registered (headless), code sent");
             send_code(app, &member.login_email, &code).await?;
-            state_token(app, &verification)
+            state_token(app, &verification, member)
         }
-        Err(StoreError::EmailTaken) => existing_member_registration(app, &member.login_email).await,
+        Err(StoreError::EmailTaken) => existing_member_registration(app, member).await,
         Err(err) => Err(err.into()),
     }
 }
@@ -149,8 +157,9 @@ pub async fn register<B: Backend>(
 /// notice with a recovery link instead of a code.
 async fn existing_member_registration<B: Backend>(
     app: &App<B>,
-    email: &Email,
+    unstored: Member,
 ) -> Result<AuthState, ApiError> {
+    let email = &unstored.login_email;
     let (decoy, _unsent_code) = new_verification(app, None);
     app.store.put_verification(&decoy).await?;
     if let Some(credentials) = app.store.credentials(email).await? {
@@ -162,7 +171,9 @@ async fn existing_member_registration<B: Backend>(
         }
         info!(member_id = %credentials.member_id, "registration of a taken email; owner notified");
     }
-    state_token(app, &decoy)
+    let mut shown = unstored;
+    shown.pending_verification = None;
+    state_token(app, &decoy, shown)
 }
 
 /// Login V2: the password first, then the member's state.
@@ -181,7 +192,7 @@ pub async fn login<B: Backend>(
                 let (verification, code) = new_verification(app, Some(&member.id));
                 app.store.put_verification(&verification).await?;
                 send_code(app, &member.login_email, &code).await?;
-                state_token(app, &verification)
+                state_token(app, &verification, *member)
             }
             MemberStatus::Pending => Ok(AuthState::RequireOwnerApproval { member: *member }),
             MemberStatus::Approved => Err(ApiError::internal("approved member refused a login")),
@@ -267,4 +278,32 @@ pub async fn recover<B: Backend>(
             })
         }
     }
+}
+
+/// `verification.start`: emails a new code for the member's pending verification, one
+/// the visitor's state token still accepts (attempts start again). The answer is the
+/// same for an unknown, verified or code-less member, and nothing is sent then.
+pub async fn resend_code<B: Backend>(app: &App<B>, identity_id: &str) -> Result<(), ApiError> {
+    let member = app.store.member(identity_id).await?;
+    let pending = member
+        .filter(|m| !m.email_verified && m.status != MemberStatus::Blocked)
+        .and_then(|m| m.pending_verification.clone().map(|id| (m, id)));
+    let Some((member, verification_id)) = pending else {
+        return Ok(());
+    };
+    let code = random_code();
+    let restarted = app
+        .store
+        .restart_verification(
+            &verification_id,
+            &member.id,
+            &code_hash(&app.config.signing_keys, &verification_id, &code),
+            app.clock.now() + CODE_TTL_SECS,
+        )
+        .await?;
+    if restarted {
+        send_code(app, &member.login_email, &code).await?;
+        info!(member_id = %member.id, "verification code sent again");
+    }
+    Ok(())
 }

@@ -88,6 +88,7 @@ pub enum Endpoint {
     RegisterV2,
     LoginV2,
     Verify,
+    StartVerification,
     SendRecoveryEmail,
     ResetPasswordForm,
     ResetPassword,
@@ -122,7 +123,7 @@ impl Endpoint {
             Endpoint::BlockByEmail => Function::BlockByEmail,
             Endpoint::SendSetPasswordEmail => Function::SendSetPasswordEmail,
             Endpoint::ChangeLoginEmail => Function::ChangeLoginEmail,
-            Endpoint::Verify => Function::Verify,
+            Endpoint::Verify | Endpoint::StartVerification => Function::Verify,
             Endpoint::SendRecoveryEmail => Function::SendRecoveryEmail,
             Endpoint::ResetPasswordForm | Endpoint::ResetPassword | Endpoint::Recover => {
                 Function::ResetPassword
@@ -211,6 +212,10 @@ pub static ROUTES: &[Route] = &[
     ),
     get(Endpoint::LogoutV1, "/_api/iam/authentication/v1/logout"),
     post(Endpoint::Verify, "/_api/iam/verification/v1/auth/verify"),
+    post(
+        Endpoint::StartVerification,
+        "/_api/iam/verification/v1/start",
+    ),
     post(
         Endpoint::SendRecoveryEmail,
         "/_api/iam/recovery/v1/send-email",

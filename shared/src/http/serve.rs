@@ -43,6 +43,7 @@ pub async fn handle<B: Backend>(
         Endpoint::RegisterV2 => headless::identity::register(app, call).await,
         Endpoint::LoginV2 => headless::identity::login(app, call).await,
         Endpoint::Verify => headless::identity::verify(app, call).await,
+        Endpoint::StartVerification => headless::identity::start_verification(app, call).await,
         Endpoint::SendRecoveryEmail => headless::identity::send_recovery_email(app, call).await,
         Endpoint::ResetPasswordForm => headless::reset::form(app, call).await,
         Endpoint::ResetPassword => headless::reset::submit(app, call).await,

@@ -104,6 +104,7 @@ pub mod attr {
     pub const LAST_LOGIN_DATE: &str = "lastLoginDate";
     pub const TOKEN_VERSION: &str = "tokenVersion";
     pub const EMAIL_VERIFIED: &str = "emailVerified";
+    pub const PENDING_VERIFICATION: &str = "pendingVerification";
     pub const PROFILE: &str = "profile";
     pub const CONTACT_DETAILS: &str = "contactDetails";
     pub const PASSWORD_HASH: &str = "passwordHash";

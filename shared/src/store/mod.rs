@@ -99,10 +99,21 @@ pub trait RecordStore: Send + Sync {
         token_hash: &str,
     ) -> impl Future<Output = Answer<Option<TakenToken>>> + Send;
 
+    /// Stores a new verification; one for a member also becomes the member's pending
+    /// verification, in the same transaction.
     fn put_verification(
         &self,
         verification: &Verification,
     ) -> impl Future<Output = Answer<()>> + Send;
+    /// Gives a member's verification a new code (attempts start again, new expiry);
+    /// false when it is gone or not that member's.
+    fn restart_verification(
+        &self,
+        id: &str,
+        member_id: &str,
+        code_hash: &str,
+        expires_at: u64,
+    ) -> impl Future<Output = Answer<bool>> + Send;
     /// Counts one attempt and returns the record; `None` when unknown or spent.
     fn attempt_verification(
         &self,

@@ -26,7 +26,7 @@ async fn register(
 
 fn state_token(state: AuthState) -> String {
     match state {
-        AuthState::RequireEmailVerification { state_token } => state_token,
+        AuthState::RequireEmailVerification { state_token, .. } => state_token,
         _ => panic!("expected REQUIRE_EMAIL_VERIFICATION"),
     }
 }
@@ -179,6 +179,72 @@ async fn a_lost_code_email_is_an_outage_and_logging_in_sends_another() {
             .await
             .unwrap(),
     );
+    let code = last_code(&app, email.as_str());
+    assert!(matches!(
+        headless::verify(&app, &code, &token).await.unwrap(),
+        AuthState::Success { .. }
+    ));
+}
+
+fn identity_id(state: &AuthState) -> String {
+    match state {
+        AuthState::RequireEmailVerification { member, .. } => member.id.clone(),
+        _ => panic!("expected REQUIRE_EMAIL_VERIFICATION"),
+    }
+}
+
+#[tokio::test]
+async fn a_resent_code_works_with_the_first_state_token_and_the_old_one_does_not() {
+    let app = app(&[]);
+    let email = email();
+    let state = register(&app, &email).await.unwrap();
+    let member_id = identity_id(&state);
+    let token = state_token(state);
+    let first = last_code(&app, email.as_str());
+    headless::resend_code(&app, &member_id).await.unwrap();
+    let mail = app.mailer.to(email.as_str());
+    assert_eq!(mail.len(), 2, "a second code is sent");
+    let second = last_code(&app, email.as_str());
+    if first != second {
+        assert!(matches!(
+            headless::verify(&app, &first, &token).await,
+            Err(ApiError::InvalidCode)
+        ));
+    }
+    assert!(matches!(
+        headless::verify(&app, &second, &token).await.unwrap(),
+        AuthState::Success { .. }
+    ));
+    // Verified now: nothing more is sent.
+    headless::resend_code(&app, &member_id).await.unwrap();
+    assert_eq!(app.mailer.to(email.as_str()).len(), 2);
+}
+
+#[tokio::test]
+async fn a_resend_for_a_taken_email_or_nobody_sends_nothing() {
+    let app = app(&[]);
+    let email = email();
+    register(&app, &email).await.unwrap();
+    let decoy = register(&app, &email).await.unwrap();
+    let before = app.mailer.sent().len();
+    headless::resend_code(&app, &identity_id(&decoy))
+        .await
+        .unwrap();
+    headless::resend_code(&app, "no-such-member").await.unwrap();
+    assert_eq!(app.mailer.sent().len(), before);
+}
+
+#[tokio::test]
+async fn a_resend_restarts_the_attempts_of_a_spent_code() {
+    let app = app(&[]);
+    let email = email();
+    let state = register(&app, &email).await.unwrap();
+    let member_id = identity_id(&state);
+    let token = state_token(state);
+    for _ in 0..MAX_CODE_ATTEMPTS {
+        let _ = headless::verify(&app, "999999x", &token).await;
+    }
+    headless::resend_code(&app, &member_id).await.unwrap();
     let code = last_code(&app, email.as_str());
     assert!(matches!(
         headless::verify(&app, &code, &token).await.unwrap(),

@@ -34,8 +34,12 @@ pub fn state_json(state: AuthState) -> Value {
         } => json!({
             "state": "SUCCESS", "sessionToken": session_token, "identity": member.to_identity_json()
         }),
-        AuthState::RequireEmailVerification { state_token } => json!({
-            "state": "REQUIRE_EMAIL_VERIFICATION", "stateToken": state_token
+        AuthState::RequireEmailVerification {
+            state_token,
+            member,
+        } => json!({
+            "state": "REQUIRE_EMAIL_VERIFICATION", "stateToken": state_token,
+            "identity": member.to_identity_json()
         }),
         AuthState::RequireOwnerApproval { member } => json!({
             "state": "REQUIRE_OWNER_APPROVAL", "identity": member.to_identity_json()
@@ -161,6 +165,40 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct StartBody {
+    #[serde(default)]
+    identity_id: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+}
+
+/// `verification.start`: a new code for a pending registration or login. The id it
+/// answers is new each time, so it tells nothing of the member.
+pub async fn start_verification<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: StartBody = call.json(app.config.max_body_bytes)?;
+    if body.target.as_deref().is_some_and(|t| t != "EMAIL") {
+        return Err(ApiError::field(
+            "target",
+            "INVALID_ENUM",
+            "only EMAIL is supported",
+        ));
+    }
+    let identity_id = body
+        .identity_id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| ApiError::field("identityId", "REQUIRED_FIELD", "identityId is required"))?;
+    take_rate(app, RateKind::Verify, &call.source_ip()).await?;
+    // Member ids are UUIDs; a longer one is no member (and no DynamoDB key).
+    if identity_id.len() <= 64 {
+        flows::headless::resend_code(app, &identity_id).await?;
+    }
+    Ok(ok(
+        json!({ "verificationId": uuid::Uuid::new_v4().to_string() }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RecoverBody {
     recovery_token: String,
     password: String,
@@ -202,4 +240,5 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     let _ = parse_json_body::<RecoveryBody>(&request, limit);
     let _ = parse_json_body::<ValidateEmailBody>(&request, limit);
     let _ = parse_json_body::<RecoverBody>(&request, limit);
+    let _ = parse_json_body::<StartBody>(&request, limit);
 }

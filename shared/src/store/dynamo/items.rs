@@ -121,6 +121,10 @@ pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
                 attr::LAST_LOGIN_DATE,
                 member.last_login_date.as_deref().map(s),
             ),
+            (
+                attr::PENDING_VERIFICATION,
+                member.pending_verification.as_deref().map(s),
+            ),
         ],
     ))
 }
@@ -155,6 +159,7 @@ pub(crate) fn member_from_item(item: &Item) -> Result<Member, StoreError> {
             item.get(attr::EMAIL_VERIFIED),
             Some(AttributeValue::Bool(false))
         ),
+        pending_verification: opt_s(item, attr::PENDING_VERIFICATION),
         profile,
         contact_details,
     })

@@ -5,13 +5,13 @@
 use aws_sdk_dynamodb::{
     error::SdkError,
     operation::update_item::UpdateItemError,
-    types::{ReturnValue, ReturnValuesOnConditionCheckFailure},
+    types::{ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update},
 };
 
 use super::{
-    DynamoStore, Item, is_condition_failure,
+    DynamoStore, Item, corrupt, is_condition_failure,
     items::{approval_item, get_n, get_s},
-    n, pk, unavailable, yes,
+    n, pk, s, unavailable, yes,
 };
 use crate::store::{
     AuthCode, LogoutRequest, RecordStore, Recovery, Redemption, StoreError, TakenToken,
@@ -73,7 +73,61 @@ impl RecordStore for DynamoStore {
     }
 
     async fn put_verification(&self, verification: &Verification) -> Result<(), StoreError> {
-        self.put_new(verification.item()).await
+        let Some(member_id) = &verification.member_id else {
+            return self.put_new(verification.item()).await;
+        };
+        let link = Update::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .update_expression(format!("SET {} = :v", attr::PENDING_VERIFICATION))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .expression_attribute_values(":v", s(&verification.id))
+            .build()
+            .map_err(corrupt)?;
+        self.client
+            .transact_write_items()
+            .transact_items(self.put_if_absent(verification.item())?)
+            .transact_items(TransactWriteItem::builder().update(link).build())
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn restart_verification(
+        &self,
+        id: &str,
+        member_id: &str,
+        code_hash: &str,
+        expires_at: u64,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Verification(id)))
+            .update_expression(format!(
+                "SET {} = :hash, {} = :zero, {} = :exp",
+                attr::CODE_HASH,
+                attr::ATTEMPTS,
+                attr::EXPIRES_AT
+            ))
+            .condition_expression(format!(
+                "attribute_exists({}) AND {} = :member",
+                attr::PK,
+                attr::MEMBER_ID
+            ))
+            .expression_attribute_values(":hash", s(code_hash))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":exp", n(expires_at))
+            .expression_attribute_values(":member", s(member_id))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(unavailable(err)),
+        }
     }
 
     async fn attempt_verification(

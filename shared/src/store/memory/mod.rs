@@ -51,7 +51,7 @@ fn condition_failed() -> StoreError {
     )
 }
 
-fn cancelled() -> StoreError {
+pub(super) fn cancelled() -> StoreError {
     StoreError::Unavailable("TransactionCanceledException: transaction cancelled".into())
 }
 

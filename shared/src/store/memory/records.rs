@@ -30,7 +30,36 @@ impl RecordStore for MemoryStore {
 
     async fn put_verification(&self, verification: &Verification) -> Result<(), StoreError> {
         let mut t = self.call(1)?;
+        if let Some(member_id) = &verification.member_id {
+            // One transaction: the new record and the member's link to it, or nothing.
+            if t.verifications.contains_key(&verification.id) || !t.members.contains_key(member_id)
+            {
+                return Err(super::cancelled());
+            }
+            if let Some(member) = t.members.get_mut(member_id) {
+                member.pending_verification = Some(verification.id.clone());
+            }
+        }
         insert_new(&mut t.verifications, &verification.id, verification.clone())
+    }
+
+    async fn restart_verification(
+        &self,
+        id: &str,
+        member_id: &str,
+        code_hash: &str,
+        expires_at: u64,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.call(1)?;
+        match t.verifications.get_mut(id) {
+            Some(v) if v.member_id.as_deref() == Some(member_id) => {
+                v.code_hash = code_hash.to_string();
+                v.attempts = 0;
+                v.expires_at = expires_at;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     async fn attempt_verification(
