@@ -102,7 +102,7 @@ locals {
     }
     # OAuth 2 (PKCE) for the clients in var.oauth_clients.
     "authorize" = {
-      routes           = ["GET /oauth2/authorize"]
+      routes           = ["GET /oauth2/authorize", "GET /oauth2/session"]
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["GetItem", "PutItem"]

@@ -64,6 +64,7 @@ fn is_page_route(method: &str, path: &str) -> bool {
     matches!(
         (method, path),
         ("GET", "/oauth2/authorize")
+            | ("GET", "/oauth2/session")
             | ("GET", "/oauth2/logout")
             | ("GET" | "POST", "/recovery/reset-password")
     )

@@ -610,3 +610,23 @@ async fn logout_v1_ends_the_session_of_its_access_token_and_names_the_next_page(
         .await;
     assert_eq!(still.status, 200, "a refused logout ends nothing");
 }
+
+#[tokio::test]
+async fn the_login_intent_names_the_session_page_which_only_sites_may_frame() {
+    let app = TestApp::new().await;
+    let response = app.post(REDIRECT_SESSION, json!({ "login": {} })).await;
+    assert_eq!(response.status, 200, "{response:?}");
+    let session = &response.body["redirectSession"];
+    assert_eq!(session["fullUrl"], "https://auth.example/oauth2/session");
+    assert_eq!(session["urlDetails"]["endpoint"], session["fullUrl"]);
+    let page = app.get("/oauth2/session", &[]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.starts_with("<!doctype html>"));
+    let both = app
+        .post(
+            REDIRECT_SESSION,
+            json!({ "login": {}, "logout": { "clientId": CLIENT_ID } }),
+        )
+        .await;
+    assert_eq!(both.code(), "invalid_request");
+}

@@ -354,6 +354,7 @@ JSON_ROUTES = {
 }
 GET_ROUTES = {
     "authorize": "/oauth2/authorize",
+    "session-page": "/oauth2/session",
     "logout": "/oauth2/logout",
     "logout-v1": "/_api/iam/authentication/v1/logout",
     "reset-password-get": "/recovery/reset-password",

@@ -128,8 +128,21 @@ pub struct RedirectUrl {
 
 impl RedirectUrl {
     pub fn full(&self) -> String {
+        if self.params.is_empty() {
+            return self.endpoint.clone();
+        }
         let query = serde_urlencoded::to_string(&self.params).unwrap_or_default();
         format!("{}?{query}", self.endpoint)
+    }
+}
+
+pub const SESSION_PAGE_PATH: &str = "/oauth2/session";
+
+/// The `login` intent's URL: the auth host's session page.
+pub fn session_page_url<B: Backend>(app: &App<B>) -> RedirectUrl {
+    RedirectUrl {
+        endpoint: format!("{}{SESSION_PAGE_PATH}", app.config.public_base_url),
+        params: Vec::new(),
     }
 }
 

@@ -130,6 +130,19 @@ pub fn reset_form(
     html_response(status, layout("Reset password", &body), &csp)
 }
 
+/// The session page (`sessions.syncToWixPages` loads it in an iframe): framed by the
+/// registered `origins` only, no script, nothing set.
+pub fn session_page(origins: &[String]) -> Response<Body> {
+    let ancestors = if origins.is_empty() {
+        "'none'".to_string()
+    } else {
+        origins.join(" ")
+    };
+    let csp = format!("default-src 'none'; frame-ancestors {ancestors}; base-uri 'none'");
+    let body = "<p id=\"session\">Signed-in state is kept by this site.</p>";
+    html_response(StatusCode::OK, layout("Session", body), &csp)
+}
+
 pub fn reset_done() -> Response<Body> {
     let body = "<h1 id=\"done\">Password saved</h1><p>You can sign in with your new password. Every other session was signed out.</p>";
     html_response(StatusCode::OK, layout("Password saved", body), PLAIN_CSP)
@@ -160,6 +173,25 @@ mod tests {
             .to_str()
             .unwrap();
         assert!(csp.contains("frame-ancestors https://site.example"));
+    }
+
+    #[test]
+    fn the_session_page_is_framed_by_registered_sites_only() {
+        let response = session_page(&["https://site.example".into()]);
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("frame-ancestors https://site.example;"),
+            "{csp}"
+        );
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(!text(&response).contains("<script"));
+        let nobody = session_page(&[]);
+        let csp = nobody.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub enum Endpoint {
     Recover,
     RedirectSession,
     Authorize,
+    SessionPage,
     Token,
     Logout,
     LogoutV1,
@@ -129,7 +130,7 @@ impl Endpoint {
                 Function::ResetPassword
             }
             Endpoint::RedirectSession => Function::RedirectSession,
-            Endpoint::Authorize => Function::Authorize,
+            Endpoint::Authorize | Endpoint::SessionPage => Function::Authorize,
             Endpoint::Token => Function::Token,
             Endpoint::Logout | Endpoint::LogoutV1 => Function::Logout,
             Endpoint::CurrentMember => Function::CurrentMember,
@@ -141,6 +142,7 @@ impl Endpoint {
             Endpoint::ResetPasswordForm
             | Endpoint::ResetPassword
             | Endpoint::Authorize
+            | Endpoint::SessionPage
             | Endpoint::Logout => Format::Html,
             _ => Format::Json,
         }
@@ -232,6 +234,7 @@ pub static ROUTES: &[Route] = &[
         "/redirect-session/v1/redirect-session",
     ),
     get(Endpoint::Authorize, "/oauth2/authorize"),
+    get(Endpoint::SessionPage, "/oauth2/session"),
     post(Endpoint::Token, "/oauth2/token"),
     get(Endpoint::Logout, "/oauth2/logout"),
     get(Endpoint::CurrentMember, "/members/v1/members/my"),

@@ -50,6 +50,7 @@ pub async fn handle<B: Backend>(
         Endpoint::Recover => headless::identity::recover(app, call).await,
         Endpoint::RedirectSession => headless::oauth::redirect_session(app, call).await,
         Endpoint::Authorize => headless::oauth::authorize(app, call).await,
+        Endpoint::SessionPage => headless::oauth::session_page(app, call).await,
         Endpoint::Token => headless::oauth::token(app, call).await,
         Endpoint::Logout => headless::oauth::logout(app, call).await,
         Endpoint::LogoutV1 => headless::oauth::logout_v1(app, call).await,

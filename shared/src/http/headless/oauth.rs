@@ -59,6 +59,10 @@ struct Callbacks {
     post_flow_url: Option<String>,
 }
 
+/// The `login` intent (`sessions.syncToWixPages`) carries nothing.
+#[derive(Deserialize)]
+struct LoginPart {}
+
 #[derive(Deserialize)]
 struct RedirectSessionBody {
     #[serde(default)]
@@ -66,13 +70,15 @@ struct RedirectSessionBody {
     #[serde(default)]
     logout: Option<LogoutPart>,
     #[serde(default)]
+    login: Option<LoginPart>,
+    #[serde(default)]
     callbacks: Option<Callbacks>,
 }
 
 pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: RedirectSessionBody = call.json(app.config.max_body_bytes)?;
-    let url = match (body.auth, body.logout) {
-        (Some(auth), None) => {
+    let url = match (body.auth, body.logout, body.login) {
+        (Some(auth), None, None) => {
             let r = auth.auth_request;
             let mode =
                 ResponseMode::parse(&r.response_mode).ok_or(ApiError::OAuthInvalidRequest(
@@ -98,15 +104,16 @@ pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answe
             };
             oauth::authorize_url(app, &request, &redirect_uri)
         }
-        (None, Some(logout)) => {
+        (None, Some(logout), None) => {
             let post_flow_url = body.callbacks.and_then(|c| c.post_flow_url).ok_or(
                 ApiError::OAuthInvalidRequest("callbacks.postFlowUrl is required"),
             )?;
             oauth::logout_url(app, &logout.client_id, &post_flow_url, call.access_token()).await?
         }
+        (None, None, Some(LoginPart {})) => oauth::session_page_url(app),
         _ => {
             return Err(ApiError::OAuthInvalidRequest(
-                "give exactly one of auth or logout",
+                "give exactly one of auth, logout or login",
             ));
         }
     };
@@ -304,6 +311,12 @@ pub async fn logout_v1<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         .map(|url| json!({ "key": "Location", "value": url }))
         .collect();
     Ok(ok(json!({ "body": "", "headers": headers })))
+}
+
+/// The auth host's session page, which `sessions.syncToWixPages` loads in a hidden
+/// iframe: framed only by the registered sites, it holds no secret and sets nothing.
+pub async fn session_page<B: Backend>(app: &App<B>, _call: Call<'_>) -> Answer {
+    Ok(pages::session_page(&app.config.redirect_origins()))
 }
 
 pub async fn current_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
