@@ -86,10 +86,11 @@ locals {
         "GET /recovery/reset-password",
         "POST /recovery/reset-password",
         "POST /_api/iam/recovery/v1/recover",
+        "POST /_api/iam/authentication/v2/change-password",
       ]
       privileged       = false
       sends_mail       = false
-      dynamodb_actions = ["DeleteItem", "GetItem", "UpdateItem"]
+      dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "UpdateItem"]
     }
     "redirect-session" = {
       routes = [

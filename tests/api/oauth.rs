@@ -630,3 +630,61 @@ async fn the_login_intent_names_the_session_page_which_only_sites_may_frame() {
         .await;
     assert_eq!(both.code(), "invalid_request");
 }
+
+#[tokio::test]
+async fn change_password_keeps_the_callers_session_and_ends_the_others() {
+    let app = TestApp::new().await;
+    let (email, access_token, refresh_token) = member_tokens(&app).await;
+    let other_login = app.login(&email, PASSWORD).await;
+    let old_session_token = other_login.body["sessionToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    const CHANGE: &str = "/_api/iam/authentication/v2/change-password";
+
+    let weak = app
+        .post_with_token(CHANGE, &access_token, json!({ "newPassword": "abc" }))
+        .await;
+    assert_eq!(weak.code(), "INVALID_ARGUMENT", "{weak:?}");
+    let anonymous = app
+        .post(CHANGE, json!({ "newPassword": "a-brand-new-password" }))
+        .await;
+    assert_eq!(anonymous.code(), "UNAUTHENTICATED");
+
+    let changed = app
+        .post_with_token(
+            CHANGE,
+            &access_token,
+            json!({ "newPassword": "a-brand-new-password" }),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{changed:?}");
+    let me = app
+        .get(CURRENT_MEMBER, &[("authorization", &access_token)])
+        .await;
+    assert_eq!(me.status, 200, "this session goes on: {me:?}");
+    assert_eq!(refresh(&app, &refresh_token).await.status, 200);
+    assert_eq!(app.login(&email, PASSWORD).await.status, 401);
+    assert_eq!(app.login(&email, "a-brand-new-password").await.status, 200);
+    let (_, challenge) = pkce();
+    let stale = app
+        .post(
+            REDIRECT_SESSION,
+            auth_request(&challenge, "web_message", &old_session_token),
+        )
+        .await;
+    let page = app
+        .get(
+            stale.body["redirectSession"]["fullUrl"]
+                .as_str()
+                .unwrap()
+                .strip_prefix("https://auth.example")
+                .unwrap(),
+            &[],
+        )
+        .await;
+    assert!(
+        page.text.contains("access_denied"),
+        "a session token from before opens nothing: {page:?}"
+    );
+}

@@ -313,6 +313,12 @@ JSON_ROUTES = {
         JSON,
         {"email": "corpus@example.com", "redirect": {"url": "https://site.example/", "clientId": CLIENT}},
     ),
+    "change-password": (
+        "POST",
+        "/_api/iam/authentication/v2/change-password",
+        {"content-type": "application/json", "authorization": "not-an-access-token"},
+        {"newPassword": PASSWORD},
+    ),
     "recover": (
         "POST",
         "/_api/iam/recovery/v1/recover",

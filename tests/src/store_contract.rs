@@ -406,6 +406,7 @@ fn session(member_id: &str) -> (Session, RefreshRecord) {
         client_id: "c".into(),
         revoked: false,
         expires_at: 1_000,
+        token_version: None,
     };
     let refresh = RefreshRecord {
         token_hash: id(),
@@ -452,9 +453,10 @@ async fn sessions_open_once_and_revoke_before_opening<S: Store>(store: &S) {
         .unwrap();
     assert!(revoked.unwrap().revoked);
 
-    // Revoked before it opened (a reused code): it can never open.
+    // Revoked before it opened (a reused code): it can never open, nor be carried.
     let (early, early_refresh) = session(&member.id);
     store.revoke_session(&early.id).await.unwrap();
+    assert!(!store.carry_session(&early.id, 1).await.unwrap());
     assert!(matches!(
         store.create_session(&early, &early_refresh).await,
         Err(StoreError::StateMismatch(None))

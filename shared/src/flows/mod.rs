@@ -12,6 +12,7 @@ pub mod captcha;
 pub mod headless;
 pub mod login;
 pub mod oauth;
+pub mod password;
 pub mod recovery;
 pub mod register;
 pub mod session;

@@ -265,9 +265,11 @@ pub async fn current_member<B: Backend>(
         .store
         .member_and_session(&claims.sub, session_id)
         .await?;
-    let session_live = session.is_some_and(|s| !s.revoked && s.member_id == claims.sub);
+    let session = session
+        .filter(|s| !s.revoked && s.member_id == claims.sub)
+        .ok_or(ApiError::Unauthenticated)?;
     match member {
-        Some(member) if session_live && member_may_hold_tokens(&member, version) => Ok(member),
+        Some(member) if member_may_hold_tokens(&member, session.version_of(version)) => Ok(member),
         _ => Err(ApiError::Unauthenticated),
     }
 }

@@ -124,6 +124,7 @@ pub async fn exchange_code<B: Backend>(
                 client_id: client.client_id.clone(),
                 revoked: false,
                 expires_at: now + REFRESH_TOKEN_TTL_SECS,
+                token_version: None,
             },
             &RefreshRecord {
                 token_hash: token_hash(&refresh_token),
@@ -179,9 +180,12 @@ pub async fn refresh<B: Backend>(
                 .store
                 .member_and_session(&record.subject, session_id)
                 .await?;
-            let live = session.is_some_and(|s| !s.revoked && s.member_id == record.subject)
-                && member.is_some_and(|m| member_may_hold_tokens(&m, version));
-            if !live {
+            let Some(session) = session.filter(|s| !s.revoked && s.member_id == record.subject)
+            else {
+                return Err(ApiError::InvalidGrant);
+            };
+            let version = session.version_of(version);
+            if !member.is_some_and(|m| member_may_hold_tokens(&m, version)) {
                 return Err(ApiError::InvalidGrant);
             }
             access_token(

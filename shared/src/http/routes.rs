@@ -92,6 +92,7 @@ pub enum Endpoint {
     SendRecoveryEmail,
     ResetPasswordForm,
     ResetPassword,
+    ChangePassword,
     Recover,
     RedirectSession,
     Authorize,
@@ -126,9 +127,10 @@ impl Endpoint {
             Endpoint::ChangeLoginEmail => Function::ChangeLoginEmail,
             Endpoint::Verify | Endpoint::StartVerification => Function::Verify,
             Endpoint::SendRecoveryEmail => Function::SendRecoveryEmail,
-            Endpoint::ResetPasswordForm | Endpoint::ResetPassword | Endpoint::Recover => {
-                Function::ResetPassword
-            }
+            Endpoint::ResetPasswordForm
+            | Endpoint::ResetPassword
+            | Endpoint::Recover
+            | Endpoint::ChangePassword => Function::ResetPassword,
             Endpoint::RedirectSession => Function::RedirectSession,
             Endpoint::Authorize | Endpoint::SessionPage => Function::Authorize,
             Endpoint::Token => Function::Token,
@@ -225,6 +227,10 @@ pub static ROUTES: &[Route] = &[
     get(Endpoint::ResetPasswordForm, "/recovery/reset-password"),
     post(Endpoint::ResetPassword, "/recovery/reset-password"),
     post(Endpoint::Recover, "/_api/iam/recovery/v1/recover"),
+    post(
+        Endpoint::ChangePassword,
+        "/_api/iam/authentication/v2/change-password",
+    ),
     post(
         Endpoint::RedirectSession,
         "/_api/redirects-api/v1/redirect-session",

@@ -48,6 +48,7 @@ pub async fn handle<B: Backend>(
         Endpoint::ResetPasswordForm => headless::reset::form(app, call).await,
         Endpoint::ResetPassword => headless::reset::submit(app, call).await,
         Endpoint::Recover => headless::identity::recover(app, call).await,
+        Endpoint::ChangePassword => headless::identity::change_password(app, call).await,
         Endpoint::RedirectSession => headless::oauth::redirect_session(app, call).await,
         Endpoint::Authorize => headless::oauth::authorize(app, call).await,
         Endpoint::SessionPage => headless::oauth::session_page(app, call).await,

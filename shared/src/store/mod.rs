@@ -159,6 +159,13 @@ pub trait SessionStore: Send + Sync {
     ) -> impl Future<Output = Answer<(Option<Member>, Option<Session>)>> + Send;
     /// Unconditional: revoking a session not open yet leaves a revoked marker, and
     /// opening it then fails.
+    /// Carries an open session over to `token_version` (a password change keeps the
+    /// session it came from); false when the session is gone or revoked.
+    fn carry_session(
+        &self,
+        session_id: &str,
+        token_version: u64,
+    ) -> impl Future<Output = Answer<bool>> + Send;
     fn revoke_session(&self, session_id: &str) -> impl Future<Output = Answer<()>> + Send;
 }
 

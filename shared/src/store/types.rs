@@ -73,6 +73,16 @@ pub struct Session {
     pub client_id: String,
     pub revoked: bool,
     pub expires_at: u64,
+    /// Set when a password change kept this session: the member token version it was
+    /// carried to. Its tokens name an older one; this wins for them, for this session.
+    pub token_version: Option<u64>,
+}
+
+impl Session {
+    /// The token version this session's tokens stand for, given the one they name.
+    pub fn version_of(&self, named: u64) -> u64 {
+        self.token_version.unwrap_or(named)
+    }
 }
 
 /// A refresh token's stored form: a member's (bound to a session and token version)

@@ -231,3 +231,88 @@ async fn logout_v1_ends_only_the_callers_session_and_checks_the_next_page() {
         "no token, no page: nothing to do"
     );
 }
+
+#[tokio::test]
+async fn a_password_change_keeps_this_session_and_ends_every_other() {
+    use members_auth::{
+        domain::{Password, token::verify_session_token},
+        flows::{login, password},
+    };
+    let app = app(&[]);
+    let (email, first) = code(&app).await;
+    let this = exchange(&app, &first).await.unwrap();
+    let session_token = login::velo_login(&app, crate::attempt(&email, crate::PASSWORD))
+        .await
+        .unwrap()
+        .session_token;
+    let other_code = oauth::issue_code(&app, CLIENT_ID, REDIRECT_URI, &challenge(), &session_token)
+        .await
+        .unwrap();
+    let other = exchange(&app, &other_code).await.unwrap();
+
+    let new = Password::parse_new("a-brand-new-password".into(), 8).unwrap();
+    password::change_password(&app, &this.access_token, new)
+        .await
+        .unwrap();
+
+    oauth::current_member(&app, &this.access_token)
+        .await
+        .unwrap();
+    let renewed = oauth::refresh(&app, Some(CLIENT_ID), &this.refresh_token)
+        .await
+        .unwrap();
+    oauth::current_member(&app, &renewed.access_token)
+        .await
+        .unwrap();
+    assert!(
+        oauth::current_member(&app, &other.access_token)
+            .await
+            .is_err()
+    );
+    assert!(
+        oauth::refresh(&app, Some(CLIENT_ID), &other.refresh_token)
+            .await
+            .is_err()
+    );
+    let claims =
+        verify_session_token(&app.config.signing_keys, &session_token, app.clock.now()).unwrap();
+    assert!(
+        oauth::issue_code(&app, CLIENT_ID, REDIRECT_URI, &challenge(), &session_token)
+            .await
+            .is_err(),
+        "a session token from before (version {}) opens nothing",
+        claims.ver
+    );
+    assert!(
+        login::velo_login(&app, crate::attempt(&email, crate::PASSWORD))
+            .await
+            .is_err()
+    );
+    login::velo_login(&app, crate::attempt(&email, "a-brand-new-password"))
+        .await
+        .unwrap();
+
+    // Blocking still ends the kept session.
+    block::by_email(&app, &email).await.unwrap();
+    assert!(
+        oauth::current_member(&app, &this.access_token)
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_needs_a_live_member_token() {
+    use members_auth::{domain::Password, flows::password};
+    let app = app(&[]);
+    let visitor = oauth::visitor_tokens(&app, CLIENT_ID).await.unwrap();
+    let new = || Password::parse_new("a-brand-new-password".into(), 8).unwrap();
+    assert!(matches!(
+        password::change_password(&app, &visitor.access_token, new()).await,
+        Err(ApiError::Unauthenticated)
+    ));
+    assert!(matches!(
+        password::change_password(&app, "not-a-token", new()).await,
+        Err(ApiError::Unauthenticated)
+    ));
+}

@@ -215,6 +215,22 @@ pub async fn recover<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangePasswordBody {
+    new_password: String,
+}
+
+/// `authentication.changePassword`, with the member's access token.
+pub async fn change_password<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = call.access_token().ok_or(ApiError::Unauthenticated)?;
+    let body: ChangePasswordBody = call.json(app.config.max_body_bytes)?;
+    let password = Password::parse_new(body.new_password, app.config.password_min_length)
+        .map_err(|e| ApiError::field("newPassword", "PASSWORD_POLICY", e.to_string()))?;
+    flows::password::change_password(app, token, password).await?;
+    Ok(ok(json!({})))
+}
+
+#[derive(Deserialize)]
 struct ValidateEmailBody {
     email: String,
 }
@@ -241,4 +257,5 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     let _ = parse_json_body::<ValidateEmailBody>(&request, limit);
     let _ = parse_json_body::<RecoverBody>(&request, limit);
     let _ = parse_json_body::<StartBody>(&request, limit);
+    let _ = parse_json_body::<ChangePasswordBody>(&request, limit);
 }

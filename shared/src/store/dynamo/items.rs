@@ -253,6 +253,7 @@ impl Session {
                 (attr::CLIENT_ID, Some(s(&self.client_id))),
                 (attr::REVOKED, Some(AttributeValue::Bool(self.revoked))),
                 (attr::EXPIRES_AT, Some(n(self.expires_at))),
+                (attr::TOKEN_VERSION, self.token_version.map(n)),
             ],
         )
     }
@@ -265,6 +266,7 @@ impl Session {
             client_id: opt_s(item, attr::CLIENT_ID).unwrap_or_default(),
             revoked: is_true(item, attr::REVOKED),
             expires_at: opt_n(item, attr::EXPIRES_AT).unwrap_or_default(),
+            token_version: opt_n(item, attr::TOKEN_VERSION),
         }
     }
 }

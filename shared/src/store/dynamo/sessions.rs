@@ -1,11 +1,11 @@
 //! OAuth sessions and refresh tokens in DynamoDB.
 
-use aws_sdk_dynamodb::types::KeysAndAttributes;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use super::{
-    DynamoStore, corrupt,
+    DynamoStore, corrupt, is_condition_failure,
     items::{get_s, key_map, member_from_item},
-    pk, unavailable, yes,
+    n, pk, unavailable, yes,
 };
 use crate::{
     domain::Member,
@@ -94,6 +94,33 @@ impl SessionStore for DynamoStore {
             }
         }
         Ok((member, session))
+    }
+
+    async fn carry_session(
+        &self,
+        session_id: &str,
+        token_version: u64,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Session(session_id)))
+            .update_expression(format!("SET {} = :v", attr::TOKEN_VERSION))
+            .condition_expression(format!(
+                "attribute_exists({}) AND {} = :no",
+                attr::MEMBER_ID,
+                attr::REVOKED
+            ))
+            .expression_attribute_values(":v", n(token_version))
+            .expression_attribute_values(":no", AttributeValue::Bool(false))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) if is_condition_failure(&err) => Ok(false),
+            Err(err) => Err(unavailable(err)),
+        }
     }
 
     async fn revoke_session(&self, session_id: &str) -> Result<(), StoreError> {

@@ -159,6 +159,22 @@ impl SessionStore for MemoryStore {
         ))
     }
 
+    async fn carry_session(
+        &self,
+        session_id: &str,
+        token_version: u64,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.call(1)?;
+        match t.sessions.get_mut(session_id) {
+            // A revoked marker (no member) is no open session.
+            Some(s) if !s.revoked && !s.member_id.is_empty() => {
+                s.token_version = Some(token_version);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn revoke_session(&self, session_id: &str) -> Result<(), StoreError> {
         let mut t = self.call(1)?;
         t.sessions
@@ -169,6 +185,7 @@ impl SessionStore for MemoryStore {
                 client_id: String::new(),
                 revoked: true,
                 expires_at: 0,
+                token_version: None,
             })
             .revoked = true;
         Ok(())
