@@ -55,6 +55,7 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 	  echo "base URL:   http://127.0.0.1:$(DEV_PORT)"; \
 	  echo "SES inbox:  $(SES_INBOX_URL)"; \
 	  echo "admin key: $$ADMIN_KEY"; \
+	  echo "site API key: $$(sed -n 's/^API_KEYS=local://p' $$env_file)"; \
 	  echo "OAuth client: local-client (redirect URI $(DEV_SITE_ORIGIN)/callback, origin $(DEV_SITE_ORIGIN), post-logout URL $(DEV_SITE_ORIGIN)/signed-out)"; \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --env-file $$env_file
 

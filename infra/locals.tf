@@ -109,7 +109,7 @@ locals {
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     "token" = {
-      routes           = ["POST /oauth2/token"]
+      routes           = ["POST /oauth2/token", "POST /_api/iam/authentication/v2/sign-on"]
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]

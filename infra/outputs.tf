@@ -19,7 +19,7 @@ output "function_names" {
 }
 
 output "secret_arn" {
-  description = "Secrets Manager secret with signingKeys, adminKey and (if set) captchaSecret."
+  description = "Secrets Manager secret with signingKeys, adminKey and (if set) captchaSecret and apiKeys."
   value       = aws_secretsmanager_secret.app.arn
 }
 

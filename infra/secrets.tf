@@ -1,5 +1,5 @@
 # Generated once and kept in state; supply var.signing_keys / var.admin_key to set or rotate them.
-# The secret is JSON {"signingKeys", "adminKey", "captchaSecret"?}, read by each function at cold start.
+# The secret is JSON {"signingKeys", "adminKey", "captchaSecret"?, "apiKeys"?}, read by each function at cold start.
 resource "random_id" "signing_kid" {
   byte_length = 4
 }
@@ -30,5 +30,6 @@ resource "aws_secretsmanager_secret_version" "app" {
       adminKey    = coalesce(var.admin_key, random_password.admin_key.result)
     },
     var.captcha_secret == "" ? {} : { captchaSecret = var.captcha_secret },
+    length(var.api_keys) == 0 ? {} : { apiKeys = var.api_keys },
   ))
 }

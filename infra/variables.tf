@@ -328,6 +328,21 @@ variable "admin_key" {
   }
 }
 
+variable "api_keys" {
+  description = "Site API keys by name (ApiKeyStrategy, external login); add the new key before removing the old to rotate."
+  type        = map(string)
+  default     = {}
+  sensitive   = true
+
+  validation {
+    condition = alltrue([
+      for name, key in var.api_keys :
+      can(regex("^[A-Za-z0-9_-]+$", name)) && length(key) >= 32 && !can(regex("[\\s,]", key))
+    ])
+    error_message = "api_keys: names are letters, digits, - or _; keys at least 32 characters, without spaces or commas."
+  }
+}
+
 variable "secret_recovery_window_days" {
   description = "Days a deleted secret can be restored (0 deletes at once, freeing the name)."
   type        = number

@@ -11,6 +11,10 @@ if [ ! -f "$keys" ]; then
   umask 077
   printf 'SIGNING_KEYS=local-%s:%s\nADMIN_KEY=%s\n' "$(date +%Y%m%d)" "$(key)" "$(key)" >"$keys"
 fi
+# A site API key (external login, ApiKeyStrategy); older key files get one added.
+if ! grep -q '^API_KEYS=' "$keys"; then
+  printf 'API_KEYS=local:%s\n' "$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$keys"
+fi
 site=${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}
 {
   cat "$keys"

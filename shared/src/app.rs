@@ -78,8 +78,8 @@ impl AppSource<Aws> for LazyApp {
     }
 }
 
-/// Reads the deployment's secret (JSON `{signingKeys, adminKey?, captchaSecret?}`) once
-/// per cold start, as the settings it stands for.
+/// Reads the deployment's secret (JSON `{signingKeys, adminKey?, captchaSecret?,
+/// apiKeys?}`) once per cold start, as the settings it stands for.
 async fn read_secrets(
     aws: &aws_config::SdkConfig,
     arn: &str,
@@ -106,10 +106,19 @@ async fn read_secrets(
         ("signingKeys", "SIGNING_KEYS"),
         ("adminKey", "ADMIN_KEY"),
         ("captchaSecret", "CAPTCHA_SECRET"),
+        ("apiKeys", "API_KEYS"),
     ] {
         if let Some(value) = json[key].as_str().filter(|v| !v.is_empty()) {
             settings.insert(setting, value.to_string());
         }
+    }
+    // API keys may also come as an object, name → key.
+    if let Some(named) = json["apiKeys"].as_object() {
+        let list: Vec<String> = named
+            .iter()
+            .filter_map(|(name, key)| key.as_str().map(|key| format!("{name}:{key}")))
+            .collect();
+        settings.insert("API_KEYS", list.join(","));
     }
     Ok(settings)
 }

@@ -3,7 +3,7 @@
 use std::{env, time::Duration};
 
 pub use crate::domain::password::Argon2Settings;
-use crate::domain::token::SigningKeys;
+use crate::domain::{api_key::ApiKeys, token::SigningKeys};
 
 #[derive(Debug, thiserror::Error)]
 #[error("configuration variable {name}: {problem}")]
@@ -55,6 +55,8 @@ pub struct Config {
     pub signing_keys: SigningKeys,
     /// Local runs authorise privileged calls with this key; in AWS, IAM does.
     pub admin_key: Option<String>,
+    /// Site API keys (`ApiKeyStrategy`, external login): trusted like the admin key.
+    pub api_keys: ApiKeys,
     pub approval: ApprovalMode,
     pub owner_email: Option<String>,
     pub mail_from: String,
@@ -225,6 +227,8 @@ impl Config {
             )
         })?;
 
+        let api_keys = ApiKeys::parse(&get("API_KEYS").unwrap_or_default())
+            .map_err(|problem| ConfigError::new("API_KEYS", problem))?;
         let admin_key = get("ADMIN_KEY");
         if admin_key.as_ref().is_some_and(|k| k.len() < 32) {
             return Err(ConfigError::new(
@@ -308,6 +312,7 @@ impl Config {
             table: get("MEMBERS_TABLE").unwrap_or_else(|| "members".into()),
             signing_keys,
             admin_key,
+            api_keys,
             approval,
             owner_email,
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "no-reply@example.com".into()),

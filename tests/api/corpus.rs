@@ -14,6 +14,7 @@ const CORPUS: &str = include_str!("../corpus/requests.jsonl");
 /// `TestApp`'s PUBLIC_BASE_URL: where the URLs of redirect sessions point.
 const PUBLIC_BASE_URL: &str = "https://auth.example";
 const ADMIN_KEY_PLACEHOLDER: &str = "${ADMIN_KEY}";
+const API_KEY_PLACEHOLDER: &str = "${API_KEY}";
 
 struct CorpusRequest {
     name: String,
@@ -167,6 +168,7 @@ async fn the_malformed_request_corpus_gets_no_server_error_and_only_envelopes() 
     assert!(corpus.len() >= 300, "the corpus shrank to {}", corpus.len());
     let mut app = TestApp::new().await;
     let admin_key = app.admin_key.clone();
+    let api_key = app.api_key.clone();
     let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
@@ -184,7 +186,9 @@ async fn the_malformed_request_corpus_gets_no_server_error_and_only_envelopes() 
             .map(|(name, value)| {
                 (
                     name.clone(),
-                    value.replace(ADMIN_KEY_PLACEHOLDER, &admin_key),
+                    value
+                        .replace(ADMIN_KEY_PLACEHOLDER, &admin_key)
+                        .replace(API_KEY_PLACEHOLDER, &api_key),
                 )
             })
             .collect();

@@ -8,7 +8,7 @@ use serde_json::json;
 #[tokio::test]
 async fn no_password_token_code_or_key_appears_in_any_log_line() {
     let app = TestApp::with_settings(&[("APPROVAL_MODE", "manual")]).await;
-    let mut secrets: Vec<String> = vec![app.admin_key.clone()];
+    let mut secrets: Vec<String> = vec![app.admin_key.clone(), app.api_key.clone()];
 
     // Velo: register (approval token), approve, login, bad login.
     let email = random_email();
@@ -32,6 +32,19 @@ async fn no_password_token_code_or_key_appears_in_any_log_line() {
         )
         .await;
     secrets.push(approved.body["sessionToken"].as_str().unwrap().into());
+    // External login with the site API key.
+    let signed_on = app
+        .request(
+            "POST",
+            "/_api/iam/authentication/v2/sign-on",
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &format!("visitor,{}", app.api_key)),
+            ],
+            Some(&json!({ "loginId": { "email": random_email() } }).to_string()),
+        )
+        .await;
+    secrets.push(signed_on.body["sessionToken"].as_str().unwrap().into());
     secrets.push("Wr0ng-Passw0rd-Guess".into());
     app.login(&email, "Wr0ng-Passw0rd-Guess").await;
     let session = app.login(&email, password).await.body["sessionToken"]

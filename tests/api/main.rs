@@ -10,6 +10,7 @@ mod captcha;
 mod corpus;
 mod errors;
 mod expiry;
+mod external;
 mod headless;
 mod login;
 mod logs;

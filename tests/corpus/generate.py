@@ -10,8 +10,8 @@ tests/api/corpus.rs reads; edit this script and re-run it rather than editing th
 One JSON object a line: {"name", "method", "path" (with query), "headers", "body"}.
 `body` is the exact request text (or null); `headers` names are lower-case. The
 placeholder ${ADMIN_KEY} in a header value stands for the admin key of the app under
-test (the test substitutes it), so privileged routes are fuzzed past their
-authorisation check too. Requests reach only the app under test: nothing here is
+test, ${API_KEY} for its site API key (the test substitutes them), so privileged routes
+are fuzzed past their authorisation check too. Requests reach only the app under test: nothing here is
 fetched, whatever URL a payload names.
 """
 
@@ -313,6 +313,12 @@ JSON_ROUTES = {
         JSON,
         {"email": "corpus@example.com", "redirect": {"url": "https://site.example/", "clientId": CLIENT}},
     ),
+    "sign-on": (
+        "POST",
+        "/_api/iam/authentication/v2/sign-on",
+        {"content-type": "application/json", "authorization": "visitor-token,${API_KEY}"},
+        {"loginId": {"email": "corpus.sso@example.com"}},
+    ),
     "change-password": (
         "POST",
         "/_api/iam/authentication/v2/change-password",
@@ -609,6 +615,19 @@ token_bodies = {
 }
 for label, body in token_bodies.items():
     add(f"token/{label}", "POST", TOKEN_URL, JSON, body)
+# External login: the grant behind a site API key, with hostile members and tokens.
+EXTERNAL = {"content-type": "application/json", "authorization": "not-a-visitor-token,${API_KEY}"}
+external_bodies = {
+    "no-member": {"grant_type": "authorized_client", "clientId": CLIENT},
+    "unknown-member": {"grant_type": "authorized_client", "clientId": CLIENT, "member_id": "00000000-0000-4000-8000-000000000000"},
+    "huge-member": {"grant_type": "authorized_client", "clientId": CLIENT, "member_id": "m" * 5000},
+    "member-object": {"grant_type": "authorized_client", "clientId": CLIENT, "member_id": {"$ne": None}},
+    "forged-session": {"grant_type": "authorized_client", "clientId": CLIENT, "member_id": "x", "session_token": "JWS." + TOKENS["alg-none"]},
+    "no-client": {"grant_type": "authorized_client", "member_id": "x"},
+}
+for label, body in external_bodies.items():
+    add(f"token/external/{label}", "POST", TOKEN_URL, EXTERNAL, body)
+    add(f"token/external-without-key/{label}", "POST", TOKEN_URL, JSON, body)
 token_forms = {
     "anonymous": "grant_type=anonymous&client_id=test-client",
     "camel-case": "grantType=anonymous&clientId=test-client",

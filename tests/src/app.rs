@@ -24,6 +24,8 @@ use crate::{
 pub struct TestApp {
     pub app: App,
     pub admin_key: String,
+    /// The site API key this app accepts (`API_KEYS`).
+    pub api_key: String,
     pub dynamodb_calls: CallCounter,
     /// Every request of this app comes from here, so per-source counters are the
     /// test's own.
@@ -113,10 +115,12 @@ impl TestApp {
     ) -> Self {
         install_log_capture();
         let admin_key = random_key();
+        let api_key = random_key();
         let mut env: HashMap<String, String> = HashMap::from([
             ("MEMBERS_TABLE".into(), table().into()),
             ("SIGNING_KEYS".into(), format!("test:{}", random_key())),
             ("ADMIN_KEY".into(), admin_key.clone()),
+            ("API_KEYS".into(), format!("site:{api_key}")),
             ("OWNER_EMAIL".into(), "owner@example.com".into()),
             (
                 "APPROVAL_LINK_URL".into(),
@@ -159,6 +163,7 @@ impl TestApp {
         Self {
             app,
             admin_key,
+            api_key,
             dynamodb_calls,
             source_ip: format!("10.{}.{}.{}", bytes[0], bytes[1], bytes[2]),
         }

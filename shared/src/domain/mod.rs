@@ -1,5 +1,6 @@
 //! Types parsed at the boundary. Nothing here knows about AWS or HTTP.
 
+pub mod api_key;
 pub mod email;
 pub mod member;
 pub mod password;

@@ -15,7 +15,7 @@ use crate::{
     store::{AuthCode, LogoutRequest, MemberStore, RecordStore, SessionStore},
 };
 
-pub use super::tokens::{TokenSet, exchange_code, refresh, visitor_tokens};
+pub use super::tokens::{TokenSet, exchange_code, external_tokens, refresh, visitor_tokens};
 use super::{recovery::url_allowed, tokens::registered_client};
 
 pub const ACCESS_TOKEN_TTL_SECS: u64 = 14_400;
@@ -332,4 +332,11 @@ pub async fn end_session<B: Backend>(
         info!(session_id = %session_id, "session ended by logout (v1)");
     }
     Ok(next)
+}
+
+/// The OAuth client an access token of ours was issued to, if it is one.
+pub fn token_client<B: Backend>(app: &App<B>, access_token: &str) -> Option<String> {
+    verify_access_token(&app.config.signing_keys, access_token, app.clock.now())
+        .ok()
+        .map(|claims| claims.cid)
 }

@@ -3,7 +3,7 @@ use crate::{
     app::Backend,
     domain::{
         Email, Member, MemberStatus, Password,
-        member::{ContactInfo, PrivacyStatus},
+        member::{ContactInfo, HeadlessProfile, PrivacyStatus},
         token::{SessionClaims, issue_session_token},
     },
     error::ApiError,
@@ -39,6 +39,16 @@ pub async fn generate_session_token<B: Backend>(
     app: &App<B>,
     email: Email,
 ) -> Result<String, ApiError> {
+    Ok(sign_on(app, email, None).await?.1)
+}
+
+/// The member of `email` (created approved, with a random password and `profile`, when
+/// none exists) and a session token for it; blocked and pending members get none.
+pub async fn sign_on<B: Backend>(
+    app: &App<B>,
+    email: Email,
+    profile: Option<HeadlessProfile>,
+) -> Result<(Member, String), ApiError> {
     // Two rounds at most: a concurrent creation of the same email makes the first
     // lose the race, and the second then finds the winner's member.
     for _ in 0..2 {
@@ -49,18 +59,28 @@ pub async fn generate_session_token<B: Backend>(
                 .await?
                 .ok_or_else(|| ApiError::internal("email claim without member"))?;
             ensure_may_sign_in(&member)?;
-            return issue_for(app, &member);
+            let token = issue_for(app, &member)?;
+            return Ok((member, token));
         }
-        let member = Member::new(
-            email.clone(),
-            MemberStatus::Approved,
-            PrivacyStatus::default(),
-            ContactInfo::default(),
-            &app.clock.timestamp(),
-        );
+        let now = app.clock.timestamp();
+        let member = match profile.clone() {
+            Some(profile) => {
+                Member::from_headless(email.clone(), MemberStatus::Approved, profile, &now)
+            }
+            None => Member::new(
+                email.clone(),
+                MemberStatus::Approved,
+                PrivacyStatus::default(),
+                ContactInfo::default(),
+                &now,
+            ),
+        };
         let hash = app.hasher.hash(Password::random()).await?;
         match app.store.create_member(&member, &hash, &[]).await {
-            Ok(()) => return issue_for(app, &member),
+            Ok(()) => {
+                let token = issue_for(app, &member)?;
+                return Ok((member, token));
+            }
             Err(StoreError::EmailTaken) => continue,
             Err(err) => return Err(err.into()),
         }

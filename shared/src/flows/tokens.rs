@@ -7,8 +7,12 @@ use crate::{
     App,
     app::Backend,
     config::OAuthClient,
-    domain::token::{
-        AccessClaims, TypedClaims, issue_access_token, pkce_matches, random_token, token_hash,
+    domain::{
+        Member,
+        token::{
+            AccessClaims, TypedClaims, issue_access_token, pkce_matches, random_token, token_hash,
+            verify_session_token,
+        },
     },
     error::ApiError,
     store::{
@@ -114,14 +118,25 @@ pub async fn exchange_code<B: Backend>(
         .await?
         .filter(|m| member_may_hold_tokens(m, code.token_version))
         .ok_or(ApiError::InvalidGrant)?;
+    open_session(app, &client.client_id, &member, &code.session_id).await
+}
+
+/// Opens session `session_id` of `member` for `client_id` with its first refresh token,
+/// and answers both tokens.
+async fn open_session<B: Backend>(
+    app: &App<B>,
+    client_id: &str,
+    member: &Member,
+    session_id: &str,
+) -> Result<TokenSet, ApiError> {
     let refresh_token = random_token();
     let now = app.clock.now();
     app.store
         .create_session(
             &Session {
-                id: code.session_id.clone(),
+                id: session_id.to_string(),
                 member_id: member.id.clone(),
-                client_id: client.client_id.clone(),
+                client_id: client_id.to_string(),
                 revoked: false,
                 expires_at: now + REFRESH_TOKEN_TTL_SECS,
                 token_version: None,
@@ -129,9 +144,9 @@ pub async fn exchange_code<B: Backend>(
             &RefreshRecord {
                 token_hash: token_hash(&refresh_token),
                 subject: member.id.clone(),
-                session_id: Some(code.session_id.clone()),
+                session_id: Some(session_id.to_string()),
                 token_version: Some(member.token_version),
-                client_id: client.client_id.clone(),
+                client_id: client_id.to_string(),
                 expires_at: now + REFRESH_TOKEN_TTL_SECS,
             },
         )
@@ -147,12 +162,48 @@ pub async fn exchange_code<B: Backend>(
         access_token: access_token(
             app,
             &member.id,
-            Some(&code.session_id),
+            Some(session_id),
             Some(member.token_version),
-            &client.client_id,
+            client_id,
         )?,
         refresh_token,
     })
+}
+
+/// `grantType=authorized_client` (external login, with a site API key the caller has
+/// shown): a new session for `member_id`. With a session token (from `sign-on`), the
+/// token must be that member's and current.
+pub async fn external_tokens<B: Backend>(
+    app: &App<B>,
+    client_id: &str,
+    member_id: &str,
+    session_token: Option<&str>,
+) -> Result<TokenSet, ApiError> {
+    let client = registered_client(app, client_id)?;
+    let claimed = match session_token {
+        Some(token) => {
+            let claims = verify_session_token(&app.config.signing_keys, token, app.clock.now())
+                .map_err(|_| ApiError::InvalidGrant)?;
+            if claims.sub != member_id {
+                return Err(ApiError::InvalidGrant);
+            }
+            Some(claims.ver)
+        }
+        None => None,
+    };
+    if member_id.is_empty() || member_id.len() > 64 {
+        return Err(ApiError::InvalidGrant);
+    }
+    let member = app
+        .store
+        .member(member_id)
+        .await?
+        .filter(|m| member_may_hold_tokens(m, claimed.unwrap_or(m.token_version)))
+        .ok_or(ApiError::InvalidGrant)?;
+    let session_id = uuid::Uuid::new_v4().to_string();
+    let tokens = open_session(app, &client.client_id, &member, &session_id).await?;
+    info!(member_id = %member.id, client_id = %client.client_id, "external login");
+    Ok(tokens)
 }
 
 /// `grantType=refresh_token`: a new access token; the refresh token stays valid

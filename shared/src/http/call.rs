@@ -30,10 +30,36 @@ impl Call<'_> {
         parse_json_body(self.request, max_bytes)
     }
 
-    /// Trusted backends: an IAM identity that API Gateway verified, or (for local runs)
-    /// the admin key as a bearer token, compared in constant time.
+    /// Trusted backends: an IAM identity that API Gateway verified, a site API key, or
+    /// (for local runs) the admin key as a bearer token, compared in constant time.
     pub fn is_trusted(&self, config: &Config) -> bool {
-        caller_is_trusted(self.request, config)
+        caller_is_trusted(self.request, config) || self.api_key(config).is_some()
+    }
+
+    /// The name of the site API key the caller sent, if it sent one: `Authorization:
+    /// <key>` as `ApiKeyStrategy` sends it (or after `Bearer `), or after the comma of
+    /// `<access token>,<key>` as external login sends it.
+    pub fn api_key<'c>(&self, config: &'c Config) -> Option<&'c str> {
+        if config.api_keys.is_empty() {
+            return None;
+        }
+        let value = self
+            .request
+            .headers()
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .trim();
+        let value = value.strip_prefix("Bearer ").unwrap_or(value);
+        let offered = value.rsplit(',').next()?.trim();
+        config.api_keys.find(offered)
+    }
+
+    /// The access token before the comma of `<access token>,<key>` (external login).
+    pub fn access_token_before_key(&self) -> Option<&str> {
+        let (token, _) = self.access_token()?.split_once(',')?;
+        let token = token.trim();
+        (!token.is_empty()).then_some(token)
     }
 
     /// JSON, or an HTML-form body (`application/x-www-form-urlencoded`), into `T`.

@@ -98,6 +98,7 @@ pub enum Endpoint {
     Authorize,
     SessionPage,
     Token,
+    SignOn,
     Logout,
     LogoutV1,
     ValidateEmail,
@@ -133,7 +134,7 @@ impl Endpoint {
             | Endpoint::ChangePassword => Function::ResetPassword,
             Endpoint::RedirectSession => Function::RedirectSession,
             Endpoint::Authorize | Endpoint::SessionPage => Function::Authorize,
-            Endpoint::Token => Function::Token,
+            Endpoint::Token | Endpoint::SignOn => Function::Token,
             Endpoint::Logout | Endpoint::LogoutV1 => Function::Logout,
             Endpoint::CurrentMember => Function::CurrentMember,
         }
@@ -242,6 +243,7 @@ pub static ROUTES: &[Route] = &[
     get(Endpoint::Authorize, "/oauth2/authorize"),
     get(Endpoint::SessionPage, "/oauth2/session"),
     post(Endpoint::Token, "/oauth2/token"),
+    post(Endpoint::SignOn, "/_api/iam/authentication/v2/sign-on"),
     get(Endpoint::Logout, "/oauth2/logout"),
     get(Endpoint::CurrentMember, "/members/v1/members/my"),
 ];

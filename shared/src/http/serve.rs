@@ -53,6 +53,7 @@ pub async fn handle<B: Backend>(
         Endpoint::Authorize => headless::oauth::authorize(app, call).await,
         Endpoint::SessionPage => headless::oauth::session_page(app, call).await,
         Endpoint::Token => headless::oauth::token(app, call).await,
+        Endpoint::SignOn => headless::identity::sign_on(app, call).await,
         Endpoint::Logout => headless::oauth::logout(app, call).await,
         Endpoint::LogoutV1 => headless::oauth::logout_v1(app, call).await,
         Endpoint::ValidateEmail => headless::identity::validate_email(app, call).await,

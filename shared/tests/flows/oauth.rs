@@ -316,3 +316,43 @@ async fn a_password_change_needs_a_live_member_token() {
         Err(ApiError::Unauthenticated)
     ));
 }
+
+#[tokio::test]
+async fn external_login_signs_on_once_per_email_and_mints_a_session() {
+    use members_auth::flows::session;
+    let app = app(&[]);
+    let email = email();
+    let (member, session_token) = session::sign_on(&app, email.clone(), None).await.unwrap();
+    let (again, _) = session::sign_on(&app, email.clone(), None).await.unwrap();
+    assert_eq!(member.id, again.id);
+    let before = app.store.calls();
+    let tokens = oauth::external_tokens(&app, CLIENT_ID, &member.id, Some(&session_token))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store.calls() - before,
+        2,
+        "the member read and the session"
+    );
+    oauth::current_member(&app, &tokens.access_token)
+        .await
+        .unwrap();
+    let (other, other_token) = session::sign_on(&app, crate::email(), None).await.unwrap();
+    assert!(matches!(
+        oauth::external_tokens(&app, CLIENT_ID, &member.id, Some(&other_token)).await,
+        Err(ApiError::InvalidGrant)
+    ));
+    assert!(matches!(
+        oauth::external_tokens(&app, "no-such-client", &other.id, None).await,
+        Err(ApiError::OAuthInvalidRequest(_))
+    ));
+    block::by_email(&app, &email).await.unwrap();
+    assert!(matches!(
+        session::sign_on(&app, email, None).await,
+        Err(ApiError::MemberBlocked)
+    ));
+    assert!(matches!(
+        oauth::external_tokens(&app, CLIENT_ID, &member.id, None).await,
+        Err(ApiError::InvalidGrant)
+    ));
+}

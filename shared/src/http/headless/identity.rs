@@ -165,6 +165,29 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct SignOnBody {
+    login_id: LoginId,
+    #[serde(default)]
+    profile: Option<HeadlessProfile>,
+}
+
+/// `authentication.signOn` (external login, with a site API key): the member of the
+/// email, created when none exists (never a blocked or pending one's session).
+pub async fn sign_on<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.api_key(&app.config).ok_or(ApiError::Forbidden)?;
+    let body: SignOnBody = call.json(app.config.max_body_bytes)?;
+    let email = Email::parse(&body.login_id.email).map_err(|e| {
+        ApiError::Validation(vec![FieldViolation::email("loginId.email", e.to_string())])
+    })?;
+    let (member, session_token) = flows::session::sign_on(app, email, body.profile).await?;
+    Ok(ok(json!({
+        "sessionToken": session_token,
+        "identity": member.to_identity_json(),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct StartBody {
     #[serde(default)]
     identity_id: Option<String>,
@@ -258,4 +281,5 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     let _ = parse_json_body::<RecoverBody>(&request, limit);
     let _ = parse_json_body::<StartBody>(&request, limit);
     let _ = parse_json_body::<ChangePasswordBody>(&request, limit);
+    let _ = parse_json_body::<SignOnBody>(&request, limit);
 }

@@ -237,6 +237,10 @@ struct TokenBody {
     redirect_uri: Option<String>,
     #[serde(default, alias = "refresh_token")]
     refresh_token: Option<String>,
+    #[serde(default, alias = "member_id")]
+    member_id: Option<String>,
+    #[serde(default, alias = "session_token")]
+    session_token: Option<String>,
 }
 
 pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
@@ -267,6 +271,25 @@ pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
                 .as_deref()
                 .ok_or(ApiError::OAuthInvalidRequest("refreshToken is required"))?;
             oauth::refresh(app, body.client_id.as_deref(), refresh).await?
+        }
+        "authorized_client" => {
+            // External login: only a site holding an API key may mint a member's tokens.
+            call.api_key(&app.config).ok_or(ApiError::Forbidden)?;
+            let member_id = body
+                .member_id
+                .as_deref()
+                .ok_or(ApiError::OAuthInvalidRequest("member_id is required"))?;
+            // The client library names its OAuth client only in its visitor token.
+            let client = match body.client_id.filter(|id| !id.is_empty()) {
+                Some(id) => id,
+                None => call
+                    .access_token_before_key()
+                    .and_then(|token| oauth::token_client(app, token))
+                    .ok_or(ApiError::OAuthInvalidRequest(
+                        "clientId or a visitor access token is required",
+                    ))?,
+            };
+            oauth::external_tokens(app, &client, member_id, body.session_token.as_deref()).await?
         }
         _ => return Err(ApiError::OAuthInvalidRequest("unsupported grantType")),
     };
