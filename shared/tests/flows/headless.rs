@@ -251,3 +251,53 @@ async fn a_resend_restarts_the_attempts_of_a_spent_code() {
         AuthState::Success { .. }
     ));
 }
+
+#[tokio::test]
+async fn captcha_is_asked_for_always_or_only_of_suspected_bots() {
+    use members_auth::flows::captcha;
+    let always = app(&[("CAPTCHA_MODE", "always"), ("CAPTCHA_SECRET", "s")]);
+    assert!(matches!(
+        captcha::check(&always, None, false).await,
+        Err(ApiError::CaptchaMissing)
+    ));
+    assert!(matches!(
+        captcha::check(&always, Some(""), false).await,
+        Err(ApiError::CaptchaMissing)
+    ));
+    let huge = "t".repeat(5000);
+    assert!(matches!(
+        captcha::check(&always, Some(&huge), false).await,
+        Err(ApiError::CaptchaMissing)
+    ));
+    let suspicious = app(&[("CAPTCHA_MODE", "suspected-bots"), ("CAPTCHA_SECRET", "s")]);
+    captcha::check(&suspicious, None, false).await.unwrap();
+    assert!(matches!(
+        captcha::check(&suspicious, None, true).await,
+        Err(ApiError::CaptchaMissing)
+    ));
+    captcha::check(&app(&[]), None, true).await.unwrap();
+}
+
+#[tokio::test]
+async fn login_v2_with_captcha_on_suspects_an_account_after_three_failures() {
+    let app = app(&[("CAPTCHA_MODE", "suspected-bots"), ("CAPTCHA_SECRET", "s")]);
+    let email = email();
+    register(&app, &email).await.unwrap();
+    let with_captcha = |password: &str| {
+        let mut login = attempt(&email, password);
+        login.captcha = Some(None);
+        login
+    };
+    for _ in 0..3 {
+        assert!(matches!(
+            headless::login(&app, with_captcha("wrong-password"))
+                .await
+                .err(),
+            Some(ApiError::WrongCredentials)
+        ));
+    }
+    assert!(matches!(
+        headless::login(&app, with_captcha(PASSWORD)).await.err(),
+        Some(ApiError::CaptchaMissing)
+    ));
+}
