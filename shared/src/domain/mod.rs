@@ -3,6 +3,7 @@
 pub mod api_key;
 pub mod email;
 pub mod member;
+mod member_json;
 pub mod password;
 pub mod token;
 

@@ -1,0 +1,89 @@
+//! How a member reads on each contract: the headless `identity`, the REST `member` and
+//! the Velo member.
+
+use serde_json::Value;
+
+use super::{Member, MemberStatus};
+
+impl Member {
+    /// The headless `identity` (REST field names).
+    pub fn to_identity_json(&self) -> Value {
+        let status = match self.status {
+            MemberStatus::Approved => "ACTIVE",
+            MemberStatus::Pending => "PENDING",
+            MemberStatus::Blocked => "BLOCKED",
+        };
+        let c = &self.contact_details;
+        serde_json::json!({
+            "id": self.id,
+            "revision": self.token_version.to_string(),
+            "createdDate": self.created_date,
+            "updatedDate": self.updated_date,
+            "lastLoginDate": self.last_login_date,
+            "email": { "address": self.login_email.as_str(), "isVerified": self.email_verified },
+            "status": { "name": status, "reasons": [] },
+            "identityProfile": {
+                "firstName": c.first_name,
+                "lastName": c.last_name,
+                "nickname": self.profile.nickname,
+                "picture": self.profile.profile_photo.as_ref().and_then(|p| p.get("url")).cloned(),
+                "emails": c.emails,
+                "phones": c.phones,
+                "labels": c.labels,
+                "language": c.language,
+                "privacyStatus": self.privacy_status,
+                "secondaryEmails": c.secondary_emails,
+                "phonesV2": c.phones_v2,
+                "addresses": c.addresses,
+                "company": c.company,
+                "position": c.job_title,
+                "birthdate": c.birthdate,
+                "customFields": c.custom_fields.values().collect::<Vec<_>>(),
+            },
+        })
+    }
+
+    /// The REST member of `GET /members/v1/members/my`.
+    pub fn to_rest_json(&self) -> Value {
+        let status = match self.status {
+            MemberStatus::Approved => "APPROVED",
+            MemberStatus::Pending => "PENDING",
+            MemberStatus::Blocked => "BLOCKED",
+        };
+        serde_json::json!({
+            "id": self.id,
+            "loginEmail": self.login_email.as_str(),
+            "loginEmailVerified": self.email_verified,
+            "status": status,
+            "contactId": self.contact_id,
+            "privacyStatus": self.privacy_status,
+            "activityStatus": "ACTIVE",
+            "createdDate": self.created_date,
+            "updatedDate": self.updated_date,
+            "lastLoginDate": self.last_login_date,
+            "profile": {
+                "nickname": self.profile.nickname,
+                "slug": self.profile.slug,
+                "photo": self.profile.profile_photo,
+            },
+            "contact": self.contact_details,
+        })
+    }
+
+    /// The Velo `Member` object.
+    pub fn to_velo_json(&self) -> Value {
+        serde_json::json!({
+            "_id": self.id,
+            "loginEmail": self.login_email.as_str(),
+            "status": self.status.as_str(),
+            "contactId": self.contact_id,
+            "privacyStatus": self.privacy_status,
+            "activityStatus": "ACTIVE",
+            "_createdDate": self.created_date,
+            "_updatedDate": self.updated_date,
+            "lastLoginDate": self.last_login_date,
+            "profile": self.profile,
+            "contactDetails": self.contact_details,
+        })
+    }
+}
