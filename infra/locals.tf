@@ -80,7 +80,8 @@ locals {
       sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
-    # The page the recovery email links to (GET) and its form (POST).
+    # The page the recovery email links to (GET) and its form (POST), recovery from a
+    # site's own page, and a member's own password change (which mails a notice).
     "reset-password" = {
       routes = [
         "GET /recovery/reset-password",
@@ -89,7 +90,7 @@ locals {
         "POST /_api/iam/authentication/v2/change-password",
       ]
       privileged       = false
-      sends_mail       = false
+      sends_mail       = true
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "UpdateItem"]
     }
     "redirect-session" = {

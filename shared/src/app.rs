@@ -112,12 +112,15 @@ async fn read_secrets(
             settings.insert(setting, value.to_string());
         }
     }
-    // API keys may also come as an object, name → key.
+    // API keys may also come as an object, name → key (as terraform writes them).
     if let Some(named) = json["apiKeys"].as_object() {
-        let list: Vec<String> = named
-            .iter()
-            .filter_map(|(name, key)| key.as_str().map(|key| format!("{name}:{key}")))
-            .collect();
+        let mut list = Vec::new();
+        for (name, key) in named {
+            let key = key
+                .as_str()
+                .ok_or_else(|| problem(format!("apiKeys.{name} is not a string")))?;
+            list.push(format!("{name}:{key}"));
+        }
         settings.insert("API_KEYS", list.join(","));
     }
     Ok(settings)

@@ -603,12 +603,15 @@ async fn logout_v1_ends_the_session_of_its_access_token_and_names_the_next_page(
         ])
         .unwrap()
     );
-    let refused = app.get(&evil, &[("authorization", &untouched)]).await;
+    let refused = other.get(&evil, &[("authorization", &untouched)]).await;
     assert_eq!(refused.code(), "invalid_request", "{refused:?}");
-    let still = other
+    let ended = other
         .get(CURRENT_MEMBER, &[("authorization", &untouched)])
         .await;
-    assert_eq!(still.status, 200, "a refused logout ends nothing");
+    assert_eq!(
+        ended.status, 401,
+        "the member asked to sign out: a bad next page does not keep the session"
+    );
 }
 
 #[tokio::test]

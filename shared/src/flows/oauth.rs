@@ -310,18 +310,7 @@ pub async fn end_session<B: Backend>(
     post_logout_url: Option<&str>,
     access_token: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
-    let next = match post_logout_url.filter(|u| !u.is_empty()) {
-        None => None,
-        Some(url) => {
-            let client = registered_client(app, client_id.unwrap_or_default())?;
-            if !url_allowed(url, &client.post_logout_urls, &client.origins) {
-                return Err(ApiError::OAuthInvalidRequest(
-                    "postLogoutRedirectUri is not allowed for this client",
-                ));
-            }
-            Some(url.to_string())
-        }
-    };
+    // The member asked to sign out: that happens whatever comes of the next page.
     let session_id = access_token
         .and_then(|token| {
             verify_access_token(&app.config.signing_keys, token, app.clock.now()).ok()
@@ -331,7 +320,16 @@ pub async fn end_session<B: Backend>(
         app.store.revoke_session(session_id).await?;
         info!(session_id = %session_id, "session ended by logout (v1)");
     }
-    Ok(next)
+    let Some(url) = post_logout_url.filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let client = registered_client(app, client_id.unwrap_or_default())?;
+    if !url_allowed(url, &client.post_logout_urls, &client.origins) {
+        return Err(ApiError::OAuthInvalidRequest(
+            "postLogoutRedirectUri is not allowed for this client",
+        ));
+    }
+    Ok(Some(url.to_string()))
 }
 
 /// The OAuth client an access token of ours was issued to, if it is one.

@@ -1,12 +1,13 @@
 //! A signed-in member changes its own password (`authentication.changePassword`).
 
-use tracing::info;
+use tracing::{error, info};
 
 use crate::{
     App,
     app::Backend,
     domain::{Password, token::verify_access_token},
     error::ApiError,
+    mail::{Mailer, templates},
     store::{MemberStore, SessionStore},
 };
 
@@ -39,11 +40,18 @@ pub async fn change_password<B: Backend>(
     app.store
         .set_password(&member, &hash, &app.clock.timestamp())
         .await?;
-    // A logout racing this change wins: the session stays ended.
+    // A logout racing this change wins: the session stays ended. The password has
+    // changed either way, so a failure here is logged, not answered as one.
     let kept = app
         .store
         .carry_session(session_id, member.token_version + 1)
-        .await?;
+        .await
+        .inspect_err(|err| error!(member_id = %member.id, error = %err, "session not carried over"))
+        .unwrap_or(false);
     info!(member_id = %member.id, kept, "password changed; other sessions ended");
+    let notice = templates::password_changed(&app.config.site_name);
+    if let Err(err) = app.mailer.send(member.login_email.as_str(), notice).await {
+        error!(member_id = %member.id, error = %err, "password-change notice not sent");
+    }
     Ok(())
 }

@@ -136,3 +136,20 @@ mod tests {
         assert!(email.text.contains("https://x/approve?token=a&b"));
     }
 }
+
+/// Sent when a signed-in member changes its password, so a change the member did not
+/// make does not go unnoticed.
+pub fn password_changed(site_name: &str) -> Email {
+    Email {
+        subject: format!("{site_name}: your password was changed"),
+        html: page(
+            site_name,
+            "<p>The password of your account was changed. Every other session was signed out.</p>\
+             <p>If you did not do this, reset your password now and contact the site owner.</p>",
+        ),
+        text: format!(
+            "{site_name}\n\nThe password of your account was changed. Every other session was signed out.\n\n\
+             If you did not do this, reset your password now and contact the site owner.\n"
+        ),
+    }
+}

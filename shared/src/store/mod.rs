@@ -157,8 +157,6 @@ pub trait SessionStore: Send + Sync {
         member_id: &str,
         session_id: &str,
     ) -> impl Future<Output = Answer<(Option<Member>, Option<Session>)>> + Send;
-    /// Unconditional: revoking a session not open yet leaves a revoked marker, and
-    /// opening it then fails.
     /// Carries an open session over to `token_version` (a password change keeps the
     /// session it came from); false when the session is gone or revoked.
     fn carry_session(
@@ -166,6 +164,8 @@ pub trait SessionStore: Send + Sync {
         session_id: &str,
         token_version: u64,
     ) -> impl Future<Output = Answer<bool>> + Send;
+    /// Unconditional: revoking a session not open yet leaves a revoked marker, and
+    /// opening it then fails.
     fn revoke_session(&self, session_id: &str) -> impl Future<Output = Answer<()>> + Send;
 }
 

@@ -247,6 +247,8 @@ struct ChangePasswordBody {
 pub async fn change_password<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let token = call.access_token().ok_or(ApiError::Unauthenticated)?;
     let body: ChangePasswordBody = call.json(app.config.max_body_bytes)?;
+    // Each change costs an argon2 hash and an email: the recovery budget applies.
+    take_rate(app, RateKind::Recovery, &call.source_ip()).await?;
     let password = Password::parse_new(body.new_password, app.config.password_min_length)
         .map_err(|e| ApiError::field("newPassword", "PASSWORD_POLICY", e.to_string()))?;
     flows::password::change_password(app, token, password).await?;

@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use super::{
-    DynamoStore, corrupt, is_condition_failure,
+    DynamoStore, cancellation_code, corrupt, is_condition_failure,
     items::{get_s, key_map, member_from_item},
     n, pk, unavailable, yes,
 };
@@ -28,11 +28,11 @@ impl SessionStore for DynamoStore {
             .send()
             .await
             .map_err(|err| {
-                // The session exists already: revoked before it opened (a reused code).
-                let cancelled = err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_transaction_canceled_exception());
-                if cancelled {
+                // A step's condition failed: the session exists already (revoked before it
+                // opened: a reused code). Throttling or a conflict is an outage, not that.
+                let exists = (0..2)
+                    .any(|step| cancellation_code(&err, step) == Some("ConditionalCheckFailed"));
+                if exists {
                     StoreError::StateMismatch(None)
                 } else {
                     unavailable(err)
