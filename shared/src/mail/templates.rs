@@ -123,20 +123,6 @@ pub fn login_email_changed(site_name: &str, new_email: &str) -> Email {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn member_input_is_escaped_in_html() {
-        let email = approval_request("Site", "<script>@x.com", "https://x/approve?token=a&b");
-        assert!(email.html.contains("&lt;script&gt;@x.com"));
-        assert!(!email.html.contains("<script>"));
-        assert!(email.html.contains("token=a&amp;b"));
-        assert!(email.text.contains("https://x/approve?token=a&b"));
-    }
-}
-
 /// Sent when a signed-in member changes its password, so a change the member did not
 /// make does not go unnoticed.
 pub fn password_changed(site_name: &str) -> Email {
@@ -151,5 +137,19 @@ pub fn password_changed(site_name: &str) -> Email {
             "{site_name}\n\nThe password of your account was changed. Every other session was signed out.\n\n\
              If you did not do this, reset your password now and contact the site owner.\n"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_input_is_escaped_in_html() {
+        let email = approval_request("Site", "<script>@x.com", "https://x/approve?token=a&b");
+        assert!(email.html.contains("&lt;script&gt;@x.com"));
+        assert!(!email.html.contains("<script>"));
+        assert!(email.html.contains("token=a&amp;b"));
+        assert!(email.text.contains("https://x/approve?token=a&b"));
     }
 }
