@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createClient, OAuthStrategy } from '@wix/sdk';
+import { authentication, recovery, verification } from '@wix/identity';
 import { members } from '@wix/members';
 import { BASE_URL, realFetch } from './backend.mjs';
 
@@ -20,10 +21,14 @@ export const ACCESS_TOKEN_SECONDS = 14_400;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => Math.floor(Date.now() / 1000);
 
-/** A Wix client as a headless site makes one: OAuthStrategy for local-client, with @wix/members. */
+/**
+ * A Wix client as a headless site makes one: OAuthStrategy for local-client, with
+ * @wix/members and the @wix/identity modules a site may call directly
+ * (`authentication`, `recovery`, `verification`).
+ */
 export function newClient(tokens) {
   return createClient({
-    modules: { members },
+    modules: { members, authentication, recovery, verification },
     auth: OAuthStrategy({ clientId: CLIENT_ID, ...(tokens && { tokens }) }),
   });
 }
@@ -62,6 +67,14 @@ export async function verificationCode(address, options) {
   const code = `${email.subject}\n${email.body?.text ?? ''}`.match(/verification code(?: is|:)\s*(\d{6})\b/)?.[1];
   assert.ok(code, `no 6-digit code in the email to ${address}: ${email.subject}`);
   return code;
+}
+
+/** The token of the latest recovery link (`.../recovery/reset-password?token=...`) mailed to `address`. */
+export async function recoveryToken(address, options) {
+  const email = await latestEmailTo(address, options);
+  const link = email.body?.text?.match(/https?:\/\/\S+\/recovery\/reset-password\?token=[\w-]+/)?.[0];
+  assert.ok(link, `no recovery link in the email to ${address}: ${email.body?.text}`);
+  return new URL(link).searchParams.get('token');
 }
 
 /**
