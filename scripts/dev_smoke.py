@@ -67,6 +67,11 @@ def main():
         if line.startswith("ADMIN_KEY=")
     )
     admin = {"authorization": f"Bearer {admin_key}"}
+    api_key = next(
+        line.split("=", 1)[1].strip().split(":", 1)[1]
+        for line in open(".tools/dev.env")
+        if line.startswith("API_KEYS=")
+    )
     email = f"smoke-{secrets.token_hex(6)}@example.com"
     password = "correct-horse-battery"
     print(f"dev smoke against {BASE}")
@@ -130,6 +135,24 @@ def main():
     page, _ = call("GET", "/recovery/reset-password?token=x")
     assert 'name="password"' in page
 
+    # Identity methods sites call directly, the session page, external login.
+    valid, _ = call("POST", "/_api/iam/authentication/v2/validate-email", {"email": email})
+    assert valid == {"valid": True, "formatInvalid": False}, valid
+    call("POST", "/_api/iam/recovery/v1/recover", {"recoveryToken": "x", "password": password}, expect=400)
+    call("POST", "/_api/iam/verification/v1/start", {"identityId": me["member"]["id"], "target": "EMAIL"})
+    call("POST", "/_api/iam/authentication/v2/change-password", {"newPassword": password}, expect=401)
+    call("GET", "/_api/iam/authentication/v1/logout", expect=200)
+    synced, _ = call("POST", "/_api/redirects-api/v1/redirect-session", {"login": {}})
+    sync_page, _ = call("GET", synced["redirectSession"]["fullUrl"].removeprefix(BASE))
+    assert "<!doctype html>" in sync_page
+    signed_on, _ = call(
+        "POST",
+        "/_api/iam/authentication/v2/sign-on",
+        {"loginId": {"email": email}},
+        {"authorization": f"{visitor['access_token']},{api_key}"},
+    )
+    assert signed_on["identity"]["email"]["address"] == email, signed_on
+
     # The envelope for what no route takes.
     body, _ = call("POST", "/no/such/route", {}, expect=404)
     assert body["details"]["applicationError"]["code"] == "NOT_FOUND", body
@@ -144,7 +167,8 @@ def main():
             line for line in open(log_path, encoding="utf-8", errors="replace")
             if line.lstrip().startswith("{")
         )
-        secrets_used = [password, admin_key, email_code, code, verifier, verified["sessionToken"],
+        secrets_used = [password, admin_key, api_key, signed_on["sessionToken"], email_code, code,
+                        verifier, verified["sessionToken"],
                         state["stateToken"], tokens["access_token"], tokens["refresh_token"],
                         visitor["access_token"], visitor["refresh_token"]]
         leaked = [s for s in secrets_used if s and s in logs]
