@@ -2,5 +2,5 @@ use members_auth::http::{Function, run};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    run(Function::SendSetPasswordEmail).await
+    run::<{ Function::SendSetPasswordEmail as u8 }>().await
 }

@@ -307,6 +307,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_functions_number_is_its_place_in_all() {
+        for (place, function) in Function::ALL.into_iter().enumerate() {
+            assert_eq!(function as u8 as usize, place, "{function:?}");
+        }
+    }
+
+    #[test]
     fn every_function_has_a_route() {
         for function in Function::ALL
             .into_iter()

@@ -2,7 +2,7 @@
 //! handler, and answer every error, as the envelope or (on a hosted page) as an error
 //! page. Never fails.
 
-use std::convert::Infallible;
+use std::{convert::Infallible, future::Future, pin::Pin};
 
 use lambda_http::{
     Body, Request, Response,
@@ -25,45 +25,123 @@ use super::{
     velo,
 };
 
-/// The handler table: each endpoint's handler.
-pub async fn handle<B: Backend>(
+/// `F` for a build that serves every function (tests, benchmarks, tools).
+pub const EVERY_FUNCTION: u8 = u8::MAX;
+
+/// Whether a build for function `F` holds `function`'s handlers. Each Lambda is built
+/// for its own function, so the arms of the others fold away and their code is not
+/// linked in: every binary stays the size of its own function.
+const fn built_in<const F: u8>(function: Function) -> bool {
+    F == EVERY_FUNCTION || F == function as u8
+}
+
+/// What a handler answers, boxed: each arm of the table builds its own future, so an
+/// arm folded away takes its handler's code with it (one big `async` match would keep
+/// every handler's states in one state machine, live or not).
+pub type Handled<'a> = Pin<Box<dyn Future<Output = Result<Response<Body>, ApiError>> + Send + 'a>>;
+
+/// The handler table: each endpoint's handler (in a build for function `F`, only that
+/// function's; routing never hands it another's).
+pub fn handle<'a, B: Backend, const F: u8>(
     endpoint: Endpoint,
-    app: &App<B>,
-    call: Call<'_>,
-) -> Result<Response<Body>, ApiError> {
+    app: &'a App<B>,
+    call: Call<'a>,
+) -> Handled<'a> {
     match endpoint {
-        Endpoint::VeloLogin => velo::login(app, call).await,
-        Endpoint::VeloRegister => velo::register(app, call).await,
-        Endpoint::GenerateSessionToken => velo::generate_session_token(app, call).await,
-        Endpoint::ApproveByToken => velo::approve_by_token(app, call).await,
-        Endpoint::ApproveByEmail => velo::approve_by_email(app, call).await,
-        Endpoint::BlockByEmail => velo::block_by_email(app, call).await,
-        Endpoint::SendSetPasswordEmail => velo::send_set_password_email(app, call).await,
-        Endpoint::ChangeLoginEmail => velo::change_login_email(app, call).await,
-        Endpoint::RegisterV2 => headless::identity::register(app, call).await,
-        Endpoint::LoginV2 => headless::identity::login(app, call).await,
-        Endpoint::Verify => headless::identity::verify(app, call).await,
-        Endpoint::StartVerification => headless::identity::start_verification(app, call).await,
-        Endpoint::SendRecoveryEmail => headless::identity::send_recovery_email(app, call).await,
-        Endpoint::ResetPasswordForm => headless::reset::form(app, call).await,
-        Endpoint::ResetPassword => headless::reset::submit(app, call).await,
-        Endpoint::Recover => headless::identity::recover(app, call).await,
-        Endpoint::ChangePassword => headless::identity::change_password(app, call).await,
-        Endpoint::RedirectSession => headless::oauth::redirect_session(app, call).await,
-        Endpoint::Authorize => headless::oauth::authorize(app, call).await,
-        Endpoint::SessionPage => headless::oauth::session_page(app, call).await,
-        Endpoint::Token => headless::oauth::token(app, call).await,
-        Endpoint::SignOn => headless::identity::sign_on(app, call).await,
-        Endpoint::Logout => headless::oauth::logout(app, call).await,
-        Endpoint::LogoutV1 => headless::oauth::logout_v1(app, call).await,
-        Endpoint::ValidateEmail => headless::identity::validate_email(app, call).await,
-        Endpoint::CurrentMember => headless::oauth::current_member(app, call).await,
+        Endpoint::VeloLogin if built_in::<F>(Function::Login) => Box::pin(velo::login(app, call)),
+        Endpoint::VeloRegister if built_in::<F>(Function::Register) => {
+            Box::pin(velo::register(app, call))
+        }
+        Endpoint::GenerateSessionToken if built_in::<F>(Function::GenerateSessionToken) => {
+            Box::pin(velo::generate_session_token(app, call))
+        }
+        Endpoint::ApproveByToken if built_in::<F>(Function::ApproveByToken) => {
+            Box::pin(velo::approve_by_token(app, call))
+        }
+        Endpoint::ApproveByEmail if built_in::<F>(Function::ApproveByEmail) => {
+            Box::pin(velo::approve_by_email(app, call))
+        }
+        Endpoint::BlockByEmail if built_in::<F>(Function::BlockByEmail) => {
+            Box::pin(velo::block_by_email(app, call))
+        }
+        Endpoint::SendSetPasswordEmail if built_in::<F>(Function::SendSetPasswordEmail) => {
+            Box::pin(velo::send_set_password_email(app, call))
+        }
+        Endpoint::ChangeLoginEmail if built_in::<F>(Function::ChangeLoginEmail) => {
+            Box::pin(velo::change_login_email(app, call))
+        }
+        Endpoint::RegisterV2 if built_in::<F>(Function::Register) => {
+            Box::pin(headless::identity::register(app, call))
+        }
+        Endpoint::LoginV2 if built_in::<F>(Function::Login) => {
+            Box::pin(headless::identity::login(app, call))
+        }
+        Endpoint::Verify if built_in::<F>(Function::Verify) => {
+            Box::pin(headless::identity::verify(app, call))
+        }
+        Endpoint::StartVerification if built_in::<F>(Function::Verify) => {
+            Box::pin(headless::identity::start_verification(app, call))
+        }
+        Endpoint::SendRecoveryEmail if built_in::<F>(Function::SendRecoveryEmail) => {
+            Box::pin(headless::identity::send_recovery_email(app, call))
+        }
+        Endpoint::ResetPasswordForm if built_in::<F>(Function::ResetPassword) => {
+            Box::pin(headless::reset::form(app, call))
+        }
+        Endpoint::ResetPassword if built_in::<F>(Function::ResetPassword) => {
+            Box::pin(headless::reset::submit(app, call))
+        }
+        Endpoint::Recover if built_in::<F>(Function::ResetPassword) => {
+            Box::pin(headless::identity::recover(app, call))
+        }
+        Endpoint::ChangePassword if built_in::<F>(Function::ResetPassword) => {
+            Box::pin(headless::identity::change_password(app, call))
+        }
+        Endpoint::RedirectSession if built_in::<F>(Function::RedirectSession) => {
+            Box::pin(headless::oauth::redirect_session(app, call))
+        }
+        Endpoint::Authorize if built_in::<F>(Function::Authorize) => {
+            Box::pin(headless::oauth::authorize(app, call))
+        }
+        Endpoint::SessionPage if built_in::<F>(Function::Authorize) => {
+            Box::pin(headless::oauth::session_page(app, call))
+        }
+        Endpoint::Token if built_in::<F>(Function::Token) => {
+            Box::pin(headless::oauth::token(app, call))
+        }
+        Endpoint::SignOn if built_in::<F>(Function::Token) => {
+            Box::pin(headless::identity::sign_on(app, call))
+        }
+        Endpoint::Logout if built_in::<F>(Function::Logout) => {
+            Box::pin(headless::oauth::logout(app, call))
+        }
+        Endpoint::LogoutV1 if built_in::<F>(Function::Logout) => {
+            Box::pin(headless::oauth::logout_v1(app, call))
+        }
+        Endpoint::ValidateEmail if built_in::<F>(Function::Register) => {
+            Box::pin(headless::identity::validate_email(app, call))
+        }
+        Endpoint::CurrentMember if built_in::<F>(Function::CurrentMember) => {
+            Box::pin(headless::oauth::current_member(app, call))
+        }
+        other => Box::pin(std::future::ready(Err(ApiError::internal(format!(
+            "{other:?} is not served by this build"
+        ))))),
     }
 }
 
 /// Matches the request against `function`'s routes, runs the endpoint's handler, and
 /// turns its result (or any error) into a response.
 pub async fn serve<B: Backend>(
+    function: Function,
+    source: &impl AppSource<B>,
+    request: Request,
+) -> Result<Response<Body>, Infallible> {
+    serve_in::<B, EVERY_FUNCTION>(function, source, request).await
+}
+
+/// [`serve`] in a build for function `F` (see [`built_in`]).
+async fn serve_in<B: Backend, const F: u8>(
     function: Function,
     source: &impl AppSource<B>,
     request: Request,
@@ -82,7 +160,7 @@ pub async fn serve<B: Backend>(
             };
             // Routing needs no settings: a stray request never pays for the app's build.
             match source.app().await {
-                Ok(app) => handle(route.endpoint, app, call).await,
+                Ok(app) => handle::<B, F>(route.endpoint, app, call).await,
                 Err(err) => Err(ApiError::unavailable(err)),
             }
         }
@@ -125,11 +203,17 @@ fn page_message(err: &ApiError) -> String {
 
 /// A Lambda function's whole life: logging, the app from the environment (built on
 /// the first request that needs it), and every event through [`serve`].
-pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
+/// `F` is the function's number (`Function::Login as u8`), so the build holds that
+/// function's handlers only.
+pub async fn run<const F: u8>() -> Result<(), lambda_http::Error> {
+    let function = Function::ALL
+        .get(usize::from(F))
+        .copied()
+        .ok_or("no such function")?;
     crate::telemetry::init();
     let app = crate::LazyApp::from_env()?;
     lambda_http::run(lambda_http::service_fn(|request| {
-        serve(function, &app, request)
+        serve_in::<_, F>(function, &app, request)
     }))
     .await
 }
