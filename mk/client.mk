@@ -4,8 +4,6 @@
 # repository root: make -f mk/client.mk client-test
 # client/lib/backend.mjs sends the client's https://*.wixapis.com requests to the base
 # URL and refuses every other host; CLIENT_TRACE=1 prints each request and answer.
-# Methods the backend does not serve yet have their own files, outside `npm test`:
-# make client-test-pending runs them (client/README.md lists them).
 
 export DEV_PORT ?= 9000
 export DEV_SITE_ORIGIN ?= http://127.0.0.1:5173
@@ -18,7 +16,7 @@ CLIENT_NOVERIFY_PORT ?= 9002
 # `make dev` already running keeps its own limits.
 CLIENT_RATE_LIMITS ?= register=1000,verify=1000,recovery=1000,token=1000
 
-.PHONY: client-tools client-test client-test-pending
+.PHONY: client-tools client-test
 
 $(CLIENT_DIR)/node_modules/.installed: $(CLIENT_DIR)/package-lock.json $(CLIENT_DIR)/package.json
 	cd $(CLIENT_DIR) && npm ci --no-audit --no-fund --loglevel=error
@@ -34,7 +32,3 @@ client-test: client-tools ## Drive make dev through Wix's own JS client (@wix/sd
 	@RATE_LIMITS='$(CLIENT_RATE_LIMITS)' EMAIL_VERIFICATION=off DEV_PORT=$(CLIENT_NOVERIFY_PORT) \
 	  scripts/with-dev.sh client-test-noverify \
 	  sh -c 'cd $(CLIENT_DIR) && BASE_URL=http://127.0.0.1:$(CLIENT_NOVERIFY_PORT) npm run --silent test:noverify'
-
-client-test-pending: client-tools ## Run the client tests of methods make dev does not serve yet (client/README.md)
-	@RATE_LIMITS='$(CLIENT_RATE_LIMITS)' scripts/with-dev.sh client-test-pending \
-	  sh -c 'cd $(CLIENT_DIR) && BASE_URL=http://127.0.0.1:$(DEV_PORT) npm run --silent test:pending'

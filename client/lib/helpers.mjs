@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createClient, OAuthStrategy } from '@wix/sdk';
 import { authentication, recovery, verification } from '@wix/identity';
 import { members } from '@wix/members';
@@ -17,6 +18,9 @@ export const REDIRECT_URI = `${SITE}/callback`;
 export const POST_LOGOUT_URL = `${SITE}/signed-out`;
 export const INBOX = (process.env.SES_INBOX_URL || 'http://127.0.0.1:8005').replace(/\/+$/, '');
 export const ACCESS_TOKEN_SECONDS = 14_400;
+
+// `make dev`'s environment (scripts/dev-env.sh writes it), for its keys.
+const DEV_ENV = new URL('../../.tools/dev.env', import.meta.url);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => Math.floor(Date.now() / 1000);
@@ -33,10 +37,46 @@ export function newClient(tokens) {
   });
 }
 
+/** A client holding visitor tokens, as a site's page has one before anyone signs in. */
+export async function visitorClient() {
+  const client = newClient();
+  client.auth.setTokens(await client.auth.generateVisitorTokens());
+  return client;
+}
+
 // The helpers' own client: one visitor for all their logins and code flows, so that
 // setting a test up costs few token requests (the backend limits them per source).
 let helperClient;
 const helper = () => (helperClient ??= newClient());
+
+/** A setting of `make dev`'s environment (.tools/dev.env), as scripts/dev_smoke.py reads ADMIN_KEY. */
+export function devSetting(name) {
+  const line = readFileSync(DEV_ENV, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}=`));
+  assert.ok(line, `no ${name}= in ${DEV_ENV.pathname} (make dev writes it)`);
+  return line.slice(name.length + 1).trim();
+}
+
+/** The site API key of `make dev` (`API_KEYS=local:<key>`), for external login and ApiKeyStrategy. */
+export const siteApiKey = () => devSetting('API_KEYS').split(',')[0].replace(/^[^:]*:/, '');
+
+/** A key `make dev` does not accept: the site API key with its last character changed. */
+export const wrongApiKey = () => siteApiKey().replace(/.$/, (c) => (c === 'x' ? 'y' : 'x'));
+
+/**
+ * Setup, not under test: blocks the member of `email` with the Velo privileged route
+ * (`POST /backend/authentication/block-by-email`, the admin key as a bearer token).
+ */
+export async function blockByEmail(email) {
+  const response = await realFetch(`${BASE_URL}/backend/authentication/block-by-email`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${devSetting('ADMIN_KEY')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+    signal: AbortSignal.timeout(300_000),
+  });
+  assert.equal(response.status, 200, `block-by-email ${email}: ${await response.text()}`);
+}
 
 export const randomEmail = (prefix = 'client') => `${prefix}-${randomBytes(6).toString('hex')}@example.com`;
 export const randomPassword = () => `Pw-${randomBytes(9).toString('base64url')}`;

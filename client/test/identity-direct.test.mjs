@@ -12,6 +12,7 @@ import {
   REDIRECT_URI,
   currentMember,
   emailsTo,
+  latestEmailTo,
   login,
   memberTokensFor,
   newClient,
@@ -157,4 +158,34 @@ test('authentication.logout', async () => {
     applicationError('invalid_request'),
   );
   assert.equal(requestTo(refused, '/_api/iam/authentication/v1/logout')?.status, 400);
+});
+
+test('authentication.changePassword', async () => {
+  const { email, password } = await registerMember('change');
+  const { tokens: earlier } = await memberTokensFor(await login(email, password));
+  const { tokens } = await memberTokensFor(await login(email, password));
+  const client = newClient(tokens);
+
+  // A password the policy refuses fails.
+  await assert.rejects(client.authentication.changePassword('abc'), fieldViolation('newPassword'));
+
+  const mailed = (await emailsTo(email)).length;
+  const newPassword = randomPassword();
+  const start = exchanges.length;
+  await client.authentication.changePassword(newPassword);
+  const sent = requestTo(start, '/_api/iam/authentication/v2/change-password');
+  assert.equal(sent?.status, 200);
+  assert.deepEqual(JSON.parse(sent.requestBody), { newPassword });
+  assert.equal(sent.requestHeaders.authorization, tokens.accessToken.value, 'the member access token');
+
+  // This session goes on; the member's other sessions are over.
+  assert.equal((await client.members.getCurrentMember()).member.loginEmail, email);
+  assert.equal((await currentMember(await client.auth.renewToken(tokens.refreshToken))).loginEmail, email);
+  await assert.rejects(currentMember(earlier));
+  await assert.rejects(client.auth.renewToken(earlier.refreshToken), /Failed to fetch tokens/);
+
+  assert.equal((await newClient().auth.login({ email, password })).errorCode, 'invalidPassword', 'the old password is gone');
+  assert.equal((await newClient().auth.login({ email, password: newPassword })).loginState, 'SUCCESS');
+  const notice = await latestEmailTo(email, { after: mailed });
+  assert.match(notice.subject, /password was changed/);
 });

@@ -1,9 +1,8 @@
-// PENDING (not in `npm test` yet; see client/README.md): `auth.sessions.syncToWixPages`.
-// In a page (jsdom here) it creates a redirect session with a `{login: {}}` intent
-// through the client in context, loads its fullUrl in a hidden iframe and, on success,
-// stores the time in localStorage. The client swallows failures into console.error, so
-// the test watches console.error, localStorage and the request it sent.
-// Run alone: npm run test:pending
+// `auth.sessions.syncToWixPages`: in a page (jsdom here) it creates a redirect session
+// with a `{login: {}}` intent through the client in context, loads its fullUrl (the
+// backend's /oauth2/session page) in a hidden iframe and, once it loads, stores the time
+// in localStorage. The client swallows failures into console.error, so the test watches
+// console.error, localStorage and the request it sent.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
