@@ -13,6 +13,7 @@ locals {
       routes = [
         "POST /backend/authentication/login",
         "POST /_api/iam/authentication/v2/login",
+        "POST /wix-sm/api/v1/auth/api/v1/auth/login",
       ]
       privileged       = false
       sends_mail       = true
@@ -23,6 +24,7 @@ locals {
         "POST /backend/authentication/register",
         "POST /_api/iam/authentication/v2/register",
         "POST /_api/iam/authentication/v2/validate-email",
+        "POST /wix-sm/api/v1/auth/api/v1/auth/register",
       ]
       privileged       = false
       sends_mail       = true

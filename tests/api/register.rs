@@ -149,3 +149,54 @@ async fn a_registration_costs_at_most_two_dynamodb_calls() {
     assert_eq!(response.status, 200);
     assert!(app.dynamodb_calls.take() <= 2);
 }
+
+#[tokio::test]
+async fn the_members_module_registers_and_logs_in_with_site_members() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let registered = app
+        .post(
+            "/wix-sm/api/v1/auth/api/v1/auth/register",
+            json!({ "email": email, "password": PASSWORD,
+                    "contactInfo": { "firstName": "Ada", "phones": ["+1 555"] },
+                    "profilePrivacyStatus": "PUBLIC" }),
+        )
+        .await;
+    assert_eq!(registered.status, 200, "{registered:?}");
+    let member = &registered.body["member"];
+    assert_eq!(member["loginEmail"], email.to_lowercase());
+    assert_eq!(member["firstName"], "Ada");
+    assert_eq!(member["status"], "ACTIVE");
+    assert_eq!(member["profilePrivacyStatus"], "PUBLIC");
+    assert!(
+        registered.body["session"]["token"]
+            .as_str()
+            .unwrap()
+            .starts_with("JWS.")
+    );
+    assert!(registered.body.get("approvalToken").is_none());
+
+    let logged_in = app
+        .post(
+            "/wix-sm/api/v1/auth/api/v1/auth/login",
+            json!({ "email": email, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(logged_in.status, 200, "{logged_in:?}");
+    assert_eq!(logged_in.body["member"]["id"], member["id"]);
+    assert!(logged_in.body["session"]["token"].is_string());
+    let wrong = app
+        .post(
+            "/wix-sm/api/v1/auth/api/v1/auth/login",
+            json!({ "email": email, "password": "wrong-password" }),
+        )
+        .await;
+    assert_eq!(wrong.code(), "-19976");
+    let taken = app
+        .post(
+            "/wix-sm/api/v1/auth/api/v1/auth/register",
+            json!({ "email": email, "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(taken.code(), "-19995");
+}

@@ -266,6 +266,13 @@ JSON_ROUTES = {
             "options": {"contactInfo": {"firstName": "Cor", "lastName": "Pus"}, "privacyStatus": "PUBLIC"},
         },
     ),
+    "site-login": ("POST", "/wix-sm/api/v1/auth/api/v1/auth/login", JSON, {"email": "corpus@example.com", "password": PASSWORD}),
+    "site-register": (
+        "POST",
+        "/wix-sm/api/v1/auth/api/v1/auth/register",
+        JSON,
+        {"email": "corpus.site@example.com", "password": PASSWORD, "contactInfo": {"firstName": "Cor"}},
+    ),
     "generate-session-token": ("POST", f"{VELO}/generate-session-token", ADMIN, {"email": "corpus.gst@example.com"}),
     "approve-by-token": ("POST", f"{VELO}/approve-by-token", JSON, {"token": "not-a-real-approval-token"}),
     "approve-by-email": ("POST", f"{VELO}/approve-by-email", ADMIN, {"email": "corpus.unknown@example.com"}),

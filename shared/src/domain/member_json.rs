@@ -86,4 +86,38 @@ impl Member {
             "contactDetails": self.contact_details,
         })
     }
+
+    /// The site member of the `@wix/members` `authentication` module.
+    pub fn to_site_member_json(&self) -> Value {
+        let c = &self.contact_details;
+        let status = match self.status {
+            MemberStatus::Approved => "ACTIVE",
+            MemberStatus::Pending => "APPLICANT",
+            MemberStatus::Blocked => "BLOCKED",
+        };
+        serde_json::json!({
+            "id": self.id,
+            "loginEmail": self.login_email.as_str(),
+            "firstName": c.first_name,
+            "lastName": c.last_name,
+            "nickname": self.profile.nickname,
+            "slug": self.profile.slug,
+            "picture": self.profile.profile_photo.as_ref().and_then(|p| p.get("url")).cloned(),
+            "profilePrivacyStatus": self.privacy_status,
+            "status": status,
+            "emailVerified": self.email_verified,
+            "role": "MEMBER",
+            "creationDate": self.created_date,
+            "lastUpdateDate": self.updated_date,
+            "lastLoginDate": self.last_login_date,
+            "emails": c.emails,
+            "phones": c.phones,
+            "addresses": c.addresses,
+            "labels": c.labels,
+            "customFields": [],
+            "groups": [],
+            "contactId": self.contact_id,
+            "requireProfileCompletion": false,
+        })
+    }
 }

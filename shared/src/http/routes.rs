@@ -79,6 +79,8 @@ impl Function {
 pub enum Endpoint {
     VeloLogin,
     VeloRegister,
+    SiteLogin,
+    SiteRegister,
     GenerateSessionToken,
     ApproveByToken,
     ApproveByEmail,
@@ -116,10 +118,11 @@ pub enum Format {
 impl Endpoint {
     pub fn function(self) -> Function {
         match self {
-            Endpoint::VeloLogin | Endpoint::LoginV2 => Function::Login,
-            Endpoint::VeloRegister | Endpoint::RegisterV2 | Endpoint::ValidateEmail => {
-                Function::Register
-            }
+            Endpoint::VeloLogin | Endpoint::LoginV2 | Endpoint::SiteLogin => Function::Login,
+            Endpoint::VeloRegister
+            | Endpoint::RegisterV2
+            | Endpoint::ValidateEmail
+            | Endpoint::SiteRegister => Function::Register,
             Endpoint::GenerateSessionToken => Function::GenerateSessionToken,
             Endpoint::ApproveByToken => Function::ApproveByToken,
             Endpoint::ApproveByEmail => Function::ApproveByEmail,
@@ -184,6 +187,11 @@ const fn get(endpoint: Endpoint, path: &'static str) -> Route {
 pub static ROUTES: &[Route] = &[
     post(Endpoint::VeloLogin, "/backend/authentication/login"),
     post(Endpoint::VeloRegister, "/backend/authentication/register"),
+    post(Endpoint::SiteLogin, "/wix-sm/api/v1/auth/api/v1/auth/login"),
+    post(
+        Endpoint::SiteRegister,
+        "/wix-sm/api/v1/auth/api/v1/auth/register",
+    ),
     post(
         Endpoint::GenerateSessionToken,
         "/backend/authentication/generate-session-token",

@@ -49,6 +49,12 @@ pub fn handle<'a, B: Backend, const F: u8>(
 ) -> Handled<'a> {
     match endpoint {
         Endpoint::VeloLogin if built_in::<F>(Function::Login) => Box::pin(velo::login(app, call)),
+        Endpoint::SiteLogin if built_in::<F>(Function::Login) => {
+            Box::pin(velo::site_login(app, call))
+        }
+        Endpoint::SiteRegister if built_in::<F>(Function::Register) => {
+            Box::pin(velo::site_register(app, call))
+        }
         Endpoint::VeloRegister if built_in::<F>(Function::Register) => {
             Box::pin(velo::register(app, call))
         }

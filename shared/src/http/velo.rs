@@ -62,6 +62,35 @@ struct RegisterBody {
     options: Option<RegisterOptions>,
 }
 
+/// The `@wix/members` `authentication` module's contact info: the fields it names.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SiteContactInfo {
+    #[serde(default)]
+    first_name: Option<String>,
+    #[serde(default)]
+    last_name: Option<String>,
+    #[serde(default)]
+    picture: Option<String>,
+    #[serde(default)]
+    emails: Vec<String>,
+    #[serde(default)]
+    phones: Vec<String>,
+    #[serde(default)]
+    labels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SiteRegisterBody {
+    email: String,
+    password: String,
+    #[serde(default)]
+    contact_info: Option<SiteContactInfo>,
+    #[serde(default)]
+    profile_privacy_status: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ChangeLoginEmailBody {
@@ -123,6 +152,76 @@ pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         result["approvalToken"] = json!(token);
     }
     Ok(ok(result))
+}
+
+/// The same `register`, as the `@wix/members` `authentication` module calls it: its
+/// body names, its site-member answer (`session.token` when approved at once).
+pub async fn site_register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: SiteRegisterBody = call.json(app.config.max_body_bytes)?;
+    take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    let email =
+        Email::parse(&body.email).map_err(|e| FieldViolation::email("email", e.to_string()));
+    let password = Password::parse_new(body.password, app.config.password_min_length)
+        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
+    let (email, password) = match (email, password) {
+        (Ok(email), Ok(password)) => (email, password),
+        (email, password) => {
+            let violations = [email.err(), password.err()].into_iter().flatten();
+            return Err(ApiError::Validation(violations.collect()));
+        }
+    };
+    let info = body.contact_info.unwrap_or_default();
+    let contact = ContactInfo {
+        first_name: info.first_name,
+        last_name: info.last_name,
+        picture: info.picture,
+        emails: info.emails,
+        phones: info.phones,
+        labels: info.labels,
+        ..ContactInfo::default()
+    };
+    let privacy_status = match body.profile_privacy_status.as_deref() {
+        Some("PUBLIC") => PrivacyStatus::Public,
+        _ => PrivacyStatus::Private,
+    };
+    let registered = flows::register::register(
+        app,
+        Registration {
+            email,
+            password,
+            contact,
+            privacy_status,
+        },
+    )
+    .await?;
+    let mut result = json!({ "member": registered.member.to_site_member_json() });
+    if let Some(token) = registered.session_token {
+        result["session"] = json!({ "token": token });
+    }
+    if let Some(token) = registered
+        .approval_token
+        .filter(|_| call.is_trusted(&app.config))
+    {
+        result["approvalToken"] = json!(token);
+    }
+    Ok(ok(result))
+}
+
+/// The same `login`, as the `@wix/members` `authentication` module calls it.
+pub async fn site_login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: EmailPassword = call.json(app.config.max_body_bytes)?;
+    let attempt = LoginAttempt {
+        captcha: None,
+        email: Email::parse(&body.email).ok(),
+        password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
+        raw_email: body.email,
+        source: call.source_ip(),
+    };
+    let logged_in = flows::login::velo_login(app, attempt).await?;
+    Ok(ok(json!({
+        "session": { "token": logged_in.session_token },
+        "member": logged_in.member.to_site_member_json(),
+    })))
 }
 
 pub async fn generate_session_token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
@@ -191,4 +290,5 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     let _ = parse_json_body::<TokenOnly>(&request, limit);
     let _ = parse_json_body::<RegisterBody>(&request, limit);
     let _ = parse_json_body::<ChangeLoginEmailBody>(&request, limit);
+    let _ = parse_json_body::<SiteRegisterBody>(&request, limit);
 }
