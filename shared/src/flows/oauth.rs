@@ -12,7 +12,7 @@ use crate::{
         token::{random_token, token_hash, verify_access_token, verify_session_token},
     },
     error::ApiError,
-    store::{AuthCode, LogoutRequest, MemberStore, RecordStore, SessionStore},
+    store::{AuthCode, LogoutRequest, MemberStore, RecordStore, Session, SessionStore},
 };
 
 pub use super::tokens::{TokenSet, exchange_code, external_tokens, refresh, visitor_tokens};
@@ -256,6 +256,15 @@ pub async fn current_member<B: Backend>(
     app: &App<B>,
     access_token: &str,
 ) -> Result<Member, ApiError> {
+    Ok(signed_in(app, access_token).await?.0)
+}
+
+/// The member behind a member access token, and the live session it belongs to (one
+/// read); anything else is `Unauthenticated`.
+pub(super) async fn signed_in<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+) -> Result<(Member, Session), ApiError> {
     let claims = verify_access_token(&app.config.signing_keys, access_token, app.clock.now())
         .map_err(|_| ApiError::Unauthenticated)?;
     let (Some(session_id), Some(version)) = (claims.sid.as_deref(), claims.ver) else {
@@ -269,7 +278,9 @@ pub async fn current_member<B: Backend>(
         .filter(|s| !s.revoked && s.member_id == claims.sub)
         .ok_or(ApiError::Unauthenticated)?;
     match member {
-        Some(member) if member_may_hold_tokens(&member, session.version_of(version)) => Ok(member),
+        Some(member) if member_may_hold_tokens(&member, session.version_of(version)) => {
+            Ok((member, session))
+        }
         _ => Err(ApiError::Unauthenticated),
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::{
     config::Config,
-    domain::token::constant_time_eq,
+    domain::{Email, Password, token::constant_time_eq},
     error::{ApiError, FieldViolation},
 };
 
@@ -135,6 +135,29 @@ impl Call<'_> {
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+}
+
+/// A new account's email and password, both checked so every violation is named at
+/// once; `email_field` is where the body carries the email.
+pub(super) fn new_credentials(
+    config: &Config,
+    email_field: &str,
+    raw_email: &str,
+    raw_password: String,
+) -> Result<(Email, Password), ApiError> {
+    let email =
+        Email::parse(raw_email).map_err(|e| FieldViolation::email(email_field, e.to_string()));
+    let password = Password::parse_new(raw_password, config.password_min_length)
+        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
+    match (email, password) {
+        (Ok(email), Ok(password)) => Ok((email, password)),
+        (email, password) => Err(ApiError::Validation(
+            [email.err(), password.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        )),
     }
 }
 

@@ -20,7 +20,11 @@ use crate::{
     },
 };
 
-use super::{Call, call::fuzz_request, call::parse_json_body, ok};
+use super::{
+    Call,
+    call::{fuzz_request, new_credentials, parse_json_body},
+    ok,
+};
 
 type Answer = Result<Response<Body>, ApiError>;
 
@@ -97,36 +101,29 @@ struct ChangeLoginEmailBody {
     new_email: String,
 }
 
-pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+/// An `{email, password}` login from a site's backend (no captcha: not a browser). A
+/// malformed email cannot belong to any member: it takes the unknown-email path, with
+/// the same answer and the same cost as a wrong password.
+fn backend_login<B: Backend>(app: &App<B>, call: &Call<'_>) -> Result<LoginAttempt, ApiError> {
     let body: EmailPassword = call.json(app.config.max_body_bytes)?;
-    // A malformed email cannot belong to any member: it takes the unknown-email
-    // path, with the same answer and the same cost as a wrong password.
-    let attempt = LoginAttempt {
-        // A backend web method: the calling site's backend, not a browser.
+    Ok(LoginAttempt {
         captcha: None,
         email: Email::parse(&body.email).ok(),
         password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
         raw_email: body.email,
         source: call.source_ip(),
-    };
-    let logged_in = flows::login::velo_login(app, attempt).await?;
+    })
+}
+
+pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let logged_in = flows::login::velo_login(app, backend_login(app, &call)?).await?;
     Ok(ok(json!({ "sessionToken": logged_in.session_token })))
 }
 
 pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: RegisterBody = call.json(app.config.max_body_bytes)?;
     take_rate(app, RateKind::Register, &call.source_ip()).await?;
-    let email =
-        Email::parse(&body.email).map_err(|e| FieldViolation::email("email", e.to_string()));
-    let password = Password::parse_new(body.password, app.config.password_min_length)
-        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
-    let (email, password) = match (email, password) {
-        (Ok(email), Ok(password)) => (email, password),
-        (email, password) => {
-            let violations = [email.err(), password.err()].into_iter().flatten();
-            return Err(ApiError::Validation(violations.collect()));
-        }
-    };
+    let (email, password) = new_credentials(&app.config, "email", &body.email, body.password)?;
     let options = body.options.unwrap_or_default();
     let registered = flows::register::register(
         app,
@@ -159,17 +156,7 @@ pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 pub async fn site_register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: SiteRegisterBody = call.json(app.config.max_body_bytes)?;
     take_rate(app, RateKind::Register, &call.source_ip()).await?;
-    let email =
-        Email::parse(&body.email).map_err(|e| FieldViolation::email("email", e.to_string()));
-    let password = Password::parse_new(body.password, app.config.password_min_length)
-        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
-    let (email, password) = match (email, password) {
-        (Ok(email), Ok(password)) => (email, password),
-        (email, password) => {
-            let violations = [email.err(), password.err()].into_iter().flatten();
-            return Err(ApiError::Validation(violations.collect()));
-        }
-    };
+    let (email, password) = new_credentials(&app.config, "email", &body.email, body.password)?;
     let info = body.contact_info.unwrap_or_default();
     let contact = ContactInfo {
         first_name: info.first_name,
@@ -209,15 +196,7 @@ pub async fn site_register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 
 /// The same `login`, as the `@wix/members` `authentication` module calls it.
 pub async fn site_login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
-    let body: EmailPassword = call.json(app.config.max_body_bytes)?;
-    let attempt = LoginAttempt {
-        captcha: None,
-        email: Email::parse(&body.email).ok(),
-        password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
-        raw_email: body.email,
-        source: call.source_ip(),
-    };
-    let logged_in = flows::login::velo_login(app, attempt).await?;
+    let logged_in = flows::login::velo_login(app, backend_login(app, &call)?).await?;
     Ok(ok(json!({
         "session": { "token": logged_in.session_token },
         "member": logged_in.member.to_site_member_json(),

@@ -3,6 +3,8 @@ use aws_sdk_sesv2::{
     types::{Body, Content, Destination, EmailContent, Message},
 };
 
+use aws_sdk_sesv2::error::ProvideErrorMetadata as _;
+
 use super::{MailError, Mailer, OutgoingEmail};
 
 #[derive(Clone)]
@@ -49,7 +51,24 @@ impl Mailer for SesMailer {
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
-            .map_err(|e| MailError(aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| MailError(failure(&e)))?;
         Ok(())
+    }
+}
+
+/// What went wrong, for the log, without SES's message: a rejection names the
+/// recipient ("...failed the check: <address>"), and no address may reach a log line.
+fn failure<E, R>(err: &aws_sdk_sesv2::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_sesv2::error::ProvideErrorMetadata,
+{
+    use aws_sdk_sesv2::error::SdkError;
+    match err {
+        SdkError::ServiceError(_) => err.code().unwrap_or("service error").to_string(),
+        SdkError::TimeoutError(_) => "timed out".into(),
+        SdkError::DispatchFailure(_) => "could not reach SES".into(),
+        SdkError::ResponseError(_) => "unreadable response".into(),
+        SdkError::ConstructionFailure(_) => "request not built".into(),
+        _ => "unknown failure".into(),
     }
 }

@@ -20,7 +20,7 @@ use crate::{
 
 use crate::http::{
     Call,
-    call::{fuzz_request, parse_json_body},
+    call::{fuzz_request, new_credentials, parse_json_body},
     ok,
 };
 
@@ -81,17 +81,12 @@ pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
     let suspected = take_rate(app, RateKind::Register, &call.source_ip()).await?;
     flows::captcha::check(app, body.captcha_token(), suspected).await?;
-    let email = Email::parse(&body.login_id.email)
-        .map_err(|e| FieldViolation::email("loginId.email", e.to_string()));
-    let password = Password::parse_new(body.password, app.config.password_min_length)
-        .map_err(|e| FieldViolation::new("password", "PASSWORD_POLICY", e.to_string()));
-    let (email, password) = match (email, password) {
-        (Ok(email), Ok(password)) => (email, password),
-        (email, password) => {
-            let violations = [email.err(), password.err()].into_iter().flatten();
-            return Err(ApiError::Validation(violations.collect()));
-        }
-    };
+    let (email, password) = new_credentials(
+        &app.config,
+        "loginId.email",
+        &body.login_id.email,
+        body.password,
+    )?;
     let state = flows::headless::register(
         app,
         RegistrationV2 {
