@@ -66,7 +66,7 @@ resource "aws_apigatewayv2_integration" "function" {
 }
 
 resource "aws_apigatewayv2_route" "route" {
-  #checkov:skip=CKV_AWS_309:The member-facing routes (login, register, approve-by-token, headless IAM, recovery, OAuth, the 404 catch-all) are public by contract: they carry their own proof (password, code, token, PKCE, bearer access token). Every privileged route is AWS_IAM, which structure.py enforces.
+  #checkov:skip=CKV_AWS_309:The member-facing routes (login, register, approve-by-token, headless IAM, recovery, OAuth, the 404 catch-all) are public by contract: they carry their own proof (password, code, token, PKCE, bearer access token); the key_routes carry the site API key, which the function checks. Every other privileged route is AWS_IAM, which structure.py enforces.
   for_each = local.routes
 
   api_id             = aws_apigatewayv2_api.this.id

@@ -4,6 +4,9 @@ locals {
   # in Cargo.toml) disagree. Routes are API Gateway route keys: "METHOD /path", or
   # "$default" for every request no other route matches.
   # privileged: the routes need AWS_IAM (SigV4) and the function is for trusted backends.
+  # key_routes: more routes of the same function, public at the gateway because their
+  # callers authenticate in the request itself (the site API key as Wix's ApiKeyStrategy
+  # sends it, or an approval token); the function checks it.
   # dynamodb_actions: exactly what the function's flow calls on the members table
   # (transactions are authorised per item action; there is no TransactWriteItems action).
   # sends_mail: gets ses:SendEmail on the sending identity and configuration set.
@@ -15,6 +18,7 @@ locals {
         "POST /_api/iam/authentication/v2/login",
         "POST /wix-sm/api/v1/auth/api/v1/auth/login",
       ]
+      key_routes       = []
       privileged       = false
       sends_mail       = true
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "PutItem", "UpdateItem"]
@@ -26,42 +30,49 @@ locals {
         "POST /_api/iam/authentication/v2/validate-email",
         "POST /wix-sm/api/v1/auth/api/v1/auth/register",
       ]
+      key_routes       = []
       privileged       = false
       sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     "generate-session-token" = {
       routes           = ["POST /backend/authentication/generate-session-token"]
+      key_routes       = []
       privileged       = true
       sends_mail       = false
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     "approve-by-token" = {
       routes           = ["POST /backend/authentication/approve-by-token"]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["DeleteItem", "UpdateItem"]
     }
     "approve-by-email" = {
       routes           = ["POST /backend/authentication/approve-by-email"]
+      key_routes       = ["POST /api/v1/members/approve"]
       privileged       = true
       sends_mail       = false
       dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "block-by-email" = {
       routes           = ["POST /backend/authentication/block-by-email"]
+      key_routes       = ["POST /api/v1/members/block"]
       privileged       = true
       sends_mail       = false
       dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "send-set-password-email" = {
       routes           = ["POST /backend/authentication/send-set-password-email"]
+      key_routes       = ["POST /wix-sm/api/v1/auth/v1/auth/members/send-set-password-email"]
       privileged       = true
       sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     "change-login-email" = {
       routes           = ["PATCH /backend/members/{id}/login-email"]
+      key_routes       = ["PATCH /api/v1/members/{id}/change-login-email"]
       privileged       = true
       sends_mail       = true
       dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
@@ -72,12 +83,14 @@ locals {
         "POST /_api/iam/verification/v1/auth/verify",
         "POST /_api/iam/verification/v1/start",
       ]
+      key_routes       = []
       privileged       = false
       sends_mail       = true
       dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "send-recovery-email" = {
       routes           = ["POST /_api/iam/recovery/v1/send-email"]
+      key_routes       = []
       privileged       = false
       sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
@@ -91,6 +104,7 @@ locals {
         "POST /_api/iam/recovery/v1/recover",
         "POST /_api/iam/authentication/v2/change-password",
       ]
+      key_routes       = []
       privileged       = false
       sends_mail       = true
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "UpdateItem"]
@@ -100,6 +114,7 @@ locals {
         "POST /_api/redirects-api/v1/redirect-session",
         "POST /redirect-session/v1/redirect-session",
       ]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["PutItem"]
@@ -107,12 +122,14 @@ locals {
     # OAuth 2 (PKCE) for the clients in var.oauth_clients.
     "authorize" = {
       routes           = ["GET /oauth2/authorize", "GET /oauth2/session"]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     "token" = {
       routes           = ["POST /oauth2/token", "POST /_api/iam/authentication/v2/sign-on"]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]
@@ -122,12 +139,14 @@ locals {
         "GET /oauth2/logout",
         "GET /_api/iam/authentication/v1/logout",
       ]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["DeleteItem", "UpdateItem"]
     }
     "current-member" = {
       routes           = ["GET /members/v1/members/my"]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem"]
@@ -135,6 +154,7 @@ locals {
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
     "not-found" = {
       routes           = ["$default"]
+      key_routes       = []
       privileged       = false
       sends_mail       = false
       dynamodb_actions = []
@@ -144,9 +164,9 @@ locals {
   # Route key => its function, fanned out from local.functions.
   routes = merge([
     for name, fn in local.functions : {
-      for route in fn.routes : route => {
+      for route in concat(fn.routes, fn.key_routes) : route => {
         function   = name
-        privileged = fn.privileged
+        privileged = fn.privileged && !contains(fn.key_routes, route)
         method     = route == "$default" ? "ANY" : split(" ", route)[0]
         path       = try(split(" ", route)[1], "")
         # The route's part of an execute-api ARN: <METHOD>/<path> with path parameters as "*".

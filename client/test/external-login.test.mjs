@@ -97,10 +97,8 @@ test('getMemberTokensForExternalLogin', async () => {
   await assert.rejects(auth.getMemberTokensForExternalLogin(randomUUID(), apiKey), tokensRefused('invalid_grant'));
 });
 
-// ApiKeyStrategy module calls the backend serves: of the client's privileged methods
-// only @wix/identity `authentication.signOn` maps to a served route (the @wix/members
-// `authentication` and `members` admin methods call /api/v1/members/... and
-// /members/v1/members/..., which make dev does not serve).
+// ApiKeyStrategy: @wix/identity `authentication.signOn` (the @wix/members
+// `authentication` module's privileged methods are in members-auth.test.mjs).
 test('ApiKeyStrategy authentication.signOn', async () => {
   const email = randomEmail('apikey');
   const admin = createClient({ modules: { authentication }, auth: ApiKeyStrategy({ apiKey }) });

@@ -6,7 +6,8 @@ Checks that the Terraform agrees with the repository and with itself:
     and every per-function resource fans out over local.functions;
   * routes: well-formed, unique, one route resource over local.routes, targets and
     Lambda permissions wired to the route's own function, AWS_IAM exactly on privileged
-    routes, and the same routes as Cargo.toml's cargo-lambda watch router (if present);
+    routes (a privileged function's `key_routes` are public: the function checks the
+    site API key), and the same routes as Cargo.toml's cargo-lambda watch router (if present);
   * IAM: every policy is an aws_iam_policy_document, with no wildcard action, principal
     or resource (the two exceptions are documented at IAM_STAR_ACTIONS and LOG_STREAMS);
   * references: every var.X is declared in variables.tf (and every variable is used),
@@ -175,6 +176,8 @@ def functions_local(docs: dict[str, dict]) -> dict[str, dict]:
                 spec = spec if isinstance(spec, dict) else {}
                 functions[unquote(name)] = {
                     "routes": [unquote(r) for r in spec.get("routes", [])],
+                    "key_routes": [unquote(r) for r in spec.get("key_routes", [])]
+                    if isinstance(spec.get("key_routes"), list) else None,
                     "privileged": spec.get("privileged"),
                     "sends_mail": spec.get("sends_mail"),
                     "dynamodb_actions": [unquote(a) for a in spec.get("dynamodb_actions", [])],
@@ -203,6 +206,9 @@ def check_functions(docs, functions, repo_root: Path) -> None:
             fail(f"local.functions.{name}.sends_mail must be true or false")
         if not spec["routes"]:
             fail(f"local.functions.{name} has no routes")
+        if spec["key_routes"] is None:
+            fail(f"local.functions.{name}.key_routes must be a list (empty when the function has none)")
+            spec["key_routes"] = []
         for action in spec["dynamodb_actions"]:
             if action not in DYNAMODB_ACTIONS:
                 fail(f"local.functions.{name}: {action!r} is not a DynamoDB IAM action "
@@ -245,7 +251,7 @@ def check_functions(docs, functions, repo_root: Path) -> None:
 def check_routes(everything, functions) -> dict:
     routes: dict[str, str] = {}
     for name, spec in functions.items():
-        for route in spec["routes"]:
+        for route in spec["routes"] + spec["key_routes"]:
             if not ROUTE_KEY.match(route):
                 fail(f"local.functions.{name}: route {route!r} is not 'METHOD /path'")
             if route in routes:
@@ -292,7 +298,7 @@ def check_router(repo_root: Path, functions) -> str:
 
     infra: dict[str, set] = {}
     for name, spec in functions.items():
-        for route in spec["routes"]:
+        for route in spec["routes"] + spec["key_routes"]:
             method, _, path = route.partition(" ")
             if route == "$default":
                 method, path = "ANY", "$default"
@@ -423,7 +429,7 @@ def main() -> int:
     statements = check_iam(docs)
     n_vars, n_locals = check_references(docs)
 
-    routes = sum(len(f["routes"]) for f in functions.values())
+    routes = sum(len(f["routes"]) + len(f["key_routes"]) for f in functions.values())
     privileged = sum(len(f["routes"]) for f in functions.values() if f["privileged"])
     if failures:
         print(f"infra structure: {len(failures)} problem(s):", file=sys.stderr)

@@ -27,6 +27,8 @@ OUT = pathlib.Path(__file__).with_name("requests.jsonl")
 
 JSON = {"content-type": "application/json"}
 ADMIN = {"content-type": "application/json", "authorization": "Bearer ${ADMIN_KEY}"}
+# What ApiKeyStrategy sends: the site API key, raw.
+SITE_KEY = {"content-type": "application/json", "authorization": "${API_KEY}"}
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 CLIENT = "test-client"  # the OAuth client TestApp configures
 REDIRECT_URI = "https://site.example/callback"
@@ -289,6 +291,20 @@ JSON_ROUTES = {
         ADMIN,
         {"newEmail": "corpus.new@example.com"},
     ),
+    "site-send-set-password-email": (
+        "POST",
+        "/wix-sm/api/v1/auth/v1/auth/members/send-set-password-email",
+        SITE_KEY,
+        {"email": "corpus.unknown@example.com", "hideIgnoreMessage": True},
+    ),
+    "site-change-login-email": (
+        "PATCH",
+        "/api/v1/members/00000000-0000-4000-8000-000000000000/change-login-email",
+        SITE_KEY,
+        {"id": "00000000-0000-4000-8000-000000000000", "newEmail": "corpus.new@example.com"},
+    ),
+    "site-approve": ("POST", "/api/v1/members/approve", SITE_KEY, {"email": "corpus.unknown@example.com"}),
+    "site-block": ("POST", "/api/v1/members/block", SITE_KEY, {"email": "corpus.unknown@example.com"}),
     "register-v2": (
         "POST",
         "/_api/iam/authentication/v2/register",

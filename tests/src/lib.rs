@@ -8,6 +8,7 @@ mod captcha;
 mod event;
 pub mod inbox;
 mod logs;
+mod lossy;
 pub mod paths;
 pub mod store_contract;
 
@@ -16,6 +17,7 @@ pub use aws::{CallCounter, moto_aws_loader};
 pub use captcha::captcha_stub;
 pub use event::api_gateway_event;
 pub use logs::captured_logs;
+pub use lossy::LossyDynamo;
 
 use base64::Engine;
 

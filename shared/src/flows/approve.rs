@@ -10,7 +10,7 @@ use crate::{
 
 use super::session;
 
-/// `approveByToken`: the token is taken (deleted) atomically, so it works once even
+/// `approveByToken`: the token is taken atomically, so it works once even
 /// under concurrent use; expiry is checked here, not left to DynamoDB's TTL.
 pub async fn by_token<B: Backend>(app: &App<B>, token: &str) -> Result<String, ApiError> {
     let taken = app
@@ -49,6 +49,11 @@ pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<String,
         .credentials(email)
         .await?
         .ok_or(ApiError::MemberNotFound)?;
+    by_id(app, &credentials.member_id).await
+}
+
+/// The same approval of the member with id `member_id` (privileged).
+pub async fn by_id<B: Backend>(app: &App<B>, member_id: &str) -> Result<String, ApiError> {
     let change = StatusChange {
         to: MemberStatus::Approved,
         only_from: &[],
@@ -57,9 +62,9 @@ pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<String,
     };
     let member = app
         .store
-        .update_member_status(&credentials.member_id, change)
+        .update_member_status(member_id, change)
         .await
         .on_not_found(ApiError::MemberNotFound)?;
-    info!(member_id = %member.id, "member approved by email");
+    info!(member_id = %member.id, "member approved");
     session::issue_for(app, &member)
 }

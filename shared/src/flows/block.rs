@@ -16,6 +16,11 @@ pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<(), Api
         .credentials(email)
         .await?
         .ok_or(ApiError::MemberNotFound)?;
+    by_id(app, &credentials.member_id).await
+}
+
+/// The same block of the member with id `member_id` (privileged).
+pub async fn by_id<B: Backend>(app: &App<B>, member_id: &str) -> Result<(), ApiError> {
     let change = StatusChange {
         to: MemberStatus::Blocked,
         only_from: &[],
@@ -24,7 +29,7 @@ pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<(), Api
     };
     let member = app
         .store
-        .update_member_status(&credentials.member_id, change)
+        .update_member_status(member_id, change)
         .await
         .on_not_found(ApiError::MemberNotFound)?;
     info!(member_id = %member.id, "member blocked");

@@ -14,6 +14,8 @@ use crate::{
     store::{MemberStore, RecordStore, Recovery},
 };
 
+pub use crate::mail::templates::PasswordMail;
+
 pub const RECOVERY_TTL_SECS: u64 = 3600;
 pub const RESET_PAGE_PATH: &str = "/recovery/reset-password";
 
@@ -51,7 +53,7 @@ pub async fn send_recovery_email<B: Backend>(
     app: &App<B>,
     email: Option<Email>,
     after: Option<AfterReset>,
-    first_password: bool,
+    kind: PasswordMail,
 ) -> Result<bool, ApiError> {
     let after = after.filter(|a| {
         app.config
@@ -65,7 +67,7 @@ pub async fn send_recovery_email<B: Backend>(
         return Ok(false);
     };
     let link = create_link(app, &credentials.member_id, after.as_ref()).await?;
-    let message = templates::password_link(&app.config.site_name, &link, first_password);
+    let message = templates::password_link(&app.config.site_name, &link, kind);
     // Failing here would tell the caller the email is known; the member can ask again.
     if let Err(err) = app.mailer.send(email.as_str(), message).await {
         error!(member_id = %credentials.member_id, error = %err, "recovery email not sent");

@@ -87,6 +87,10 @@ pub enum Endpoint {
     BlockByEmail,
     SendSetPasswordEmail,
     ChangeLoginEmail,
+    SiteSendSetPasswordEmail,
+    SiteChangeLoginEmail,
+    SiteApprove,
+    SiteBlock,
     RegisterV2,
     LoginV2,
     Verify,
@@ -125,10 +129,14 @@ impl Endpoint {
             | Endpoint::SiteRegister => Function::Register,
             Endpoint::GenerateSessionToken => Function::GenerateSessionToken,
             Endpoint::ApproveByToken => Function::ApproveByToken,
-            Endpoint::ApproveByEmail => Function::ApproveByEmail,
-            Endpoint::BlockByEmail => Function::BlockByEmail,
-            Endpoint::SendSetPasswordEmail => Function::SendSetPasswordEmail,
-            Endpoint::ChangeLoginEmail => Function::ChangeLoginEmail,
+            Endpoint::ApproveByEmail | Endpoint::SiteApprove => Function::ApproveByEmail,
+            Endpoint::BlockByEmail | Endpoint::SiteBlock => Function::BlockByEmail,
+            Endpoint::SendSetPasswordEmail | Endpoint::SiteSendSetPasswordEmail => {
+                Function::SendSetPasswordEmail
+            }
+            Endpoint::ChangeLoginEmail | Endpoint::SiteChangeLoginEmail => {
+                Function::ChangeLoginEmail
+            }
             Endpoint::Verify | Endpoint::StartVerification => Function::Verify,
             Endpoint::SendRecoveryEmail => Function::SendRecoveryEmail,
             Endpoint::ResetPasswordForm
@@ -217,6 +225,18 @@ pub static ROUTES: &[Route] = &[
         Method::PATCH,
         "/backend/members/{id}/login-email",
     ),
+    // The `@wix/members` `authentication` module's forms of the same web methods.
+    post(
+        Endpoint::SiteSendSetPasswordEmail,
+        "/wix-sm/api/v1/auth/v1/auth/members/send-set-password-email",
+    ),
+    route(
+        Endpoint::SiteChangeLoginEmail,
+        Method::PATCH,
+        "/api/v1/members/{id}/change-login-email",
+    ),
+    post(Endpoint::SiteApprove, "/api/v1/members/approve"),
+    post(Endpoint::SiteBlock, "/api/v1/members/block"),
     post(Endpoint::RegisterV2, "/_api/iam/authentication/v2/register"),
     post(Endpoint::LoginV2, "/_api/iam/authentication/v2/login"),
     post(

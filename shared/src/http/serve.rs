@@ -76,6 +76,18 @@ pub fn handle<'a, B: Backend, const F: u8>(
         Endpoint::ChangeLoginEmail if built_in::<F>(Function::ChangeLoginEmail) => {
             Box::pin(velo::change_login_email(app, call))
         }
+        Endpoint::SiteSendSetPasswordEmail if built_in::<F>(Function::SendSetPasswordEmail) => {
+            Box::pin(velo::site_send_set_password_email(app, call))
+        }
+        Endpoint::SiteChangeLoginEmail if built_in::<F>(Function::ChangeLoginEmail) => {
+            Box::pin(velo::site_change_login_email(app, call))
+        }
+        Endpoint::SiteApprove if built_in::<F>(Function::ApproveByEmail) => {
+            Box::pin(velo::site_approve(app, call))
+        }
+        Endpoint::SiteBlock if built_in::<F>(Function::BlockByEmail) => {
+            Box::pin(velo::site_block(app, call))
+        }
         Endpoint::RegisterV2 if built_in::<F>(Function::Register) => {
             Box::pin(headless::identity::register(app, call))
         }

@@ -15,6 +15,7 @@ use crate::{
     flows::{
         self,
         login::LoginAttempt,
+        recovery::PasswordMail,
         register::Registration,
         throttle::{RateKind, take_rate},
     },
@@ -99,6 +100,57 @@ struct SiteRegisterBody {
 #[serde(rename_all = "camelCase")]
 struct ChangeLoginEmailBody {
     new_email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SiteSetPasswordBody {
+    email: String,
+    #[serde(default)]
+    hide_ignore_message: Option<bool>,
+}
+
+/// Whom the `authentication` module's `approve` and `block` name: one of these.
+#[derive(Deserialize)]
+struct MemberIdentifier {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+/// The member a request names.
+enum Named {
+    Id(String),
+    Email(Email),
+    ApprovalToken(String),
+}
+
+impl MemberIdentifier {
+    /// The one identifier given; none or several is a 400.
+    fn named(self) -> Result<Named, ApiError> {
+        match (self.id, self.email, self.token) {
+            (Some(id), None, None) => Ok(Named::Id(member_id(&id)?.to_string())),
+            (None, Some(email), None) => Ok(Named::Email(parse_email("email", &email)?)),
+            (None, None, Some(token)) => Ok(Named::ApprovalToken(token)),
+            _ => Err(ApiError::Validation(vec![FieldViolation::new(
+                "id",
+                "ONE_OF",
+                "name the member by exactly one of id, email or token",
+            )])),
+        }
+    }
+}
+
+/// A member id as a path or body names it. Member ids are UUIDs; an empty or longer
+/// one is no member (and would exceed DynamoDB's key size rather than miss).
+fn member_id(raw: &str) -> Result<&str, ApiError> {
+    if raw.is_empty() || raw.len() > 64 {
+        return Err(ApiError::MemberNotFound);
+    }
+    Ok(raw)
 }
 
 /// An `{email, password}` login from a site's backend (no captcha: not a browser). A
@@ -213,11 +265,15 @@ pub async fn generate_session_token<B: Backend>(app: &App<B>, call: Call<'_>) ->
 
 pub async fn approve_by_token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: TokenOnly = call.json(app.config.max_body_bytes)?;
-    if body.token.is_empty() || body.token.len() > 512 {
+    let token = approve_with_token(app, &body.token).await?;
+    Ok(ok(json!({ "sessionToken": token })))
+}
+
+async fn approve_with_token<B: Backend>(app: &App<B>, token: &str) -> Result<String, ApiError> {
+    if token.is_empty() || token.len() > 512 {
         return Err(ApiError::InvalidApprovalToken);
     }
-    let token = flows::approve::by_token(app, &body.token).await?;
-    Ok(ok(json!({ "sessionToken": token })))
+    flows::approve::by_token(app, token).await
 }
 
 pub async fn approve_by_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
@@ -239,8 +295,27 @@ pub async fn block_by_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer 
 pub async fn send_set_password_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     call.require_trusted(&app.config)?;
     let body: EmailOnly = call.json(app.config.max_body_bytes)?;
-    let email = parse_email("email", &body.email)?;
-    if !flows::recovery::send_recovery_email(app, Some(email), None, true).await? {
+    set_password_email(app, &body.email, true).await
+}
+
+/// `sendSetPasswordEmail` as the `authentication` module calls it (site API key).
+pub async fn site_send_set_password_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: SiteSetPasswordBody = call.json(app.config.max_body_bytes)?;
+    let ignore_note = !body.hide_ignore_message.unwrap_or(false);
+    set_password_email(app, &body.email, ignore_note).await
+}
+
+/// Privileged callers may learn whether an email is a member's (as Velo's method
+/// tells them): an unknown one is a 404.
+async fn set_password_email<B: Backend>(
+    app: &App<B>,
+    raw_email: &str,
+    ignore_note: bool,
+) -> Answer {
+    let email = parse_email("email", raw_email)?;
+    let kind = PasswordMail::SetPassword { ignore_note };
+    if !flows::recovery::send_recovery_email(app, Some(email), None, kind).await? {
         return Err(ApiError::MemberNotFound);
     }
     Ok(ok(json!({ "accepted": true })))
@@ -248,16 +323,64 @@ pub async fn send_set_password_email<B: Backend>(app: &App<B>, call: Call<'_>) -
 
 pub async fn change_login_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     call.require_trusted(&app.config)?;
-    // Member ids are UUIDs; anything longer is no member (and would exceed
-    // DynamoDB's key size rather than miss).
-    let member_id = call.path_parameter("id").unwrap_or_default().to_string();
-    if member_id.len() > 64 {
-        return Err(ApiError::MemberNotFound);
-    }
+    let member = changed_login_email(app, &call).await?;
+    Ok(ok(json!({ "member": member.to_velo_json() })))
+}
+
+/// `changeLoginEmail` as the `authentication` module calls it: the member in its
+/// site-member form. Every session of the member ends (the module's
+/// `revokeCurrentSessions: false` is not honoured: a login email change is a
+/// credential change).
+pub async fn site_change_login_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let member = changed_login_email(app, &call).await?;
+    Ok(ok(json!({ "member": member.to_site_member_json() })))
+}
+
+async fn changed_login_email<B: Backend>(
+    app: &App<B>,
+    call: &Call<'_>,
+) -> Result<crate::domain::Member, ApiError> {
+    let member_id = member_id(call.path_parameter("id").unwrap_or_default())?;
     let body: ChangeLoginEmailBody = call.json(app.config.max_body_bytes)?;
     let email = parse_email("newEmail", &body.new_email)?;
-    let member = flows::account::change_login_email(app, &member_id, email).await?;
-    Ok(ok(json!({ "member": member.to_velo_json() })))
+    flows::account::change_login_email(app, member_id, email).await
+}
+
+/// The `authentication` module's `approve`: by approval token (the token is the
+/// authority, as with `approveByToken`), or by id or email (privileged).
+pub async fn site_approve<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let body: MemberIdentifier = call.json(app.config.max_body_bytes)?;
+    let token = match body.named()? {
+        Named::ApprovalToken(token) => approve_with_token(app, &token).await?,
+        Named::Id(id) => {
+            call.require_trusted(&app.config)?;
+            flows::approve::by_id(app, &id).await?
+        }
+        Named::Email(email) => {
+            call.require_trusted(&app.config)?;
+            flows::approve::by_email(app, &email).await?
+        }
+    };
+    Ok(ok(json!({ "session": { "token": token } })))
+}
+
+/// The `authentication` module's `block`, by id or email (privileged).
+pub async fn site_block<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: MemberIdentifier = call.json(app.config.max_body_bytes)?;
+    match body.named()? {
+        Named::Id(id) => flows::block::by_id(app, &id).await?,
+        Named::Email(email) => flows::block::by_email(app, &email).await?,
+        Named::ApprovalToken(_) => {
+            return Err(ApiError::Validation(vec![FieldViolation::new(
+                "token",
+                "NOT_ALLOWED",
+                "block names the member by id or email",
+            )]));
+        }
+    }
+    Ok(ok(json!({})))
 }
 
 /// Feeds `data` to every body parser of this module's routes (for the fuzzer).
@@ -270,4 +393,6 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
     let _ = parse_json_body::<RegisterBody>(&request, limit);
     let _ = parse_json_body::<ChangeLoginEmailBody>(&request, limit);
     let _ = parse_json_body::<SiteRegisterBody>(&request, limit);
+    let _ = parse_json_body::<SiteSetPasswordBody>(&request, limit);
+    let _ = parse_json_body::<MemberIdentifier>(&request, limit);
 }

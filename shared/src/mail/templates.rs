@@ -81,27 +81,42 @@ pub fn existing_account_notice(site_name: &str, recovery_link: &str) -> Email {
 }
 
 /// A password reset (recovery) or first password (set-password) link.
-pub fn password_link(site_name: &str, link: &str, first_password: bool) -> Email {
-    let (subject, action) = if first_password {
-        ("set your password", "Set your password")
+pub fn password_link(site_name: &str, link: &str, kind: PasswordMail) -> Email {
+    let (subject, action, ignore_note) = match kind {
+        PasswordMail::Reset => ("reset your password", "Reset your password", true),
+        PasswordMail::SetPassword { ignore_note } => {
+            ("set your password", "Set your password", ignore_note)
+        }
+    };
+    let ignore = if ignore_note {
+        " If you did not ask for it, ignore this email."
     } else {
-        ("reset your password", "Reset your password")
+        ""
     };
     Email {
         subject: format!("{site_name}: {subject}"),
         html: page(
             site_name,
             &format!(
-                "<p><a href=\"{}\">{action}</a></p><p>The link works once and expires in an hour. \
-                 If you did not ask for it, ignore this email.</p>",
+                "<p><a href=\"{}\">{action}</a></p><p>The link works once and expires in an hour.{ignore}</p>",
                 escape_html(link)
             ),
         ),
         text: format!(
-            "{site_name}\n\n{action}: {link}\n\nThe link works once and expires in an hour. \
-             If you did not ask for it, ignore this email.\n"
+            "{site_name}\n\n{action}: {link}\n\nThe link works once and expires in an hour.{ignore}\n"
         ),
     }
+}
+
+/// Which password email a recovery link goes out in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordMail {
+    /// The member asked to reset a forgotten password.
+    Reset,
+    /// The site asked for the member to set one (`sendSetPasswordEmail`); the site may
+    /// leave out the "if you did not ask for it" note (`hideIgnoreMessage`), since the
+    /// member did not ask.
+    SetPassword { ignore_note: bool },
 }
 
 /// Sent to the old address when the login email changes.

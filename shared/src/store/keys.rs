@@ -116,6 +116,10 @@ pub mod attr {
     pub const CODE_CHALLENGE: &str = "codeChallenge";
     pub const SESSION_ID: &str = "sessionId";
     pub const USED: &str = "used";
+    /// The random claim of the write that created a record (`used` holds the claim of
+    /// the one that took it): a retried write finds its own claim and knows it
+    /// succeeded (`store::dynamo::Claim`).
+    pub const CLAIM: &str = "claim";
     pub const REVOKED: &str = "revoked";
     pub const SUBJECT: &str = "subject";
     pub const REDIRECT_URL: &str = "redirectUrl";

@@ -5,7 +5,7 @@ use members_auth::{
     error::ApiError,
     flows::{
         login,
-        recovery::{self, AfterReset, RECOVERY_TTL_SECS},
+        recovery::{self, AfterReset, PasswordMail, RECOVERY_TTL_SECS},
         register,
     },
 };
@@ -30,9 +30,10 @@ async fn member_with_link(
     )
     .await
     .unwrap();
-    let sent = recovery::send_recovery_email(app, Some(email.clone()), after_reset, false)
-        .await
-        .unwrap();
+    let sent =
+        recovery::send_recovery_email(app, Some(email.clone()), after_reset, PasswordMail::Reset)
+            .await
+            .unwrap();
     assert!(sent);
     let mail = app.mailer.to(email.as_str());
     let token = after(&mail.last().unwrap().text, "reset-password?token=").to_string();
@@ -100,7 +101,7 @@ async fn a_link_just_inside_the_hour_works_and_keeps_an_allowed_redirect() {
 async fn an_unknown_email_gets_the_same_answer_and_no_mail() {
     let app = app(&[]);
     let before = app.mailer.sent().len();
-    let sent = recovery::send_recovery_email(&app, Some(email()), None, false)
+    let sent = recovery::send_recovery_email(&app, Some(email()), None, PasswordMail::Reset)
         .await
         .unwrap();
     assert!(!sent);

@@ -13,7 +13,7 @@ use crate::{
         self,
         headless::{AuthState, RegistrationV2},
         login::LoginAttempt,
-        recovery::AfterReset,
+        recovery::{AfterReset, PasswordMail},
         throttle::{RateKind, take_rate},
     },
 };
@@ -154,7 +154,13 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
         url: r.url,
         client_id: r.client_id,
     });
-    flows::recovery::send_recovery_email(app, Email::parse(&body.email).ok(), after, false).await?;
+    flows::recovery::send_recovery_email(
+        app,
+        Email::parse(&body.email).ok(),
+        after,
+        PasswordMail::Reset,
+    )
+    .await?;
     Ok(ok(json!({})))
 }
 

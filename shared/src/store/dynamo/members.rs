@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::{
 };
 
 use super::{
-    DynamoStore, cancellation_code, corrupt,
+    Claim, DynamoStore, cancellation_code, corrupt,
     items::{credentials_from_item, email_item, get_s, member_from_item, member_item},
     n, pk, s, unavailable, yes,
 };
@@ -42,12 +42,16 @@ impl MemberStore for DynamoStore {
         password_hash: &str,
         records: &[NewRecord],
     ) -> Result<(), StoreError> {
+        let claim = Claim::new();
         let mut items = vec![
-            self.put_if_absent(email_item(&member.login_email, &member.id, password_hash))?,
-            self.put_if_absent(member_item(member)?)?,
+            self.put_if_absent(
+                email_item(&member.login_email, &member.id, password_hash),
+                &claim,
+            )?,
+            self.put_if_absent(member_item(member)?, &claim)?,
         ];
         for record in records {
-            items.push(self.put_if_absent(record.item())?);
+            items.push(self.put_if_absent(record.item(), &claim)?);
         }
         // Concurrent transactions on one email item cancel each other with
         // `TransactionConflict` (the SDK does not retry it): try again, briefly.
@@ -190,7 +194,10 @@ impl MemberStore for DynamoStore {
             .expression_attribute_values(":id", s(&member.id))
             .build()
             .map_err(corrupt)?;
-        let put_new = self.put_if_absent(email_item(new_email, &member.id, password_hash))?;
+        let put_new = self.put_if_absent(
+            email_item(new_email, &member.id, password_hash),
+            &Claim::new(),
+        )?;
         let update_member = self.revoking_member_update(&member.id, now, Some(new_email))?;
         let result = self
             .client

@@ -38,12 +38,14 @@ impl DynamoStore {
         &self.table
     }
 
-    /// A transaction step that creates `item`, and fails if its key exists.
-    fn put_if_absent(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+    /// A transaction step that creates `item` under `claim`, and fails if its key exists
+    /// under another claim.
+    fn put_if_absent(&self, item: Item, claim: &Claim) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(format!("attribute_not_exists({})", attr::PK))
+            .set_item(Some(claim.stamp(item)))
+            .condition_expression(Claim::absent_or_mine())
+            .expression_attribute_values(":claim", claim.value())
             .build()
             .map_err(corrupt)?;
         Ok(TransactWriteItem::builder().put(put).build())
@@ -60,6 +62,53 @@ impl DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(out.item)
+    }
+}
+
+/// One write's random claim on the records it creates or takes.
+///
+/// When an attempt's answer is lost (a timeout, a dropped connection) the SDK sends the
+/// same request again, and a conditional write that did succeed the first time would
+/// then fail its own condition: a code redeemed by its rightful holder would look reused
+/// (and revoke the session), a new record would look taken. Each write therefore stamps
+/// its claim (`claim` when it creates, `used` when it takes) and accepts a record that
+/// carries it. (DynamoDB makes a retried transaction
+/// idempotent by its `ClientRequestToken` already; the local stand-in does not, so the
+/// transactions carry the claim too.)
+pub(crate) struct Claim(AttributeValue);
+
+impl Claim {
+    /// The condition of a write that creates a record: none there, or ours already.
+    pub(crate) fn absent_or_mine() -> String {
+        format!(
+            "attribute_not_exists({}) OR {} = :claim",
+            attr::PK,
+            attr::CLAIM
+        )
+    }
+
+    /// The condition of a write that takes a record (`SET used = :claim`): there, and
+    /// not taken, or taken by us.
+    pub(crate) fn there_and_not_taken_by_another() -> String {
+        format!(
+            "attribute_exists({0}) AND (attribute_not_exists({1}) OR {1} = :claim)",
+            attr::PK,
+            attr::USED
+        )
+    }
+
+    pub(crate) fn new() -> Self {
+        Self(AttributeValue::S(uuid::Uuid::new_v4().to_string()))
+    }
+
+    pub(crate) fn value(&self) -> AttributeValue {
+        self.0.clone()
+    }
+
+    /// `item` carrying this claim.
+    pub(crate) fn stamp(&self, mut item: Item) -> Item {
+        item.insert(attr::CLAIM.to_string(), self.value());
+        item
     }
 }
 

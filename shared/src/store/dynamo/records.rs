@@ -1,6 +1,7 @@
 //! Single-use records in DynamoDB: created with `attribute_not_exists`, taken with a
-//! conditional delete that returns the old item, so of concurrent takers exactly one
-//! gets it.
+//! conditional update that marks them used and returns them, so of concurrent takers
+//! exactly one gets it. Both carry the write's [`Claim`], so an SDK retry of a write
+//! whose answer was lost still succeeds.
 
 use aws_sdk_dynamodb::{
     error::SdkError,
@@ -9,9 +10,9 @@ use aws_sdk_dynamodb::{
 };
 
 use super::{
-    DynamoStore, Item, corrupt, is_condition_failure,
+    Claim, DynamoStore, Item, corrupt, is_condition_failure,
     items::{approval_item, get_n, get_s},
-    n, pk, s, unavailable, yes,
+    n, pk, s, unavailable,
 };
 use crate::store::{
     AuthCode, LogoutRequest, RecordStore, Recovery, Redemption, StoreError, TakenToken,
@@ -20,35 +21,72 @@ use crate::store::{
 };
 
 impl DynamoStore {
+    /// Creates a record; a retry of this very write (its answer lost) succeeds too.
     pub(super) async fn put_new(&self, item: Item) -> Result<(), StoreError> {
+        let claim = Claim::new();
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(format!("attribute_not_exists({})", attr::PK))
+            .set_item(Some(claim.stamp(item)))
+            .condition_expression(Claim::absent_or_mine())
+            .expression_attribute_values(":claim", claim.value())
             .send()
             .await
             .map_err(unavailable)?;
         Ok(())
     }
 
-    /// Deletes a record and returns it; of concurrent takers exactly one gets it.
+    /// Marks a record taken and returns it; of concurrent takers exactly one gets it,
+    /// and a retry of the winner's own write (its answer lost) still gets it. The taken
+    /// record stays until its TTL removes it; nothing reads a taken record.
     async fn take(&self, key: Key<'_>) -> Result<Option<Item>, StoreError> {
+        match self.mark_taken(key, &Claim::new()).await? {
+            Taking::Taken(item) => Ok(Some(item)),
+            Taking::TakenBefore(_) | Taking::Missing => Ok(None),
+        }
+    }
+
+    /// `SET used = :claim` if the record is there and not taken by another write.
+    async fn mark_taken(&self, key: Key<'_>, claim: &Claim) -> Result<Taking, StoreError> {
         let result = self
             .client
-            .delete_item()
+            .update_item()
             .table_name(&self.table)
             .key(attr::PK, pk(key))
-            .condition_expression(format!("attribute_exists({})", attr::PK))
-            .return_values(ReturnValue::AllOld)
+            .update_expression(format!("SET {} = :claim", attr::USED))
+            .condition_expression(Claim::there_and_not_taken_by_another())
+            .expression_attribute_values(":claim", claim.value())
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match result {
-            Ok(out) => Ok(out.attributes),
-            Err(err) if is_condition_failure(&err) => Ok(None),
+            Ok(out) => Ok(Taking::Taken(out.attributes.ok_or_else(|| {
+                StoreError::Corrupt("update returned nothing".into())
+            })?)),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                let UpdateItemError::ConditionalCheckFailedException(failed) = e.into_err() else {
+                    unreachable!("matched above")
+                };
+                Ok(match failed.item {
+                    Some(item) if !item.is_empty() => Taking::TakenBefore(item),
+                    _ => Taking::Missing,
+                })
+            }
             Err(err) => Err(unavailable(err)),
         }
     }
+}
+
+/// What marking a record taken found.
+enum Taking {
+    /// It is ours now: the record as taken.
+    Taken(Item),
+    /// Another write took it first: the record as it is.
+    TakenBefore(Item),
+    Missing,
 }
 
 impl RecordStore for DynamoStore {
@@ -86,7 +124,7 @@ impl RecordStore for DynamoStore {
             .map_err(corrupt)?;
         self.client
             .transact_write_items()
-            .transact_items(self.put_if_absent(verification.item())?)
+            .transact_items(self.put_if_absent(verification.item(), &Claim::new())?)
             .transact_items(TransactWriteItem::builder().update(link).build())
             .send()
             .await
@@ -113,8 +151,9 @@ impl RecordStore for DynamoStore {
                 attr::EXPIRES_AT
             ))
             .condition_expression(format!(
-                "attribute_exists({}) AND {} = :member",
+                "attribute_exists({}) AND attribute_not_exists({}) AND {} = :member",
                 attr::PK,
+                attr::USED,
                 attr::MEMBER_ID
             ))
             .expression_attribute_values(":hash", s(code_hash))
@@ -142,8 +181,9 @@ impl RecordStore for DynamoStore {
             .key(attr::PK, pk(Key::Verification(id)))
             .update_expression(format!("SET {0} = {0} + :one", attr::ATTEMPTS))
             .condition_expression(format!(
-                "attribute_exists({}) AND {} < :max",
+                "attribute_exists({}) AND attribute_not_exists({}) AND {} < :max",
                 attr::PK,
+                attr::USED,
                 attr::ATTEMPTS
             ))
             .expression_attribute_values(":one", n(1))
@@ -171,44 +211,18 @@ impl RecordStore for DynamoStore {
     }
 
     async fn redeem_auth_code(&self, code_hash: &str) -> Result<Redemption, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::PK, pk(Key::AuthCode { code_hash }))
-            .update_expression(format!("SET {} = :yes", attr::USED))
-            .condition_expression(format!(
-                "attribute_exists({}) AND attribute_not_exists({})",
-                attr::PK,
-                attr::USED
-            ))
-            .expression_attribute_values(":yes", yes())
-            .return_values(ReturnValue::AllNew)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        match result {
-            Ok(out) => {
-                let item = out
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("update returned nothing".into()))?;
-                Ok(Redemption::First(AuthCode::from_item(code_hash, &item)?))
-            }
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+        Ok(
+            match self
+                .mark_taken(Key::AuthCode { code_hash }, &Claim::new())
+                .await?
             {
-                let UpdateItemError::ConditionalCheckFailedException(failed) = e.into_err() else {
-                    unreachable!("matched above")
-                };
-                match failed.item {
-                    Some(item) if !item.is_empty() => {
-                        Ok(Redemption::Reused(AuthCode::from_item(code_hash, &item)?))
-                    }
-                    _ => Ok(Redemption::Unknown),
+                Taking::Taken(item) => Redemption::First(AuthCode::from_item(code_hash, &item)?),
+                Taking::TakenBefore(item) => {
+                    Redemption::Reused(AuthCode::from_item(code_hash, &item)?)
                 }
-            }
-            Err(err) => Err(unavailable(err)),
-        }
+                Taking::Missing => Redemption::Unknown,
+            },
+        )
     }
 
     async fn put_recovery(&self, recovery: &Recovery) -> Result<(), StoreError> {

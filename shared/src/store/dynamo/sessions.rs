@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use super::{
-    DynamoStore, cancellation_code, corrupt, is_condition_failure,
+    Claim, DynamoStore, cancellation_code, corrupt, is_condition_failure,
     items::{get_s, key_map, member_from_item},
     n, pk, unavailable, yes,
 };
@@ -21,10 +21,11 @@ impl SessionStore for DynamoStore {
         session: &Session,
         refresh: &RefreshRecord,
     ) -> Result<(), StoreError> {
+        let claim = Claim::new();
         self.client
             .transact_write_items()
-            .transact_items(self.put_if_absent(session.item())?)
-            .transact_items(self.put_if_absent(refresh.item())?)
+            .transact_items(self.put_if_absent(session.item(), &claim)?)
+            .transact_items(self.put_if_absent(refresh.item(), &claim)?)
             .send()
             .await
             .map_err(|err| {
