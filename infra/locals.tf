@@ -47,7 +47,7 @@ locals {
       key_routes       = []
       privileged       = false
       sends_mail       = false
-      dynamodb_actions = ["DeleteItem", "UpdateItem"]
+      dynamodb_actions = ["UpdateItem"]
     }
     "approve-by-email" = {
       routes           = ["POST /backend/authentication/approve-by-email"]
@@ -86,7 +86,7 @@ locals {
       key_routes       = []
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     "send-recovery-email" = {
       routes           = ["POST /_api/iam/recovery/v1/send-email"]
@@ -107,7 +107,7 @@ locals {
       key_routes       = []
       privileged       = false
       sends_mail       = true
-      dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "UpdateItem"]
+      dynamodb_actions = ["BatchGetItem", "GetItem", "UpdateItem"]
     }
     "redirect-session" = {
       routes = [
@@ -119,13 +119,14 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["PutItem"]
     }
-    # OAuth 2 (PKCE) for the clients in var.oauth_clients.
+    # OAuth 2 (PKCE) for the clients in var.oauth_clients; authorize without a session
+    # token is the hosted sign-in page, which posts back to it (a login).
     "authorize" = {
-      routes           = ["GET /oauth2/authorize", "GET /oauth2/session"]
+      routes           = ["GET /oauth2/authorize", "POST /oauth2/authorize", "GET /oauth2/session"]
       key_routes       = []
       privileged       = false
       sends_mail       = false
-      dynamodb_actions = ["GetItem", "PutItem"]
+      dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "token" = {
       routes           = ["POST /oauth2/token", "POST /_api/iam/authentication/v2/sign-on"]
@@ -142,7 +143,7 @@ locals {
       key_routes       = []
       privileged       = false
       sends_mail       = false
-      dynamodb_actions = ["DeleteItem", "UpdateItem"]
+      dynamodb_actions = ["UpdateItem"]
     }
     "current-member" = {
       routes           = ["GET /members/v1/members/my"]

@@ -1,5 +1,6 @@
 # Contract tests through Wix's own JavaScript client (client/: @wix/sdk OAuthStrategy,
-# @wix/identity, @wix/members, @wix/redirects and jsdom, pinned in client/package-lock.json)
+# @wix/identity, @wix/members, @wix/redirects, jsdom and playwright-core, pinned in
+# client/package-lock.json)
 # against `make dev`. Included by the top-level Makefile; also works alone from the
 # repository root: make -f mk/client.mk client-test
 # client/lib/backend.mjs sends the client's https://*.wixapis.com requests to the base
@@ -19,10 +20,12 @@ CLIENT_RATE_LIMITS ?= register=1000,verify=1000,recovery=1000,token=1000
 .PHONY: client-tools client-test
 
 $(CLIENT_DIR)/node_modules/.installed: $(CLIENT_DIR)/package-lock.json $(CLIENT_DIR)/package.json
-	cd $(CLIENT_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(CLIENT_DIR) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-client-tools: $(CLIENT_DIR)/node_modules/.installed ## Install the pinned Wix client packages in client/ (npm ci)
+# The hosted login test drives Debian's Chromium (mk/browser.mk installs it; alone,
+# CHROMIUM=... names one).
+client-tools: $(CLIENT_DIR)/node_modules/.installed $(DEBIAN_CHROMIUM) ## Install the pinned Wix client packages in client/ (npm ci) and Debian chromium
 
 # scripts/with-dev.sh starts `make dev` on DEV_PORT unless something already answers
 # there, and stops what it started; then the same with verification off on its port.

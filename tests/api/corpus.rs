@@ -64,7 +64,7 @@ fn is_page_route(method: &str, path: &str) -> bool {
     let path = path.split_once('?').map_or(path, |(p, _)| p);
     matches!(
         (method, path),
-        ("GET", "/oauth2/authorize")
+        ("GET" | "POST", "/oauth2/authorize")
             | ("GET", "/oauth2/session")
             | ("GET", "/oauth2/logout")
             | ("GET" | "POST", "/recovery/reset-password")

@@ -20,6 +20,7 @@ mod outage;
 mod privileged;
 mod recovery;
 mod register;
+mod sign_in;
 mod site_auth;
 mod startup;
 mod store_contract;

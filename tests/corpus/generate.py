@@ -694,6 +694,29 @@ reset_forms = {
 for label, body in reset_forms.items():
     add(f"reset-password-post/form/{label}", "POST", RESET, FORM, body)
 
+# The hosted sign-in page's form (POST /oauth2/authorize): bad requests, missing or
+# forged double-submit tokens, hostile values; never a server error, never a redirect
+# to an unregistered place.
+SIGN_IN_REQUEST = (
+    "client_id=test-client&redirect_uri=https%3A%2F%2Fsite.example%2Fcallback&response_type=code"
+    "&response_mode=query&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    "&code_challenge_method=S256&state=s1"
+)
+sign_in_forms = {
+    "no-csrf": SIGN_IN_REQUEST + "&email=corpus%40example.com&password=" + PASSWORD,
+    "forged-csrf": SIGN_IN_REQUEST + "&csrf=" + "x" * 43 + "&email=corpus%40example.com&password=" + PASSWORD,
+    "unknown-client": SIGN_IN_REQUEST.replace("test-client", "nobody") + "&csrf=x&email=a&password=b",
+    "evil-redirect": SIGN_IN_REQUEST.replace("site.example", "evil.example") + "&csrf=x&email=a&password=b",
+    "crlf-redirect": SIGN_IN_REQUEST.replace("callback", "callback%0D%0ALocation%3A%20x") + "&csrf=x",
+    "script-state": SIGN_IN_REQUEST.replace("state=s1", "state=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E") + "&csrf=x",
+    "huge-email": SIGN_IN_REQUEST + "&csrf=x&password=p&email=" + "e" * LARGE,
+    "huge-body": SIGN_IN_REQUEST + "&csrf=x&password=" + "p" * BIG,
+    "invalid-utf8": SIGN_IN_REQUEST + "&csrf=%FF%FE&email=%C0%AF&password=%C0%AF",
+    "empty": "",
+}
+for label, body in sign_in_forms.items():
+    add(f"sign-in/form/{label}", "POST", "/oauth2/authorize", FORM, body)
+
 REDIRECT = "/_api/redirects-api/v1/redirect-session"
 
 

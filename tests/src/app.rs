@@ -37,6 +37,8 @@ pub struct TestResponse {
     pub body: Value,
     pub text: String,
     pub location: Option<String>,
+    /// Every `Set-Cookie` of the answer.
+    pub set_cookies: Vec<String>,
 }
 
 impl TestResponse {
@@ -224,11 +226,19 @@ impl TestApp {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let set_cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect();
         TestResponse {
             status,
             body,
             text,
             location,
+            set_cookies,
         }
     }
 

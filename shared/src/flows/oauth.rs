@@ -62,6 +62,11 @@ pub struct AuthRequest {
     pub state: String,
     pub code_challenge: String,
     pub session_token: Option<String>,
+    /// `login` or `none`: whether the authorize page may ask who signs in.
+    pub prompt: Option<String>,
+    /// An identity provider to sign in with; none is configured, so any is refused at
+    /// the authorize URL, to the redirect URI.
+    pub idp: Option<String>,
 }
 
 fn is_valid_challenge(challenge: &str) -> bool {
@@ -166,6 +171,12 @@ pub fn authorize_url<B: Backend>(
     }
     if let Some(token) = &request.session_token {
         params.push(("sessionToken", token.clone()));
+    }
+    if let Some(prompt) = &request.prompt {
+        params.push(("prompt", prompt.clone()));
+    }
+    if let Some(idp) = &request.idp {
+        params.push(("idp", idp.clone()));
     }
     RedirectUrl {
         endpoint: format!("{}/oauth2/authorize", app.config.public_base_url),

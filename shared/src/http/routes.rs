@@ -102,6 +102,7 @@ pub enum Endpoint {
     Recover,
     RedirectSession,
     Authorize,
+    SignIn,
     SessionPage,
     Token,
     SignOn,
@@ -144,7 +145,7 @@ impl Endpoint {
             | Endpoint::Recover
             | Endpoint::ChangePassword => Function::ResetPassword,
             Endpoint::RedirectSession => Function::RedirectSession,
-            Endpoint::Authorize | Endpoint::SessionPage => Function::Authorize,
+            Endpoint::Authorize | Endpoint::SignIn | Endpoint::SessionPage => Function::Authorize,
             Endpoint::Token | Endpoint::SignOn => Function::Token,
             Endpoint::Logout | Endpoint::LogoutV1 => Function::Logout,
             Endpoint::CurrentMember => Function::CurrentMember,
@@ -156,6 +157,7 @@ impl Endpoint {
             Endpoint::ResetPasswordForm
             | Endpoint::ResetPassword
             | Endpoint::Authorize
+            | Endpoint::SignIn
             | Endpoint::SessionPage
             | Endpoint::Logout => Format::Html,
             _ => Format::Json,
@@ -269,6 +271,7 @@ pub static ROUTES: &[Route] = &[
         "/redirect-session/v1/redirect-session",
     ),
     get(Endpoint::Authorize, "/oauth2/authorize"),
+    post(Endpoint::SignIn, "/oauth2/authorize"),
     get(Endpoint::SessionPage, "/oauth2/session"),
     post(Endpoint::Token, "/oauth2/token"),
     post(Endpoint::SignOn, "/_api/iam/authentication/v2/sign-on"),

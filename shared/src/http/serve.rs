@@ -119,7 +119,10 @@ pub fn handle<'a, B: Backend, const F: u8>(
             Box::pin(headless::oauth::redirect_session(app, call))
         }
         Endpoint::Authorize if built_in::<F>(Function::Authorize) => {
-            Box::pin(headless::oauth::authorize(app, call))
+            Box::pin(headless::authorize::authorize(app, call))
+        }
+        Endpoint::SignIn if built_in::<F>(Function::Authorize) => {
+            Box::pin(headless::authorize::sign_in(app, call))
         }
         Endpoint::SessionPage if built_in::<F>(Function::Authorize) => {
             Box::pin(headless::oauth::session_page(app, call))

@@ -1,5 +1,5 @@
-//! The OAuth side of the headless flow: redirect sessions, authorize (a hosted page
-//! or a redirect), the token endpoint, logout and the current member.
+//! The OAuth side of the headless flow: redirect sessions, the token endpoint, logout
+//! and the current member (authorize and its sign-in page: `authorize.rs`).
 
 use lambda_http::{Body, Response};
 use serde::Deserialize;
@@ -38,12 +38,18 @@ struct AuthRequestBody {
     redirect_uri: Option<String>,
     #[serde(default)]
     session_token: Option<String>,
+    /// An identity provider to sign in with (`getAuthUrl`'s `idp`).
+    #[serde(default)]
+    idp: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct AuthPart {
     auth_request: AuthRequestBody,
+    /// `login` (the default: ask who signs in) or `none` (never show a page).
+    #[serde(default)]
+    prompt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +107,8 @@ pub async fn redirect_session<B: Backend>(app: &App<B>, call: Call<'_>) -> Answe
                 state: r.state.unwrap_or_default(),
                 code_challenge: r.code_challenge,
                 session_token: r.session_token,
+                prompt: auth.prompt.filter(|p| !p.is_empty()),
+                idp: r.idp.filter(|i| !i.is_empty()),
             };
             oauth::authorize_url(app, &request, &redirect_uri)
         }
@@ -138,88 +146,6 @@ fn redirect_session_json(url: &oauth::RedirectUrl) -> Value {
         "shortUrl": full_url,
         "urlDetails": { "endpoint": url.endpoint, "searchParams": search_params },
     })
-}
-
-/// Where an authorize outcome goes once the client and redirect are known good.
-struct Reply<'a> {
-    mode: ResponseMode,
-    redirect_uri: String,
-    origins: &'a [String],
-    state: String,
-}
-
-impl Reply<'_> {
-    fn send(&self, params: &[(&str, &str)]) -> Response<Body> {
-        let mut pairs: Vec<(&str, &str)> = params.to_vec();
-        pairs.push(("state", &self.state));
-        match self.mode {
-            ResponseMode::WebMessage => {
-                let message: serde_json::Map<String, Value> = pairs
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), Value::from(*v)))
-                    .collect();
-                pages::web_message(self.origins, &Value::Object(message))
-            }
-            ResponseMode::Query | ResponseMode::Fragment => {
-                let separator = match (self.mode, self.redirect_uri.contains('?')) {
-                    (ResponseMode::Fragment, _) => '#',
-                    (_, true) => '&',
-                    _ => '?',
-                };
-                let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-                pages::redirect(&format!("{}{separator}{query}", self.redirect_uri))
-            }
-        }
-    }
-}
-
-pub async fn authorize<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
-    let q = |name: &str| call.query(name).unwrap_or_default();
-    // Until the client and redirect are known good, problems are shown on an error
-    // page (the route is HTML), never sent to an unchecked redirect.
-    let mode = ResponseMode::parse(&q("response_mode"))
-        .ok_or(ApiError::OAuthInvalidRequest("Unsupported response_mode."))?;
-    let redirect_uri = call.query("redirect_uri");
-    let (client, redirect_uri) = oauth::validate_auth_request(
-        app,
-        &q("client_id"),
-        &q("response_type"),
-        &q("code_challenge_method"),
-        &q("code_challenge"),
-        redirect_uri.as_deref(),
-        mode,
-    )?;
-    let reply = Reply {
-        mode,
-        redirect_uri: redirect_uri.clone(),
-        origins: &client.origins,
-        state: q("state"),
-    };
-    let Some(session_token) = call.query("sessionToken").filter(|t| !t.is_empty()) else {
-        return Ok(reply.send(&[
-            ("error", "login_required"),
-            ("error_description", "a session token is required"),
-        ]));
-    };
-    match oauth::issue_code(
-        app,
-        &client.client_id,
-        &redirect_uri,
-        &q("code_challenge"),
-        &session_token,
-    )
-    .await
-    {
-        Ok(code) => Ok(reply.send(&[("code", &code)])),
-        Err(ApiError::Unauthenticated) => Ok(reply.send(&[
-            ("error", "access_denied"),
-            (
-                "error_description",
-                "the session token is invalid, expired or revoked",
-            ),
-        ])),
-        Err(err) => Err(err),
-    }
 }
 
 #[derive(Deserialize)]
