@@ -86,9 +86,16 @@ impl TestApp {
             ))
             .load()
             .await;
+        // A retry quota of its own: the SDK's token bucket is shared per partition in
+        // a process, and other tests' timeouts would spend this app's retries.
+        let partition = aws_sdk_dynamodb::config::retry::RetryPartition::new(format!(
+            "test-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(
             aws_sdk_dynamodb::config::Builder::from(&production)
                 .endpoint_url(endpoint)
+                .retry_partition(partition)
                 .build(),
         );
         let clock = app.app.clock.clone();
