@@ -1,15 +1,18 @@
-//! The hosted sign-in page: an authorize request without a session token shows it, its
-//! form posts back with a double-submit token, and a good password answers the code
-//! at the registered redirect URI; every failure is shown in place.
+//! The hosted sign-in page: an authorize request without a session token shows it; its
+//! forms post back with a double-submit token; a good sign-in, sign-up or code answers
+//! the code at the registered redirect URI and remembers the browser, which then goes
+//! on in one click (or silently with `prompt=none`) until logout or a block ends it.
+//! Every failure is shown in place.
 
 use base64::Engine;
 use integration_tests::{
-    CLIENT_ID, PASSWORD, REDIRECT_URI, TestApp, TestResponse, paths::TOKEN, random_email,
+    CLIENT_ID, PASSWORD, REDIRECT_URI, TestApp, TestResponse, inbox, paths::TOKEN, random_email,
 };
 use serde_json::json;
 use std::collections::HashMap;
 
 const AUTHORIZE: &str = "/oauth2/authorize";
+const SESSION_COOKIE: &str = "__Host-members-session";
 
 fn pkce() -> (String, String) {
     use sha2::Digest;
@@ -40,100 +43,259 @@ fn authorize_query(challenge: &str, extra: &[(&str, &str)]) -> String {
     )
 }
 
-/// The hidden fields and the double-submit token of a sign-in page, and its cookie.
-fn form_of(page: &TestResponse) -> (Vec<(String, String)>, String) {
-    let mut fields = Vec::new();
-    for input in page.text.split("<input type=\"hidden\" ").skip(1) {
-        let attr = |name: &str| {
-            input
-                .split_once(&format!("{name}=\""))
-                .and_then(|(_, rest)| rest.split_once('"'))
-                .map(|(value, _)| value.replace("&amp;", "&").replace("&#x2F;", "/"))
-                .unwrap()
-        };
-        fields.push((attr("name"), attr("value")));
-    }
-    let cookie = page
-        .set_cookies
-        .iter()
-        .find(|c| c.starts_with("__Host-members-signin="))
-        .expect("the page sets its double-submit cookie");
-    for part in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
-        assert!(cookie.contains(part), "{cookie}");
-    }
-    let cookie = cookie.split(';').next().unwrap().to_string();
-    (fields, cookie)
+fn unescape(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
-async fn submit(
-    app: &TestApp,
-    fields: &[(String, String)],
-    cookie: Option<&str>,
-    email: &str,
-    password: &str,
-) -> TestResponse {
-    let mut form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    form.push(("email", email));
-    form.push(("password", password));
-    let body = serde_urlencoded::to_string(&form).unwrap();
-    let mut headers = vec![("content-type", "application/x-www-form-urlencoded")];
-    if let Some(cookie) = cookie {
-        headers.push(("cookie", cookie));
+/// The hidden fields of the page's form for `action`.
+fn form(page: &TestResponse, action: &str) -> Vec<(String, String)> {
+    let start = page
+        .text
+        .find(&format!("id=\"{action}-form\""))
+        .unwrap_or_else(|| panic!("no {action} form in {}", page.text));
+    let html = &page.text[start..];
+    let html = &html[..html.find("</form>").unwrap()];
+    html.split("<input type=\"hidden\" ")
+        .skip(1)
+        .map(|input| {
+            let attr = |name: &str| {
+                input
+                    .split_once(&format!("{name}=\""))
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map(|(value, _)| unescape(value))
+                    .unwrap()
+            };
+            (attr("name"), attr("value"))
+        })
+        .collect()
+}
+
+/// A browser's cookie jar, as far as the hosted page goes.
+#[derive(Default)]
+struct Browser {
+    cookies: HashMap<String, String>,
+}
+
+impl Browser {
+    fn header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
-    app.request("POST", AUTHORIZE, &headers, Some(&body)).await
+
+    fn keep(&mut self, response: &TestResponse) {
+        for cookie in &response.set_cookies {
+            let (pair, attributes) = cookie.split_once(';').unwrap();
+            for part in ["Secure", "HttpOnly", "Path=/"] {
+                assert!(attributes.contains(part), "{cookie}");
+            }
+            assert!(pair.starts_with("__Host-"), "{cookie}");
+            let (name, value) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.into(), value.into());
+            }
+        }
+    }
+
+    async fn get(&mut self, app: &TestApp, path: &str) -> TestResponse {
+        let cookie = self.header();
+        let response = app.get(path, &[("cookie", &cookie)]).await;
+        self.keep(&response);
+        response
+    }
+
+    /// Posts `page`'s form for `action` with `fields` added.
+    async fn post(
+        &mut self,
+        app: &TestApp,
+        page: &TestResponse,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut body = form(page, action);
+        body.extend(fields.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+        let cookie = self.header();
+        let response = app
+            .request(
+                "POST",
+                AUTHORIZE,
+                &[
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("cookie", &cookie),
+                ],
+                Some(&serde_urlencoded::to_string(&body).unwrap()),
+            )
+            .await;
+        self.keep(&response);
+        response
+    }
+}
+
+/// The code and state of a redirect to the registered URI.
+fn code_of(response: &TestResponse) -> HashMap<String, String> {
+    assert_eq!(response.status, 302, "{response:?}");
+    let location = response.location.as_deref().unwrap();
+    let query = location
+        .strip_prefix(&format!("{REDIRECT_URI}?"))
+        .unwrap_or_else(|| panic!("not the registered redirect URI: {location}"));
+    let params: HashMap<String, String> = serde_urlencoded::from_str(query).unwrap();
+    assert_eq!(params["state"], "state-9");
+    params
+}
+
+async fn tokens(app: &TestApp, code: &str, verifier: &str) -> TestResponse {
+    app.post(
+        TOKEN,
+        json!({ "clientId": CLIENT_ID, "grantType": "authorization_code", "code": code,
+                "codeVerifier": verifier, "redirectUri": REDIRECT_URI }),
+    )
+    .await
+}
+
+fn alert(page: &TestResponse) -> String {
+    page.text
+        .split_once("role=\"alert\">")
+        .and_then(|(_, rest)| rest.split_once("</p>"))
+        .map(|(text, _)| unescape(text))
+        .unwrap_or_default()
 }
 
 #[tokio::test]
-async fn a_member_signs_in_on_the_hosted_page_and_the_site_gets_a_code() {
+async fn a_member_signs_in_and_the_browser_goes_on_until_logout() {
     let app = TestApp::new().await;
     let email = random_email();
     assert_eq!(app.register(&email, PASSWORD).await.status, 200);
     let (verifier, challenge) = pkce();
+    let mut browser = Browser::default();
 
-    let page = app
-        .get(&authorize_query(&challenge, &[("prompt", "login")]), &[])
+    let page = browser
+        .get(&app, &authorize_query(&challenge, &[("prompt", "login")]))
         .await;
     assert_eq!(page.status, 200, "{page:?}");
     assert!(
-        page.text
-            .contains("<form method=\"post\" action=\"/oauth2/authorize\"")
+        page.set_cookies[0].contains("SameSite=Strict"),
+        "{:?}",
+        page.set_cookies
     );
-    let (fields, cookie) = form_of(&page);
-    assert!(fields.iter().any(|(n, v)| n == "state" && v == "state-9"));
-
-    let wrong = submit(&app, &fields, Some(&cookie), &email, "not-the-password").await;
-    assert_eq!(wrong.status, 401);
-    assert!(
-        wrong
-            .text
-            .contains("role=\"alert\">Wrong email or password."),
-        "{}",
-        wrong.text
-    );
-    assert!(
-        wrong.text.contains(&email.to_lowercase()) || wrong.text.contains(&email),
-        "the email stays typed"
-    );
-
-    let done = submit(&app, &fields, Some(&cookie), &email, PASSWORD).await;
-    assert_eq!(done.status, 302, "{done:?}");
-    let location = done.location.unwrap();
-    let query = location
-        .strip_prefix(&format!("{REDIRECT_URI}?"))
-        .expect("the registered redirect URI");
-    let params: HashMap<String, String> = serde_urlencoded::from_str(query).unwrap();
-    assert_eq!(params["state"], "state-9");
-    let tokens = app
+    let wrong = browser
         .post(
-            TOKEN,
-            json!({ "clientId": CLIENT_ID, "grantType": "authorization_code", "code": params["code"],
-                    "codeVerifier": verifier, "redirectUri": REDIRECT_URI }),
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", "not-the-password")],
         )
         .await;
-    assert_eq!(tokens.status, 200, "{tokens:?}");
+    assert_eq!(
+        (wrong.status, alert(&wrong).as_str()),
+        (401, "Wrong email or password.")
+    );
+    assert!(
+        wrong.text.contains(&format!("value=\"{email}\"")),
+        "the email stays typed"
+    );
+    assert!(!browser.cookies.contains_key(SESSION_COOKIE));
+
+    let done = browser
+        .post(
+            &app,
+            &wrong,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    let code = code_of(&done);
+    assert_eq!(tokens(&app, &code["code"], &verifier).await.status, 200);
+    let session_cookie = done
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with(SESSION_COOKIE))
+        .unwrap();
+    assert!(session_cookie.contains("SameSite=Lax"), "{session_cookie}");
+
+    // Back with prompt login: one click, as the same member.
+    let (verifier, challenge) = pkce();
+    let welcome = browser.get(&app, &authorize_query(&challenge, &[])).await;
+    assert!(
+        welcome.text.contains("id=\"continue-form\""),
+        "{}",
+        welcome.text
+    );
+    assert!(welcome.text.contains(&email.to_lowercase()));
+    let again = browser.post(&app, &welcome, "continue", &[]).await;
+    assert_eq!(
+        tokens(&app, &code_of(&again)["code"], &verifier)
+            .await
+            .status,
+        200
+    );
+
+    // prompt none: silently.
+    let (verifier, challenge) = pkce();
+    let silent = browser
+        .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))
+        .await;
+    assert_eq!(
+        tokens(&app, &code_of(&silent)["code"], &verifier)
+            .await
+            .status,
+        200
+    );
+
+    // Logout in this browser ends it: prompt none is login_required again.
+    let out = browser.get(&app, "/oauth2/logout?id=stale").await;
+    assert_eq!(out.status, 400);
+    assert!(
+        !browser.cookies.contains_key(SESSION_COOKIE),
+        "the cookie is cleared"
+    );
+    let (_, challenge) = pkce();
+    let after = browser
+        .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))
+        .await;
+    assert!(after.location.unwrap().contains("error=login_required"));
+}
+
+#[tokio::test]
+async fn blocking_the_member_ends_its_browser_sessions() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let (_, challenge) = pkce();
+    let mut browser = Browser::default();
+    let page = browser.get(&app, &authorize_query(&challenge, &[])).await;
+    let done = browser
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    code_of(&done);
+    app.post_as_admin(
+        "/backend/authentication/block-by-email",
+        json!({ "email": email }),
+    )
+    .await;
+    let silent = browser
+        .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))
+        .await;
+    assert!(silent.location.unwrap().contains("error=login_required"));
+    let page = browser.get(&app, &authorize_query(&challenge, &[])).await;
+    assert!(
+        page.text.contains("id=\"sign-in-form\""),
+        "no one-click continue"
+    );
 }
 
 #[tokio::test]
@@ -142,24 +304,54 @@ async fn a_post_without_the_pages_own_token_signs_nobody_in() {
     let email = random_email();
     app.register(&email, PASSWORD).await;
     let (_, challenge) = pkce();
-    let page = app.get(&authorize_query(&challenge, &[]), &[]).await;
-    let (fields, cookie) = form_of(&page);
+    let mut browser = Browser::default();
+    let page = browser.get(&app, &authorize_query(&challenge, &[])).await;
 
-    let no_cookie = submit(&app, &fields, None, &email, PASSWORD).await;
-    assert_eq!(no_cookie.status, 400);
-    assert!(no_cookie.text.contains("This sign-in form has expired"));
-    let other = format!("__Host-members-signin={}", "x".repeat(43));
-    let forged = submit(&app, &fields, Some(&other), &email, PASSWORD).await;
+    let mut stranger = Browser::default();
+    let forged = stranger
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!((forged.status, forged.location.as_deref()), (400, None));
+    assert!(alert(&forged).contains("This form has expired"));
+    stranger
+        .cookies
+        .insert("__Host-members-signin".into(), "x".repeat(43));
+    let forged = stranger
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!((forged.status, forged.location), (400, None));
 
     // A changed redirect is checked again: an error page, never a redirect there.
-    let mut elsewhere = fields.clone();
-    for (name, value) in &mut elsewhere {
+    let mut fields = form(&page, "sign-in");
+    for (name, value) in &mut fields {
         if name == "redirect_uri" {
             *value = "https://evil.example/callback".into();
         }
     }
-    let refused = submit(&app, &elsewhere, Some(&cookie), &email, PASSWORD).await;
+    fields.push(("email".into(), email.clone()));
+    fields.push(("password".into(), PASSWORD.into()));
+    let cookie = browser.header();
+    let refused = app
+        .request(
+            "POST",
+            AUTHORIZE,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", &cookie),
+            ],
+            Some(&serde_urlencoded::to_string(&fields).unwrap()),
+        )
+        .await;
     assert_eq!((refused.status, refused.location), (400, None));
 }
 
@@ -184,31 +376,181 @@ async fn without_a_session_prompt_none_and_an_unknown_idp_answer_oauth_errors_to
 }
 
 #[tokio::test]
-async fn pending_and_blocked_members_are_told_in_place() {
+async fn a_visitor_signs_up_with_the_emailed_code_and_may_ask_for_another() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let (verifier, challenge) = pkce();
+    let mut browser = Browser::default();
+    let page = browser
+        .get(&app, &authorize_query(&challenge, &[("screen", "sign-up")]))
+        .await;
+    assert!(page.text.contains("autocomplete=\"new-password\""));
+    let weak = browser
+        .post(
+            &app,
+            &page,
+            "sign-up",
+            &[("email", &email), ("password", "short")],
+        )
+        .await;
+    assert_eq!(weak.status, 400);
+    assert!(weak.text.contains("id=\"sign-up-form\""));
+
+    let code_page = browser
+        .post(
+            &app,
+            &weak,
+            "sign-up",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(code_page.status, 200, "{code_page:?}");
+    assert!(code_page.text.contains("autocomplete=\"one-time-code\""));
+    let first = inbox::code_in(&inbox::latest_mail_to(&email));
+
+    let resent = browser.post(&app, &code_page, "resend", &[]).await;
+    assert!(
+        resent.text.contains("We sent a new code"),
+        "{}",
+        resent.text
+    );
+    let second = inbox::code_in(&inbox::latest_mail_to(&email));
+    assert_ne!(first, second);
+    let stale = browser
+        .post(&app, &resent, "verify", &[("code", &first)])
+        .await;
+    assert_eq!(stale.status, 400);
+    assert!(
+        alert(&stale).starts_with("That code is not right"),
+        "{}",
+        stale.text
+    );
+
+    let done = browser
+        .post(&app, &stale, "verify", &[("code", &second)])
+        .await;
+    assert_eq!(
+        tokens(&app, &code_of(&done)["code"], &verifier)
+            .await
+            .status,
+        200
+    );
+    assert!(browser.cookies.contains_key(SESSION_COOKIE));
+    assert_eq!(app.login(&email, PASSWORD).await.status, 200);
+}
+
+#[tokio::test]
+async fn under_manual_approval_a_sign_up_waits_and_a_pending_sign_in_is_told_so() {
     let app = TestApp::with_settings(&[("APPROVAL_MODE", "manual")]).await;
     let email = random_email();
-    app.register(&email, PASSWORD).await;
     let (_, challenge) = pkce();
-    let page = app.get(&authorize_query(&challenge, &[]), &[]).await;
-    let (fields, cookie) = form_of(&page);
-    let pending = submit(&app, &fields, Some(&cookie), &email, PASSWORD).await;
-    assert_eq!(pending.status, 403);
-    assert!(
-        pending.text.contains("waiting for the site owner"),
-        "{}",
-        pending.text
-    );
+    let mut browser = Browser::default();
+    let page = browser
+        .get(&app, &authorize_query(&challenge, &[("screen", "sign-up")]))
+        .await;
+    let code_page = browser
+        .post(
+            &app,
+            &page,
+            "sign-up",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let pending = browser
+        .post(&app, &code_page, "verify", &[("code", &code)])
+        .await;
+    assert_eq!(pending.status, 200);
+    assert!(pending.text.contains("id=\"pending\""), "{}", pending.text);
+    assert!(!browser.cookies.contains_key(SESSION_COOKIE));
+
+    let page = browser.get(&app, &authorize_query(&challenge, &[])).await;
+    let told = browser
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(told.status, 403);
+    assert!(alert(&told).contains("waiting for the site owner"));
 
     app.post_as_admin(
         "/backend/authentication/block-by-email",
         json!({ "email": email }),
     )
     .await;
-    let blocked = submit(&app, &fields, Some(&cookie), &email, PASSWORD).await;
+    let blocked = browser
+        .post(
+            &app,
+            &told,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(blocked.status, 403);
-    assert!(
-        blocked.text.contains("This account is blocked"),
-        "{}",
-        blocked.text
+    assert!(alert(&blocked).contains("This account is blocked"));
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_email_and_leads_back_to_the_page() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let (verifier, challenge) = pkce();
+    let mut browser = Browser::default();
+    let page = browser
+        .get(&app, &authorize_query(&challenge, &[("screen", "forgot")]))
+        .await;
+    let sent = browser
+        .post(&app, &page, "forgot", &[("email", &email)])
+        .await;
+    assert!(sent.text.contains("id=\"sent\""), "{}", sent.text);
+    let nobody = browser
+        .post(&app, &page, "forgot", &[("email", &random_email())])
+        .await;
+    assert_eq!(
+        nobody.text.replace(&email, ""),
+        sent.text.replace(&email, ""),
+        "the same answer"
+    );
+
+    let link = inbox::link_in(
+        &inbox::latest_mail_to(&email),
+        "https://auth.example/recovery/reset-password?token=",
+    );
+    let token = link.split("token=").nth(1).unwrap();
+    let form =
+        serde_urlencoded::to_string([("token", token), ("password", "a-new-password-1")]).unwrap();
+    let reset = app
+        .request(
+            "POST",
+            "/recovery/reset-password",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            Some(&form),
+        )
+        .await;
+    assert_eq!(reset.status, 302, "{reset:?}");
+    let back = reset.location.unwrap();
+    let path = back
+        .strip_prefix("https://auth.example")
+        .expect("back to the hosted page");
+    assert!(path.starts_with("/oauth2/authorize?"), "{back}");
+
+    let page = browser.get(&app, path).await;
+    let done = browser
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", "a-new-password-1")],
+        )
+        .await;
+    assert_eq!(
+        tokens(&app, &code_of(&done)["code"], &verifier)
+            .await
+            .status,
+        200
     );
 }

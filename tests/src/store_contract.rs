@@ -12,8 +12,9 @@ use members_auth::{
         member::{ContactInfo, PrivacyStatus},
     },
     store::{
-        AuthCode, LoginCounters, LoginFailure, LogoutRequest, NewRecord, RateCounter, Recovery,
-        Redemption, RefreshRecord, Session, StatusChange, Store, StoreError, Verification,
+        AuthCode, BrowserSession, LoginCounters, LoginFailure, LogoutRequest, NewRecord,
+        RateCounter, Recovery, Redemption, RefreshRecord, Session, StatusChange, Store, StoreError,
+        Verification,
     },
 };
 
@@ -58,6 +59,7 @@ pub async fn run<S: Store>(store: &S) {
     verification_attempts_are_counted_and_capped(store).await;
     authorization_codes_are_redeemed_once(store).await;
     sessions_open_once_and_revoke_before_opening(store).await;
+    browser_sessions_are_created_once_read_and_ended(store).await;
     login_counters_count_restart_and_clear(store).await;
     rates_stop_at_their_limit(store).await;
 }
@@ -463,6 +465,36 @@ async fn sessions_open_once_and_revoke_before_opening<S: Store>(store: &S) {
     ));
     let (nobody, none) = store.member_and_session(&id(), &id()).await.unwrap();
     assert!(nobody.is_none() && none.is_none());
+}
+
+async fn browser_sessions_are_created_once_read_and_ended<S: Store>(store: &S) {
+    let browser = BrowserSession {
+        token_hash: id(),
+        member_id: "m-1".into(),
+        token_version: 4,
+        expires_at: 77,
+    };
+    store.put_browser_session(&browser).await.unwrap();
+    assert!(
+        store.put_browser_session(&browser).await.is_err(),
+        "no overwrite"
+    );
+    assert_eq!(
+        store.browser_session(&browser.token_hash).await.unwrap(),
+        Some(browser.clone())
+    );
+    store
+        .end_browser_session(&browser.token_hash)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.browser_session(&browser.token_hash).await.unwrap(),
+        None
+    );
+    store
+        .end_browser_session(&browser.token_hash)
+        .await
+        .unwrap();
 }
 
 async fn login_counters_count_restart_and_clear<S: Store>(store: &S) {

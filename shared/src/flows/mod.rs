@@ -8,6 +8,7 @@
 pub mod account;
 pub mod approve;
 pub mod block;
+pub mod browser;
 pub mod captcha;
 pub mod headless;
 pub mod login;

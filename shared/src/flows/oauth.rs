@@ -244,6 +244,17 @@ pub async fn issue_code<B: Backend>(
         .await?
         .filter(|m| member_may_hold_tokens(m, claims.ver))
         .ok_or(ApiError::Unauthenticated)?;
+    issue_code_for(app, client_id, redirect_uri, code_challenge, &member).await
+}
+
+/// Issues an authorization code for `member`, whom the caller has just signed in.
+pub async fn issue_code_for<B: Backend>(
+    app: &App<B>,
+    client_id: &str,
+    redirect_uri: &str,
+    code_challenge: &str,
+    member: &Member,
+) -> Result<String, ApiError> {
     let code = random_token();
     app.store
         .put_auth_code(&AuthCode {

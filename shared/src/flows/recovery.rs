@@ -55,11 +55,7 @@ pub async fn send_recovery_email<B: Backend>(
     after: Option<AfterReset>,
     kind: PasswordMail,
 ) -> Result<bool, ApiError> {
-    let after = after.filter(|a| {
-        app.config
-            .oauth_client(&a.client_id)
-            .is_some_and(|client| url_allowed(&a.url, &client.redirect_uris, &client.origins))
-    });
+    let after = after.filter(|a| may_return_to(app, &a.client_id, &a.url));
     let Some(email) = email else {
         return Ok(false);
     };
@@ -75,6 +71,22 @@ pub async fn send_recovery_email<B: Backend>(
     }
     info!(member_id = %credentials.member_id, "recovery email sent");
     Ok(true)
+}
+
+/// Where a reset may lead for `client_id`: its registered URLs, or our own hosted
+/// sign-in page (checked when the link is made and again when it is followed).
+fn may_return_to<B: Backend>(app: &App<B>, client_id: &str, url: &str) -> bool {
+    app.config.oauth_client(client_id).is_some_and(|client| {
+        url_allowed(url, &client.redirect_uris, &client.origins) || is_hosted_sign_in(app, url)
+    })
+}
+
+/// Our own hosted sign-in page (an authorize URL of this service): a recovery started
+/// there comes back there, where the authorize request is checked again.
+fn is_hosted_sign_in<B: Backend>(app: &App<B>, url: &str) -> bool {
+    url.strip_prefix(app.config.public_base_url.as_str())
+        .is_some_and(|rest| rest.starts_with("/oauth2/authorize?"))
+        && url.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
 /// A redirect target is allowed when it is a registered redirect URI or lies under
@@ -129,11 +141,7 @@ pub async fn reset_password<B: Backend>(
     member.updated_date = now;
     info!(member_id = %member.id, "credentials replaced; sessions revoked");
     let redirect_url = match (recovery.redirect_url, recovery.client_id) {
-        (Some(url), Some(client_id)) => app
-            .config
-            .oauth_client(&client_id)
-            .filter(|c| url_allowed(&url, &c.redirect_uris, &c.origins))
-            .map(|_| url),
+        (Some(url), Some(client_id)) => may_return_to(app, &client_id, &url).then_some(url),
         _ => None,
     };
     Ok(Reset {

@@ -4,6 +4,7 @@
 //! `wix-members-backend` web methods, `headless` the Wix Headless REST routes.
 
 mod call;
+mod cookies;
 pub mod headless;
 pub mod pages;
 mod respond;

@@ -122,7 +122,7 @@ pub fn handle<'a, B: Backend, const F: u8>(
             Box::pin(headless::authorize::authorize(app, call))
         }
         Endpoint::SignIn if built_in::<F>(Function::Authorize) => {
-            Box::pin(headless::authorize::sign_in(app, call))
+            Box::pin(headless::sign_in::submit(app, call))
         }
         Endpoint::SessionPage if built_in::<F>(Function::Authorize) => {
             Box::pin(headless::oauth::session_page(app, call))

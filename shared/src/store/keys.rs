@@ -12,6 +12,7 @@
 //! | `REFRESH#<sha256(token)>`       | a refresh token: a member's session or a visitor       | 30 days                    | token |
 //! | `RECOVERY#<sha256(token)>`      | a recovery link and where it leads afterwards          | 1 hour                     | sendRecoveryEmail, sendSetPasswordEmail, register of a taken email |
 //! | `LOGOUT#<id>`                   | a logout redirect session                              | 10 minutes                 | redirect session (logout) |
+//! | `BROWSER#<sha256(cookie)>`      | a browser signed in on the hosted page: member, token version | 30 days             | authorize (sign-in page), logout |
 //! | `LOCK#<sha256(email, source)>`  | consecutive failed logins of one account from one source | 15 minutes after the last failure (+ lock) | login |
 //! | `IPFAIL#<source>#<window>`      | failed logins of one source over all accounts          | end of the 15-minute window | login |
 //! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
@@ -43,6 +44,9 @@ pub enum Key<'a> {
         token_hash: &'a str,
     },
     Logout(&'a str),
+    Browser {
+        token_hash: &'a str,
+    },
     /// An account as typed (normalised, possibly no valid email) from one source.
     Lockout {
         raw_email: &'a str,
@@ -71,6 +75,7 @@ impl Key<'_> {
             Key::Refresh { token_hash } => format!("REFRESH#{token_hash}"),
             Key::Recovery { token_hash } => format!("RECOVERY#{token_hash}"),
             Key::Logout(id) => format!("LOGOUT#{id}"),
+            Key::Browser { token_hash } => format!("BROWSER#{token_hash}"),
             Key::Lockout { raw_email, source } => {
                 format!("LOCK#{}", lockout_digest(raw_email, source))
             }
@@ -161,6 +166,7 @@ mod tests {
             Key::Refresh { token_hash: "x" },
             Key::Recovery { token_hash: "x" },
             Key::Logout("x"),
+            Key::Browser { token_hash: "x" },
             Key::Lockout {
                 raw_email: "x",
                 source: "x",

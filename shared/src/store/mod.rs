@@ -19,9 +19,9 @@ pub use dynamo::{DynamoStore, create_table_if_missing};
 pub use error::{Expected, StoreError, StoreResultExt};
 pub use memory::MemoryStore;
 pub use types::{
-    AuthCode, Credentials, Lockout, LoginCounters, LoginFailure, LoginGate, LogoutRequest,
-    NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session, StatusChange, TakenToken,
-    Verification,
+    AuthCode, BrowserSession, Credentials, Lockout, LoginCounters, LoginFailure, LoginGate,
+    LogoutRequest, NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session,
+    StatusChange, TakenToken, Verification,
 };
 
 use crate::domain::{Email, Member};
@@ -167,6 +167,17 @@ pub trait SessionStore: Send + Sync {
     /// Unconditional: revoking a session not open yet leaves a revoked marker, and
     /// opening it then fails.
     fn revoke_session(&self, session_id: &str) -> impl Future<Output = Answer<()>> + Send;
+
+    fn put_browser_session(
+        &self,
+        browser: &BrowserSession,
+    ) -> impl Future<Output = Answer<()>> + Send;
+    fn browser_session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Answer<Option<BrowserSession>>> + Send;
+    /// Unconditional: ending one that is gone already is no error.
+    fn end_browser_session(&self, token_hash: &str) -> impl Future<Output = Answer<()>> + Send;
 }
 
 /// Counters against brute force, updated atomically.

@@ -66,6 +66,17 @@ pub enum Redemption {
     Unknown,
 }
 
+/// A browser signed in on the hosted page (its cookie, hashed): lets the member
+/// through the next authorize request of that browser until it ends (logout) or the
+/// member's token version moves on (block, password change).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrowserSession {
+    pub token_hash: String,
+    pub member_id: String,
+    pub token_version: u64,
+    pub expires_at: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,

@@ -1,11 +1,12 @@
-//! The authorize endpoint: with a session token, a code at once; without one, the
-//! hosted sign-in page (Wix's "Wix-managed login page"), whose form posts back here.
+//! The authorize endpoint (GET): with a session token, a code at once; without one,
+//! the hosted sign-in page (Wix's "Wix-managed login page"), whose forms post back to
+//! the same path (`sign_in.rs`). A browser signed in there before goes on in one click
+//! (`prompt: 'login'`) or silently (`prompt: 'none'`).
 //!
-//! The form carries the authorize request in hidden fields, and it is checked again on
-//! every post exactly as on the first GET, so nothing reaches an unregistered redirect.
-//! Cross-site posts are refused by a double-submit token: a random value in a
-//! `__Host-` cookie (Secure, HttpOnly, SameSite=Strict, this host only) that the form
-//! must repeat.
+//! The page repeats the authorize request in hidden fields and links, and it is
+//! checked again on every request exactly as on the first, so nothing reaches an
+//! unregistered redirect. Cross-site posts are refused by a double-submit token: a
+//! random value in a `__Host-` cookie (SameSite=Strict) that every form repeats.
 
 use lambda_http::{Body, Response, http::StatusCode};
 use serde::Deserialize;
@@ -14,40 +15,38 @@ use serde_json::Value;
 use crate::{
     App,
     app::Backend,
-    domain::{
-        Email, Password,
-        token::{constant_time_eq, random_token},
-    },
+    domain::{Member, token::random_token},
     error::ApiError,
     flows::{
-        login::LoginAttempt,
+        browser,
         oauth::{self, ResponseMode},
     },
-    http::{Call, pages},
+    http::{
+        Call,
+        cookies::{BROWSER_SESSION, SIGN_IN_FORM},
+        pages::{self, HostedPage, Screen},
+    },
 };
 
 type Answer = Result<Response<Body>, ApiError>;
 
-/// The double-submit cookie of the sign-in form.
-const CSRF_COOKIE: &str = "__Host-members-signin";
-
-/// The authorize request, as the query (GET) or the form's hidden fields (POST) carry it.
+/// The authorize request, as the query (GET) or the forms' hidden fields (POST) carry it.
 #[derive(Deserialize, Default)]
-struct AuthorizeParams {
+pub(super) struct AuthorizeParams {
     #[serde(default)]
-    client_id: String,
+    pub client_id: String,
     #[serde(default)]
-    redirect_uri: Option<String>,
+    pub redirect_uri: Option<String>,
     #[serde(default)]
-    response_type: String,
+    pub response_type: String,
     #[serde(default)]
-    response_mode: String,
+    pub response_mode: String,
     #[serde(default)]
-    code_challenge: String,
+    pub code_challenge: String,
     #[serde(default)]
-    code_challenge_method: String,
+    pub code_challenge_method: String,
     #[serde(default)]
-    state: String,
+    pub state: String,
 }
 
 impl AuthorizeParams {
@@ -64,8 +63,7 @@ impl AuthorizeParams {
         }
     }
 
-    /// What the form repeats, as hidden fields.
-    fn hidden_fields(&self) -> Vec<(&'static str, &str)> {
+    fn fields(&self) -> Vec<(&'static str, &str)> {
         let mut fields = vec![
             ("client_id", self.client_id.as_str()),
             ("response_type", self.response_type.as_str()),
@@ -79,18 +77,44 @@ impl AuthorizeParams {
         }
         fields
     }
+
+    /// The request as a query string: the page's links, and where a recovery link
+    /// brings the member back to.
+    pub fn query(&self) -> String {
+        serde_urlencoded::to_string(self.fields()).unwrap_or_default()
+    }
 }
 
 /// An authorize request known good: its client and where its answer goes.
-struct Checked<'a> {
-    client_id: &'a str,
-    redirect_uri: String,
-    reply: Reply<'a>,
+pub(super) struct Checked<'a> {
+    pub client_id: &'a str,
+    pub redirect_uri: String,
+    pub reply: Reply<'a>,
+}
+
+impl Checked<'_> {
+    /// A code for `member`, answered to the client.
+    pub async fn code_for<B: Backend>(
+        &self,
+        app: &App<B>,
+        params: &AuthorizeParams,
+        member: &Member,
+    ) -> Answer {
+        let code = oauth::issue_code_for(
+            app,
+            self.client_id,
+            &self.redirect_uri,
+            &params.code_challenge,
+            member,
+        )
+        .await?;
+        Ok(self.reply.send(&[("code", &code)]))
+    }
 }
 
 /// Until the client and redirect are known good, problems are shown on an error page
 /// (the route is HTML), never sent to an unchecked redirect.
-fn check<'a, B: Backend>(
+pub(super) fn check<'a, B: Backend>(
     app: &'a App<B>,
     params: &AuthorizeParams,
 ) -> Result<Checked<'a>, ApiError> {
@@ -118,7 +142,7 @@ fn check<'a, B: Backend>(
 }
 
 /// Where an authorize outcome goes once the client and redirect are known good.
-struct Reply<'a> {
+pub(super) struct Reply<'a> {
     mode: ResponseMode,
     redirect_uri: String,
     origins: &'a [String],
@@ -126,7 +150,7 @@ struct Reply<'a> {
 }
 
 impl Reply<'_> {
-    fn send(&self, params: &[(&str, &str)]) -> Response<Body> {
+    pub fn send(&self, params: &[(&str, &str)]) -> Response<Body> {
         let mut pairs: Vec<(&str, &str)> = params.to_vec();
         pairs.push(("state", &self.state));
         match self.mode {
@@ -149,7 +173,7 @@ impl Reply<'_> {
         }
     }
 
-    fn error(&self, error: &str, description: &str) -> Response<Body> {
+    pub fn error(&self, error: &str, description: &str) -> Response<Body> {
         self.send(&[("error", error), ("error_description", description)])
     }
 }
@@ -164,174 +188,82 @@ pub async fn authorize<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
             "no identity provider is configured by that name",
         ));
     }
-    let Some(session_token) = call.query("sessionToken").filter(|t| !t.is_empty()) else {
-        if call.query("prompt").as_deref() == Some("none") {
-            return Ok(reply.error("login_required", "a session token is required"));
-        }
-        return Ok(sign_in_page(app, &call, &params, "", None, StatusCode::OK));
-    };
-    match oauth::issue_code(
-        app,
-        checked.client_id,
-        &checked.redirect_uri,
-        &params.code_challenge,
-        &session_token,
-    )
-    .await
-    {
-        Ok(code) => Ok(reply.send(&[("code", &code)])),
-        Err(ApiError::Unauthenticated) => Ok(reply.error(
-            "access_denied",
-            "the session token is invalid, expired or revoked",
-        )),
-        Err(err) => Err(err),
+    if let Some(session_token) = call.query("sessionToken").filter(|t| !t.is_empty()) {
+        return match oauth::issue_code(
+            app,
+            checked.client_id,
+            &checked.redirect_uri,
+            &params.code_challenge,
+            &session_token,
+        )
+        .await
+        {
+            Ok(code) => Ok(reply.send(&[("code", &code)])),
+            Err(ApiError::Unauthenticated) => Ok(reply.error(
+                "access_denied",
+                "the session token is invalid, expired or revoked",
+            )),
+            Err(err) => Err(err),
+        };
     }
-}
-
-#[derive(Deserialize)]
-struct SignInForm {
-    #[serde(flatten)]
-    params: AuthorizeParams,
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-}
-
-/// The sign-in form's post: the member's code, in the requested response mode, or
-/// the page again with what went wrong.
-pub async fn sign_in<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
-    let form: SignInForm = call.json_or_form(app.config.max_body_bytes)?;
-    let checked = check(app, &form.params)?;
-    let again = |problem: &str, status: StatusCode| {
-        Ok(sign_in_page(
+    let signed_in = browser_member(app, &call).await?;
+    let screen = call.query("screen").unwrap_or_default();
+    match (call.query("prompt").as_deref(), signed_in) {
+        (Some("none"), Some(member)) => checked.code_for(app, &params, &member).await,
+        (Some("none"), None) => Ok(reply.error("login_required", "no one is signed in")),
+        (_, Some(member)) if screen.is_empty() => Ok(page(
             app,
             &call,
-            &form.params,
-            &form.email,
-            Some(problem),
-            status,
-        ))
-    };
-    let expected = csrf_cookie(&call);
-    if form.csrf.is_empty()
-        || !expected.is_some_and(|cookie| constant_time_eq(cookie.as_bytes(), form.csrf.as_bytes()))
-    {
-        return again(
-            "This sign-in form has expired. Please sign in again.",
-            StatusCode::BAD_REQUEST,
-        );
-    }
-    let Ok(password) = Password::for_login(form.password) else {
-        return again("Wrong email or password.", StatusCode::UNAUTHORIZED);
-    };
-    let attempt = LoginAttempt {
-        // A browser: the captcha setting applies (this page shows no widget, so a site
-        // that always asks for one cannot use it yet; it fails closed).
-        captcha: Some(None),
-        email: Email::parse(&form.email).ok(),
-        raw_email: form.email.clone(),
-        password,
-        source: call.source_ip(),
-    };
-    let signed_in = match crate::flows::login::velo_login(app, attempt).await {
-        Ok(signed_in) => signed_in,
-        Err(err) => {
-            return match problem_of(&err) {
-                Some((problem, status)) => again(problem, status),
-                None => Err(err),
+            &params,
+            &Screen::Continue {
+                email: member.login_email.as_str(),
+            },
+            None,
+            StatusCode::OK,
+        )),
+        _ => {
+            let screen = match screen.as_str() {
+                "sign-up" => Screen::SignUp { email: "" },
+                "forgot" => Screen::Forgot { email: "" },
+                _ => Screen::SignIn { email: "" },
             };
+            Ok(page(app, &call, &params, &screen, None, StatusCode::OK))
         }
-    };
-    let code = oauth::issue_code(
-        app,
-        checked.client_id,
-        &checked.redirect_uri,
-        &form.params.code_challenge,
-        &signed_in.session_token,
-    )
-    .await?;
-    Ok(checked.reply.send(&[("code", &code)]))
+    }
 }
 
-/// What the page says, in place, for a sign-in that did not go through; `None` for
-/// failures of the service itself (an error page).
-fn problem_of(err: &ApiError) -> Option<(&'static str, StatusCode)> {
-    Some(match err {
-        ApiError::WrongCredentials => ("Wrong email or password.", StatusCode::UNAUTHORIZED),
-        ApiError::MemberPending => (
-            "Your account is waiting for the site owner's approval. You can sign in once it is approved.",
-            StatusCode::FORBIDDEN,
-        ),
-        ApiError::MemberBlocked => (
-            "This account is blocked. Contact the site owner.",
-            StatusCode::FORBIDDEN,
-        ),
-        ApiError::EmailNotVerified => (
-            "Your email address is not verified yet. Use the code we emailed you.",
-            StatusCode::FORBIDDEN,
-        ),
-        ApiError::TooManyRequests(_) => (
-            "Too many sign-in attempts. Please wait a few minutes and try again.",
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
-        ApiError::CaptchaMissing | ApiError::CaptchaInvalid => (
-            "This site asks for a captcha check, which this page cannot show. Sign in on the site itself.",
-            StatusCode::FORBIDDEN,
-        ),
-        _ => return None,
-    })
+/// The member this browser signed in as on the hosted page before, while that lasts.
+pub(super) async fn browser_member<B: Backend>(
+    app: &App<B>,
+    call: &Call<'_>,
+) -> Result<Option<Member>, ApiError> {
+    match BROWSER_SESSION.read(call.request) {
+        Some(token) => browser::member(app, &token).await,
+        None => Ok(None),
+    }
 }
 
-/// The form's double-submit token from its cookie, if the browser sent one.
-fn csrf_cookie(call: &Call<'_>) -> Option<String> {
-    call.request
-        .headers()
-        .get_all("cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CSRF_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|value| {
-            value.len() >= 32
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-}
-
-/// The sign-in page for `params`, with a double-submit token (the browser's own, or a
-/// new one) in its form and its cookie.
-fn sign_in_page<B: Backend>(
+/// A screen of the hosted page for `params`, with the double-submit token (the
+/// browser's own, or a new one) in its forms and its cookie.
+pub(super) fn page<B: Backend>(
     app: &App<B>,
     call: &Call<'_>,
     params: &AuthorizeParams,
-    email: &str,
+    screen: &Screen<'_>,
     problem: Option<&str>,
     status: StatusCode,
 ) -> Response<Body> {
-    let csrf = csrf_cookie(call).unwrap_or_else(random_token);
-    let page = pages::SignInPage {
+    let csrf = SIGN_IN_FORM.read(call.request).unwrap_or_else(random_token);
+    let hosted = HostedPage {
         site_name: &app.config.site_name,
-        hidden: params.hidden_fields(),
+        hidden: params.fields(),
+        query: params.query(),
         csrf: &csrf,
-        email,
         problem,
         form_targets: app.config.redirect_origins(),
+        password_min_length: app.config.password_min_length,
     };
-    let mut response = pages::sign_in(&page, status);
-    let cookie =
-        format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=3600");
-    if let Ok(value) = lambda_http::http::HeaderValue::from_str(&cookie) {
-        response.headers_mut().append("set-cookie", value);
-    }
+    let mut response = pages::hosted_page(&hosted, screen, status);
+    SIGN_IN_FORM.set(&mut response, &csrf);
     response
-}
-
-pub(super) fn fuzz_bodies(data: &[u8]) {
-    let _ = serde_urlencoded::from_bytes::<SignInForm>(data);
 }

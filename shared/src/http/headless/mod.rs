@@ -7,11 +7,12 @@ pub mod authorize;
 pub mod identity;
 pub mod oauth;
 pub mod reset;
+pub mod sign_in;
 
 /// Feeds `data` to every body parser of the headless routes (for the fuzzer), as
 /// JSON and as a form.
 pub(super) fn fuzz_bodies(data: &[u8]) {
-    authorize::fuzz_bodies(data);
+    sign_in::fuzz_bodies(data);
     identity::fuzz_bodies(data);
     oauth::fuzz_bodies(data);
     reset::fuzz_bodies(data);

@@ -10,12 +10,14 @@ use crate::{
     app::Backend,
     error::ApiError,
     flows::{
+        browser,
         oauth::{self, AuthRequest, ResponseMode},
         throttle::{RateKind, take_rate},
     },
     http::{
         Call,
         call::{fuzz_request, parse_json_body},
+        cookies::BROWSER_SESSION,
         ok, pages,
     },
 };
@@ -227,14 +229,29 @@ pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     })))
 }
 
+/// Follows a logout URL in the browser: ends the session it names and the browser's
+/// hosted-page sign-in (even when the URL itself is stale: the visitor asked to leave).
 pub async fn logout<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
-    let id = call.query("id").unwrap_or_default();
-    if id.is_empty() || id.len() > 64 {
-        return Err(ApiError::OAuthInvalidRequest(
-            "unknown or expired logout request",
-        ));
+    if let Some(token) = BROWSER_SESSION.read(call.request) {
+        browser::end(app, &token).await?;
     }
-    Ok(pages::redirect(&oauth::logout(app, &id).await?))
+    let id = call.query("id").unwrap_or_default();
+    let mut response = if id.is_empty() || id.len() > 64 {
+        pages::error_page(
+            lambda_http::http::StatusCode::BAD_REQUEST,
+            "unknown or expired logout request",
+        )
+    } else {
+        match oauth::logout(app, &id).await {
+            Ok(next) => pages::redirect(&next),
+            Err(ApiError::OAuthInvalidRequest(message)) => {
+                pages::error_page(lambda_http::http::StatusCode::BAD_REQUEST, message)
+            }
+            Err(err) => return Err(err),
+        }
+    };
+    BROWSER_SESSION.clear(&mut response);
+    Ok(response)
 }
 
 /// `authentication.logout` (v1): a JSON `RawHttpResponse` (`body` as base64 bytes,

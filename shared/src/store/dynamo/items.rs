@@ -11,8 +11,8 @@ use crate::{
         member::{ContactDetails, PrivacyStatus, Profile},
     },
     store::{
-        AuthCode, Credentials, LogoutRequest, NewRecord, Recovery, RefreshRecord, Session,
-        StoreError, Verification,
+        AuthCode, BrowserSession, Credentials, LogoutRequest, NewRecord, Recovery, RefreshRecord,
+        Session, StoreError, Verification,
         keys::{Key, attr},
     },
 };
@@ -320,6 +320,30 @@ impl Recovery {
             member_id: get_s(item, attr::MEMBER_ID)?.to_string(),
             redirect_url: opt_s(item, attr::REDIRECT_URL),
             client_id: opt_s(item, attr::CLIENT_ID),
+            expires_at: get_n(item, attr::EXPIRES_AT)?,
+        })
+    }
+}
+
+impl BrowserSession {
+    pub(crate) fn item(&self) -> Item {
+        record(
+            Key::Browser {
+                token_hash: &self.token_hash,
+            },
+            vec![
+                (attr::MEMBER_ID, Some(s(&self.member_id))),
+                (attr::TOKEN_VERSION, Some(n(self.token_version))),
+                (attr::EXPIRES_AT, Some(n(self.expires_at))),
+            ],
+        )
+    }
+
+    pub(crate) fn from_item(token_hash: &str, item: &Item) -> Result<Self, StoreError> {
+        Ok(Self {
+            token_hash: token_hash.to_string(),
+            member_id: get_s(item, attr::MEMBER_ID)?.to_string(),
+            token_version: get_n(item, attr::TOKEN_VERSION)?,
             expires_at: get_n(item, attr::EXPIRES_AT)?,
         })
     }

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     domain::Member,
     store::{
-        RefreshRecord, Session, SessionStore, StoreError,
+        BrowserSession, RefreshRecord, Session, SessionStore, StoreError,
         keys::{Key, attr},
     },
 };
@@ -131,6 +131,31 @@ impl SessionStore for DynamoStore {
             .key(attr::PK, pk(Key::Session(session_id)))
             .update_expression(format!("SET {} = :yes", attr::REVOKED))
             .expression_attribute_values(":yes", yes())
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn put_browser_session(&self, browser: &BrowserSession) -> Result<(), StoreError> {
+        self.put_new(browser.item()).await
+    }
+
+    async fn browser_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<BrowserSession>, StoreError> {
+        self.get(Key::Browser { token_hash })
+            .await?
+            .map(|item| BrowserSession::from_item(token_hash, &item))
+            .transpose()
+    }
+
+    async fn end_browser_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Browser { token_hash }))
             .send()
             .await
             .map_err(unavailable)?;

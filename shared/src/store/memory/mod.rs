@@ -14,8 +14,8 @@ use std::{
 mod records;
 
 use super::{
-    AuthCode, Credentials, Lockout, LogoutRequest, MemberStore, NewRecord, Recovery, RefreshRecord,
-    Session, StatusChange, StoreError, TakenToken, Verification,
+    AuthCode, BrowserSession, Credentials, Lockout, LogoutRequest, MemberStore, NewRecord,
+    Recovery, RefreshRecord, Session, StatusChange, StoreError, TakenToken, Verification,
 };
 use crate::domain::{Email, Member, MemberStatus};
 
@@ -32,6 +32,7 @@ pub(super) struct Tables {
     refresh: HashMap<String, RefreshRecord>,
     recoveries: HashMap<String, Recovery>,
     logouts: HashMap<String, LogoutRequest>,
+    browsers: HashMap<String, BrowserSession>,
     /// Counters by their table key: lockouts, source failures and rates.
     lockouts: HashMap<String, Lockout>,
     counts: HashMap<String, u64>,

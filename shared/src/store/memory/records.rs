@@ -4,9 +4,9 @@ use super::{MemoryStore, insert_new};
 use crate::{
     domain::{Email, Member},
     store::{
-        AuthCode, CounterStore, LoginCounters, LoginFailure, LoginGate, LogoutRequest, RateCounter,
-        RecordStore, Recovery, Redemption, RefreshRecord, Session, SessionStore, StoreError,
-        TakenToken, Verification, keys::Key,
+        AuthCode, BrowserSession, CounterStore, LoginCounters, LoginFailure, LoginGate,
+        LogoutRequest, RateCounter, RecordStore, Recovery, Redemption, RefreshRecord, Session,
+        SessionStore, StoreError, TakenToken, Verification, keys::Key,
     },
 };
 
@@ -188,6 +188,26 @@ impl SessionStore for MemoryStore {
                 token_version: None,
             })
             .revoked = true;
+        Ok(())
+    }
+
+    async fn put_browser_session(&self, browser: &BrowserSession) -> Result<(), StoreError> {
+        insert_new(
+            &mut self.call(1)?.browsers,
+            &browser.token_hash,
+            browser.clone(),
+        )
+    }
+
+    async fn browser_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<BrowserSession>, StoreError> {
+        Ok(self.call(1)?.browsers.get(token_hash).cloned())
+    }
+
+    async fn end_browser_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.call(1)?.browsers.remove(token_hash);
         Ok(())
     }
 }

@@ -8,6 +8,10 @@ use lambda_http::{
 
 use crate::{domain::token::random_token, escape::escape_html};
 
+mod sign_in;
+
+pub use sign_in::{HostedPage, Screen, hosted_page};
+
 fn html_response(status: StatusCode, html: String, csp: &str) -> Response<Body> {
     let mut response = Response::new(Body::Text(html));
     *response.status_mut() = status;
@@ -130,58 +134,6 @@ pub fn reset_form(
     html_response(status, layout("Reset password", &body), &csp)
 }
 
-/// What the hosted sign-in page shows: the authorize request it carries back, its
-/// double-submit token, the email typed so far and what went wrong.
-pub struct SignInPage<'a> {
-    pub site_name: &'a str,
-    pub hidden: Vec<(&'static str, &'a str)>,
-    pub csrf: &'a str,
-    pub email: &'a str,
-    pub problem: Option<&'a str>,
-    /// The origins the form's answer may redirect to (CSP `form-action`).
-    pub form_targets: Vec<String>,
-}
-
-/// The hosted sign-in page of an authorize request without a session token. Works
-/// without JavaScript; the error is announced and tied to the form.
-pub fn sign_in(page: &SignInPage<'_>, status: StatusCode) -> Response<Body> {
-    let hidden: String = page
-        .hidden
-        .iter()
-        .map(|(name, value)| {
-            format!(
-                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-                escape_html(value)
-            )
-        })
-        .collect();
-    let (problem, described) = match page.problem {
-        Some(p) => (
-            format!("<p id=\"error\" role=\"alert\">{}</p>", escape_html(p)),
-            " aria-describedby=\"error\"",
-        ),
-        None => (String::new(), ""),
-    };
-    let body = format!(
-        "<h1>Sign in to {site}</h1>{problem}\
-         <form method=\"post\" action=\"/oauth2/authorize\"{described}>{hidden}\
-         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label for=\"email\">Email</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" value=\"{email}\" required>\
-         <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button id=\"sign-in\" type=\"submit\">Sign in</button></form>",
-        site = escape_html(page.site_name),
-        csrf = escape_html(page.csrf),
-        email = escape_html(page.email),
-    );
-    let csp = PLAIN_CSP.replace(
-        "form-action 'self'",
-        &format!("form-action 'self' {}", page.form_targets.join(" ")),
-    );
-    html_response(status, layout("Sign in", &body), &csp)
-}
-
 /// The session page (`sessions.syncToWixPages` loads it in an iframe): framed by the
 /// registered `origins` only, no script, nothing set.
 pub fn session_page(origins: &[String]) -> Response<Body> {
@@ -243,32 +195,6 @@ mod tests {
         let csp = nobody.headers()["content-security-policy"]
             .to_str()
             .unwrap();
-        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    }
-
-    #[test]
-    fn the_sign_in_page_escapes_what_it_carries_and_posts_only_to_known_places() {
-        let page = SignInPage {
-            site_name: "<Site>",
-            hidden: vec![("state", "\"><script>alert(1)</script>")],
-            csrf: "token",
-            email: "a\"@example.com",
-            problem: Some("<b>no</b>"),
-            form_targets: vec!["https://site.example".into()],
-        };
-        let response = sign_in(&page, StatusCode::UNAUTHORIZED);
-        let html = text(&response);
-        assert!(!html.contains("<script>alert"), "{html}");
-        assert!(html.contains("&lt;Site&gt;") && html.contains("&lt;b&gt;no"));
-        assert!(html.contains("aria-describedby=\"error\""));
-        assert!(html.contains("autocomplete=\"current-password\""));
-        let csp = response.headers()["content-security-policy"]
-            .to_str()
-            .unwrap();
-        assert!(
-            csp.contains("form-action 'self' https://site.example;"),
-            "{csp}"
-        );
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     }
 
