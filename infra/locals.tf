@@ -119,13 +119,14 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["PutItem"]
     }
-    # OAuth 2 (PKCE) for the clients in var.oauth_clients; authorize without a session
-    # token is the hosted sign-in page, which posts back to it (a login).
+    # OAuth 2 (PKCE) for the clients in var.oauth_clients. authorize without a session
+    # token is the hosted page, whose forms post back to it: sign in, sign up (mails
+    # the code), verify, resend, forgotten password (mails the link).
     "authorize" = {
       routes           = ["GET /oauth2/authorize", "POST /oauth2/authorize", "GET /oauth2/session"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
+      sends_mail       = true
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "token" = {
@@ -135,6 +136,7 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]
     }
+    # Ends the session a logout URL names, and the browser's hosted-page session.
     "logout" = {
       routes = [
         "GET /oauth2/logout",
@@ -143,7 +145,7 @@ locals {
       key_routes       = []
       privileged       = false
       sends_mail       = false
-      dynamodb_actions = ["UpdateItem"]
+      dynamodb_actions = ["DeleteItem", "UpdateItem"]
     }
     "current-member" = {
       routes           = ["GET /members/v1/members/my"]

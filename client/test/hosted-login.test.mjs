@@ -1,7 +1,9 @@
 // The hosted login page (Wix's "Wix-managed login page"), end to end in Debian's
-// headless Chromium: the client's `getAuthUrl` without a session token → our sign-in
-// page → sign in (a wrong password first, shown in place) → the registered redirect URI
-// with code and state → the client's `getMemberTokens` → `members.getCurrentMember`.
+// headless Chromium: the client's `getAuthUrl` without a session token → our page →
+// sign in (a wrong password first, shown in place) / sign up with the emailed code /
+// a forgotten password → the registered redirect URI with code and state → the
+// client's `getMemberTokens` → `members.getCurrentMember`; then the same browser back
+// in one click (prompt login) or silently (prompt none), until the client's logout.
 // The site's callback page is a tiny node:http server on the registered origin
 // (DEV_SITE_ORIGIN), so the browser lands on a real page there.
 
@@ -11,7 +13,17 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { REDIRECT_URI, SITE, newClient, registerMember } from '../lib/helpers.mjs';
+import {
+  POST_LOGOUT_URL,
+  REDIRECT_URI,
+  SITE,
+  newClient,
+  randomEmail,
+  randomPassword,
+  recoveryToken,
+  registerMember,
+  verificationCode,
+} from '../lib/helpers.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // A function's first call may wait for cargo-lambda to start it.
@@ -37,57 +49,128 @@ after(async () => {
   site?.close();
 });
 
-/** Opens `authUrl` in a fresh browser context. */
-async function open(authUrl) {
+/** A fresh browser (context) with one page. */
+async function newBrowser() {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  await page.goto(authUrl);
   return { page, context };
 }
 
-test('getAuthUrl → hosted sign-in page → getMemberTokens → getCurrentMember', async () => {
+/** Follows the client's authorize URL in `page`. */
+async function authorize(page, opts) {
   const { auth, members } = newClient();
   const oauthData = auth.generateOAuthData(REDIRECT_URI);
-  const { authUrl } = await auth.getAuthUrl(oauthData);
-  const { page, context } = await open(authUrl);
+  const { authUrl } = await auth.getAuthUrl(oauthData, opts);
+  await page.goto(authUrl);
+  return { auth, members, oauthData, responseMode: opts?.responseMode ?? 'fragment' };
+}
+
+/** Once the page is back at the site: the member's tokens, through the client. */
+async function landTokens(page, { auth, members, oauthData, responseMode }) {
+  await page.waitForURL(`${REDIRECT_URI}**`);
+  const { code, state, error } = auth.parseFromUrl(page.url(), responseMode);
+  assert.ok(code && !error, page.url());
+  assert.equal(state, oauthData.state);
+  auth.setTokens(await auth.getMemberTokens(code, state, oauthData));
+  assert.equal(auth.loggedIn(), true);
+  const { member } = await members.getCurrentMember();
+  return { member, tokens: auth.getTokens(), auth };
+}
+
+async function signIn(page, email, password) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('getAuthUrl → hosted sign-in page → getMemberTokens → getCurrentMember; back in one click until logout', async () => {
+  const { page, context } = await newBrowser();
   try {
-    await assert.doesNotReject(page.getByRole('heading', { name: /Sign in/ }).waitFor());
-    await page.getByLabel('Email').fill(member.email);
-    await page.getByLabel('Password').fill(`${member.password}-wrong`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    let flow = await authorize(page);
+    await page.getByRole('heading', { name: /Sign in/ }).waitFor();
+    await signIn(page, member.email, `${member.password}-wrong`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.equal((await alert.textContent()).trim(), 'Wrong email or password.');
     assert.equal(await page.getByLabel('Email').inputValue(), member.email, 'the email stays typed');
-
     await page.getByLabel('Password').fill(member.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${REDIRECT_URI}**`);
-    // getAuthUrl's default response mode is fragment.
-    const { code, state, error } = auth.parseFromUrl(page.url(), 'fragment');
-    assert.ok(code && !error, page.url());
-    assert.equal(state, oauthData.state);
+    const first = await landTokens(page, flow);
+    assert.equal(first.member.loginEmail, member.email);
 
-    auth.setTokens(await auth.getMemberTokens(code, state, oauthData));
-    assert.equal(auth.loggedIn(), true);
-    const { member: me } = await members.getCurrentMember();
-    assert.equal(me.loginEmail, member.email);
+    // The same browser, prompt login: one click.
+    flow = await authorize(page, { prompt: 'login' });
+    await page.getByRole('button', { name: `Continue as ${member.email}` }).click();
+    assert.equal((await landTokens(page, flow)).member.loginEmail, member.email);
+
+    // prompt none: no page at all.
+    flow = await authorize(page, { prompt: 'none', responseMode: 'query' });
+    assert.equal((await landTokens(page, flow)).member.loginEmail, member.email);
+
+    // The client's logout, followed in this browser, ends the browser's session too.
+    const { logoutUrl } = await first.auth.logout(POST_LOGOUT_URL);
+    await page.goto(logoutUrl);
+    await page.waitForURL(`${POST_LOGOUT_URL}**`);
+    flow = await authorize(page, { prompt: 'none', responseMode: 'query' });
+    await page.waitForURL(`${REDIRECT_URI}**`);
+    assert.equal(flow.auth.parseFromUrl(page.url(), 'query').error, 'login_required');
+  } finally {
+    await context.close();
+  }
+});
+
+test('hosted page: sign up with the emailed code', async () => {
+  const { page, context } = await newBrowser();
+  const email = randomEmail('hosted-signup');
+  const password = randomPassword();
+  try {
+    const flow = await authorize(page);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/Password/).fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const code = await verificationCode(email);
+    await page.getByLabel('Code').fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const { member: me } = await landTokens(page, flow);
+    assert.equal(me.loginEmail, email);
+  } finally {
+    await context.close();
+  }
+});
+
+test('hosted page: a forgotten password, reset from the email, leads back to sign in', async () => {
+  const { page, context } = await newBrowser();
+  const someone = await registerMember('hosted-forgot');
+  const newPassword = randomPassword();
+  try {
+    const flow = await authorize(page);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(someone.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.locator('#sent').waitFor();
+    const token = await recoveryToken(someone.email);
+    await page.goto(`${new URL(page.url()).origin}/recovery/reset-password?token=${token}`);
+    await page.getByLabel(/New password/).fill(newPassword);
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await page.getByRole('heading', { name: /Sign in/ }).waitFor();
+    await signIn(page, someone.email, newPassword);
+    assert.equal((await landTokens(page, flow)).member.loginEmail, someone.email);
   } finally {
     await context.close();
   }
 });
 
 test('getAuthUrl with prompt none and no session: login_required, no page', async () => {
-  const { auth } = newClient();
-  const oauthData = auth.generateOAuthData(REDIRECT_URI);
-  const { authUrl } = await auth.getAuthUrl(oauthData, { prompt: 'none', responseMode: 'query' });
-  const { page, context } = await open(authUrl);
+  const { page, context } = await newBrowser();
   try {
+    const flow = await authorize(page, { prompt: 'none', responseMode: 'query' });
     await page.waitForURL(`${REDIRECT_URI}**`);
-    const { error, state } = auth.parseFromUrl(page.url(), 'query');
+    const { error, state } = flow.auth.parseFromUrl(page.url(), 'query');
     assert.equal(error, 'login_required');
-    assert.equal(state, oauthData.state);
+    assert.equal(state, flow.oauthData.state);
   } finally {
     await context.close();
   }

@@ -713,6 +713,12 @@ sign_in_forms = {
     "huge-body": SIGN_IN_REQUEST + "&csrf=x&password=" + "p" * BIG,
     "invalid-utf8": SIGN_IN_REQUEST + "&csrf=%FF%FE&email=%C0%AF&password=%C0%AF",
     "empty": "",
+    "unknown-action": SIGN_IN_REQUEST + "&csrf=x&action=" + "a" * 300,
+    "verify-hostile": SIGN_IN_REQUEST + "&csrf=x&action=verify&code=%00%0D&state_token=" + "s" * LARGE + "&identity_id=i",
+    "resend-long-id": SIGN_IN_REQUEST + "&csrf=x&action=resend&identity_id=" + "i" * 500,
+    "sign-up-weak": SIGN_IN_REQUEST + "&csrf=x&action=sign-up&email=not-an-email&password=x",
+    "forgot-crlf": SIGN_IN_REQUEST + "&csrf=x&action=forgot&email=a%0D%0Ab%40example.com",
+    "continue-no-session": SIGN_IN_REQUEST + "&csrf=x&action=continue",
 }
 for label, body in sign_in_forms.items():
     add(f"sign-in/form/{label}", "POST", "/oauth2/authorize", FORM, body)
