@@ -54,6 +54,8 @@ resource "aws_lambda_function" "function" {
       OAUTH_CLIENTS             = local.oauth_clients_json
       CAPTCHA_MODE              = var.captcha_mode
       CAPTCHA_VERIFY_URL        = var.captcha_verify_url
+      CAPTCHA_SITE_KEY          = var.captcha_site_key
+      CAPTCHA_SCRIPT_URL        = var.captcha_script_url
       RUST_LOG                  = var.rust_log
     }
   }

@@ -269,6 +269,23 @@ variable "captcha_verify_url" {
   }
 }
 
+variable "captcha_site_key" {
+  description = "reCAPTCHA site key (public) the hosted sign-in page shows its widget with; empty: the page shows none and fails closed where captcha_mode asks for one."
+  type        = string
+  default     = ""
+}
+
+variable "captcha_script_url" {
+  description = "The captcha widget's script on the hosted sign-in page (reCAPTCHA's, or a compatible provider's)."
+  type        = string
+  default     = "https://www.google.com/recaptcha/api.js"
+
+  validation {
+    condition     = can(regex("^https://[^/]+/", var.captcha_script_url))
+    error_message = "captcha_script_url must be an https URL."
+  }
+}
+
 # --- SES --------------------------------------------------------------------
 
 variable "sender_identity" {

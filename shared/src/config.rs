@@ -77,6 +77,11 @@ pub struct Config {
     pub captcha: CaptchaMode,
     pub captcha_secret: Option<String>,
     pub captcha_verify_url: String,
+    /// The reCAPTCHA site key the hosted page shows its widget with; without one, the
+    /// page cannot ask for a captcha and fails closed where one is required.
+    pub captcha_site_key: Option<String>,
+    /// The widget's script (reCAPTCHA's, or a compatible provider's).
+    pub captcha_script_url: String,
     /// Requests per source per minute, by kind (`RATE_LIMITS=register=10,verify=30,...`).
     pub rate_limits: RateLimits,
 }
@@ -158,7 +163,28 @@ fn origin_of(url: &str) -> Option<String> {
     safe.then(|| format!("{scheme}://{host}"))
 }
 
+/// The captcha widget the hosted page shows: site key, script and the script's origin.
+pub struct CaptchaWidget<'a> {
+    pub site_key: &'a str,
+    pub script_url: &'a str,
+    pub script_origin: String,
+}
+
 impl Config {
+    /// The widget the hosted page shows, when the captcha setting may ask for one and
+    /// a site key is configured.
+    pub fn captcha_widget(&self) -> Option<CaptchaWidget<'_>> {
+        if self.captcha == CaptchaMode::Off {
+            return None;
+        }
+        Some(CaptchaWidget {
+            site_key: self.captcha_site_key.as_deref()?,
+            script_url: &self.captcha_script_url,
+            script_origin: origin_of(&self.captcha_script_url)
+                .filter(|o| o.starts_with("https://") || o.starts_with("http://127.0.0.1"))?,
+        })
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| env::var(name).ok())
     }
@@ -309,6 +335,9 @@ impl Config {
             captcha_secret,
             captcha_verify_url: get("CAPTCHA_VERIFY_URL")
                 .unwrap_or_else(|| "https://www.google.com/recaptcha/api/siteverify".into()),
+            captcha_site_key: get("CAPTCHA_SITE_KEY").filter(|k| !k.trim().is_empty()),
+            captcha_script_url: get("CAPTCHA_SCRIPT_URL")
+                .unwrap_or_else(|| "https://www.google.com/recaptcha/api.js".into()),
             table: get("MEMBERS_TABLE").unwrap_or_else(|| "members".into()),
             signing_keys,
             admin_key,

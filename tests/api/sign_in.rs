@@ -6,7 +6,8 @@
 
 use base64::Engine;
 use integration_tests::{
-    CLIENT_ID, PASSWORD, REDIRECT_URI, TestApp, TestResponse, inbox, paths::TOKEN, random_email,
+    CLIENT_ID, PASSWORD, REDIRECT_URI, TestApp, TestResponse, captcha_stub, inbox, paths::TOKEN,
+    random_email,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -553,4 +554,171 @@ async fn a_forgotten_password_is_reset_by_email_and_leads_back_to_the_page() {
             .status,
         200
     );
+}
+
+#[tokio::test]
+async fn where_the_site_asks_for_a_captcha_the_page_shows_the_widget_and_checks_its_token() {
+    let url = captcha_stub().await;
+    let app = TestApp::with_settings(&[
+        ("CAPTCHA_MODE", "always"),
+        ("CAPTCHA_SECRET", "test-secret"),
+        ("CAPTCHA_VERIFY_URL", &url),
+        ("CAPTCHA_SITE_KEY", "the-site-key"),
+    ])
+    .await;
+    let email = random_email();
+    let (verifier, challenge) = pkce();
+    let mut browser = Browser::default();
+    for screen in ["sign-in", "sign-up"] {
+        let page = browser
+            .get(&app, &authorize_query(&challenge, &[("screen", screen)]))
+            .await;
+        assert!(
+            page.text.contains("data-sitekey=\"the-site-key\""),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text
+                .contains("src=\"https://www.google.com/recaptcha/api.js\"")
+        );
+    }
+    let page = browser
+        .get(&app, &authorize_query(&challenge, &[("screen", "sign-up")]))
+        .await;
+    let refused = browser
+        .post(
+            &app,
+            &page,
+            "sign-up",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(alert(&refused), "Please complete the captcha check.");
+    let code_page = browser
+        .post(
+            &app,
+            &refused,
+            "sign-up",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("g-recaptcha-response", "good-token"),
+            ],
+        )
+        .await;
+    assert!(
+        code_page.text.contains("id=\"verify-form\""),
+        "{}",
+        code_page.text
+    );
+    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    code_of(
+        &browser
+            .post(&app, &code_page, "verify", &[("code", &code)])
+            .await,
+    );
+
+    let page = browser
+        .get(&app, &authorize_query(&challenge, &[("screen", "sign-in")]))
+        .await;
+    let wrong = browser
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("g-recaptcha-response", "bad-token"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 403);
+    let done = browser
+        .post(
+            &app,
+            &wrong,
+            "sign-in",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("g-recaptcha-response", "good-token"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        tokens(&app, &code_of(&done)["code"], &verifier)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn without_a_site_key_a_captcha_the_page_cannot_show_fails_closed() {
+    let url = captcha_stub().await;
+    let app = TestApp::with_settings(&[
+        ("CAPTCHA_MODE", "always"),
+        ("CAPTCHA_SECRET", "test-secret"),
+        ("CAPTCHA_VERIFY_URL", &url),
+    ])
+    .await;
+    let email = random_email();
+    app.post_as_admin(
+        "/backend/authentication/register",
+        json!({ "email": email, "password": PASSWORD }),
+    )
+    .await;
+    let (_, challenge) = pkce();
+    let mut browser = Browser::default();
+    let page = browser.get(&app, &authorize_query(&challenge, &[])).await;
+    assert!(!page.text.contains("g-recaptcha"));
+    let refused = browser
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!((refused.status, refused.location.as_deref()), (403, None));
+    assert!(alert(&refused).contains("cannot show"), "{}", refused.text);
+}
+
+#[tokio::test]
+async fn a_hosted_sign_in_costs_four_dynamodb_calls_and_a_return_three() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let (_, challenge) = pkce();
+    let mut browser = Browser::default();
+    app.dynamodb_calls.take();
+    let page = browser.get(&app, &authorize_query(&challenge, &[])).await;
+    assert_eq!(
+        app.dynamodb_calls.take(),
+        0,
+        "the page itself reads nothing"
+    );
+    code_of(
+        &browser
+            .post(
+                &app,
+                &page,
+                "sign-in",
+                &[("email", &email), ("password", PASSWORD)],
+            )
+            .await,
+    );
+    // The login gate (credentials and counters in one read), the last-login stamp,
+    // the browser session and the code.
+    assert_eq!(app.dynamodb_calls.take(), 4);
+    code_of(
+        &browser
+            .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))
+            .await,
+    );
+    // The browser session, the member, the code.
+    assert_eq!(app.dynamodb_calls.take(), 3);
 }

@@ -262,6 +262,7 @@ pub(super) fn page<B: Backend>(
         problem,
         form_targets: app.config.redirect_origins(),
         password_min_length: app.config.password_min_length,
+        captcha: app.config.captcha_widget(),
     };
     let mut response = pages::hosted_page(&hosted, screen, status);
     SIGN_IN_FORM.set(&mut response, &csrf);

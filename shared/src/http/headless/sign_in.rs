@@ -49,6 +49,9 @@ struct HostedForm {
     state_token: String,
     #[serde(default)]
     identity_id: String,
+    /// What the captcha widget posts.
+    #[serde(default, rename = "g-recaptcha-response")]
+    captcha: Option<String>,
 }
 
 /// One post of the hosted page, with what every answer needs.
@@ -90,6 +93,15 @@ pub async fn submit<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         _ => Err(ApiError::OAuthInvalidRequest("unknown form action")),
     };
     match result {
+        Err(ApiError::CaptchaMissing | ApiError::CaptchaInvalid)
+            if app.config.captcha_widget().is_none() =>
+        {
+            post.again(
+                &post.screen_again(),
+                "This site asks for a captcha check, which this page cannot show. Sign in on the site itself.",
+                StatusCode::FORBIDDEN,
+            )
+        }
         Err(err) => match problem_of(&err) {
             Some((problem, status)) => post.again(&post.screen_again(), problem, status),
             None => Err(err),
@@ -145,9 +157,9 @@ impl<B: Backend> Post<'_, B> {
         let password = Password::for_login(self.form.password.clone())
             .map_err(|_| ApiError::WrongCredentials)?;
         let attempt = LoginAttempt {
-            // A browser: the captcha setting applies. This page shows no captcha, so a
-            // site that asks for one gets a clear message here (fails closed).
-            captcha: Some(None),
+            // A browser: the captcha setting applies (the page shows the widget when a
+            // site key is configured; without one it fails closed with a message).
+            captcha: Some(self.form.captcha.clone()),
             email: Email::parse(&self.form.email).ok(),
             raw_email: self.form.email.clone(),
             password,
@@ -173,7 +185,8 @@ impl<B: Backend> Post<'_, B> {
     }
 
     async fn sign_up(&self) -> Answer {
-        take_rate(self.app, RateKind::Register, &self.call.source_ip()).await?;
+        let suspected = take_rate(self.app, RateKind::Register, &self.call.source_ip()).await?;
+        flows::captcha::check(self.app, self.form.captcha.as_deref(), suspected).await?;
         let (email, password) = new_credentials(
             &self.app.config,
             "email",
@@ -299,10 +312,9 @@ fn problem_of(err: &ApiError) -> Option<(&'static str, StatusCode)> {
             "Too many attempts. Please wait a few minutes and try again.",
             StatusCode::TOO_MANY_REQUESTS,
         ),
-        ApiError::CaptchaMissing | ApiError::CaptchaInvalid => (
-            "This site asks for a captcha check, which this page cannot show. Sign in on the site itself.",
-            StatusCode::FORBIDDEN,
-        ),
+        ApiError::CaptchaMissing | ApiError::CaptchaInvalid => {
+            ("Please complete the captcha check.", StatusCode::FORBIDDEN)
+        }
         _ => return None,
     })
 }

@@ -6,7 +6,7 @@
 use lambda_http::{Body, Response, http::StatusCode};
 
 use super::{PLAIN_CSP, html_response, layout};
-use crate::escape::escape_html;
+use crate::{config::CaptchaWidget, domain::token::random_token, escape::escape_html};
 
 /// What every screen of one authorize request shares.
 pub struct HostedPage<'a> {
@@ -20,6 +20,8 @@ pub struct HostedPage<'a> {
     /// The origins the forms' answers may redirect to (CSP `form-action`).
     pub form_targets: Vec<String>,
     pub password_min_length: usize,
+    /// Shown in the sign-in and sign-up forms when the site asks for a captcha.
+    pub captcha: Option<CaptchaWidget<'a>>,
 }
 
 /// One screen of the hosted page.
@@ -90,6 +92,21 @@ impl HostedPage<'_> {
     }
 }
 
+impl HostedPage<'_> {
+    /// The captcha widget's place in a form (it posts `g-recaptcha-response`).
+    fn captcha_field(&self) -> String {
+        self.captcha
+            .as_ref()
+            .map(|w| {
+                format!(
+                    "<div class=\"g-recaptcha\" data-sitekey=\"{}\"></div>",
+                    escape_html(w.site_key)
+                )
+            })
+            .unwrap_or_default()
+    }
+}
+
 fn email_field(email: &str) -> String {
     format!(
         "<label for=\"email\">Email</label>\
@@ -119,8 +136,9 @@ pub fn hosted_page(
                     &format!(
                         "{}<label for=\"password\">Password</label>\
                          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-                         <button id=\"sign-in\" type=\"submit\">Sign in</button>",
-                        email_field(email)
+                         {}<button id=\"sign-in\" type=\"submit\">Sign in</button>",
+                        email_field(email),
+                        page.captcha_field()
                     ),
                     &[],
                     true,
@@ -138,9 +156,10 @@ pub fn hosted_page(
                     &format!(
                         "{}<label for=\"password\">Password ({min}–100 characters)</label>\
                          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"{min}\" maxlength=\"100\" required>\
-                         <button id=\"sign-up\" type=\"submit\">Create account</button>",
+                         {captcha}<button id=\"sign-up\" type=\"submit\">Create account</button>",
                         email_field(email),
-                        min = page.password_min_length
+                        min = page.password_min_length,
+                        captcha = page.captcha_field()
                     ),
                     &[],
                     true,
@@ -229,10 +248,30 @@ pub fn hosted_page(
             ),
         ),
     };
-    let csp = PLAIN_CSP.replace(
+    let mut csp = PLAIN_CSP.replace(
         "form-action 'self'",
         &format!("form-action 'self' {}", page.form_targets.join(" ")),
     );
+    let wants_captcha = matches!(screen, Screen::SignIn { .. } | Screen::SignUp { .. });
+    let body = match page.captcha.as_ref().filter(|_| wants_captcha) {
+        Some(widget) => {
+            // The widget's script runs with this response's nonce and may load its own
+            // (strict-dynamic); its frame comes from the script's origin only.
+            let nonce = random_token();
+            csp = csp.replace(
+                "default-src 'none';",
+                &format!(
+                    "default-src 'none'; script-src 'nonce-{nonce}' 'strict-dynamic'; frame-src {};",
+                    widget.script_origin
+                ),
+            );
+            format!(
+                "{body}<script src=\"{}\" nonce=\"{nonce}\" async defer></script>",
+                escape_html(widget.script_url)
+            )
+        }
+        None => body,
+    };
     html_response(status, layout(title, &body), &csp)
 }
 
@@ -256,7 +295,44 @@ mod tests {
             problem,
             form_targets: vec!["https://site.example".into()],
             password_min_length: 8,
+            captcha: None,
         }
+    }
+
+    #[test]
+    fn the_captcha_widget_is_in_the_sign_in_and_sign_up_forms_with_its_script_allowed() {
+        let mut with_widget = page(None);
+        with_widget.captcha = Some(CaptchaWidget {
+            site_key: "site-key\"",
+            script_url: "https://www.google.com/recaptcha/api.js",
+            script_origin: "https://www.google.com".into(),
+        });
+        for screen in [Screen::SignIn { email: "" }, Screen::SignUp { email: "" }] {
+            let response = hosted_page(&with_widget, &screen, StatusCode::OK);
+            let html = text(&response);
+            assert!(
+                html.contains("class=\"g-recaptcha\" data-sitekey=\"site-key&quot;\""),
+                "{html}"
+            );
+            let csp = response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap();
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap();
+            assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+            assert!(csp.contains("frame-src https://www.google.com;"), "{csp}");
+        }
+        let html = text(&hosted_page(
+            &with_widget,
+            &Screen::Forgot { email: "" },
+            StatusCode::OK,
+        ));
+        assert!(!html.contains("g-recaptcha") && !html.contains("<script"));
     }
 
     #[test]
