@@ -154,6 +154,17 @@ test('getAuthUrl', async (t) => {
     const sessionToken = await login(member.email, member.password);
     await signInWithAuthUrl({ sessionToken, prompt: 'none', responseMode: 'query' }, 'query');
   });
+  await t.test('idp (none is configured): an OAuth error at the redirect URI', async () => {
+    const { auth } = newClient();
+    const oauthData = auth.generateOAuthData(REDIRECT_URI);
+    const { authUrl } = await auth.getAuthUrl(oauthData, { idp: 'google', responseMode: 'query' });
+    assert.equal(new URL(authUrl).searchParams.get('idp'), '0e6a50f5-b523-4e29-990d-f37fa2ffdd69');
+    const { status, location } = await follow(authUrl);
+    assert.equal(status, 302);
+    const { error, state } = auth.parseFromUrl(location, 'query');
+    assert.equal(error, 'invalid_request');
+    assert.equal(state, oauthData.state);
+  });
 });
 
 test('getMemberTokens', async () => {

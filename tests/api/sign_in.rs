@@ -722,3 +722,47 @@ async fn a_hosted_sign_in_costs_four_dynamodb_calls_and_a_return_three() {
     // The browser session, the member, the code.
     assert_eq!(app.dynamodb_calls.take(), 3);
 }
+
+#[tokio::test]
+async fn signing_in_as_another_account_replaces_the_browsers_member() {
+    let app = TestApp::new().await;
+    let (first, second) = (random_email(), random_email());
+    app.register(&first, PASSWORD).await;
+    app.register(&second, PASSWORD).await;
+    let mut browser = Browser::default();
+    for email in [&first, &second] {
+        let (_, challenge) = pkce();
+        let page = browser
+            .get(&app, &authorize_query(&challenge, &[("screen", "sign-in")]))
+            .await;
+        code_of(
+            &browser
+                .post(
+                    &app,
+                    &page,
+                    "sign-in",
+                    &[("email", email), ("password", PASSWORD)],
+                )
+                .await,
+        );
+    }
+    let (verifier, challenge) = pkce();
+    let silent = browser
+        .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))
+        .await;
+    let tokens = tokens(&app, &code_of(&silent)["code"], &verifier).await;
+    let access = tokens.body["accessToken"]
+        .as_str()
+        .or(tokens.body["access_token"].as_str());
+    let me = app
+        .get(
+            integration_tests::paths::CURRENT_MEMBER,
+            &[("authorization", access.expect("an access token"))],
+        )
+        .await;
+    assert_eq!(
+        me.body["member"]["loginEmail"],
+        second.to_lowercase(),
+        "{me:?}"
+    );
+}

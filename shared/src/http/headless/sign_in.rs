@@ -142,8 +142,12 @@ impl<B: Backend> Post<'_, B> {
         }
     }
 
-    /// `member` is signed in: this browser remembers it, and the client gets its code.
+    /// `member` is signed in: this browser remembers it (instead of whoever it
+    /// remembered before), and the client gets its code.
     async fn signed_in(&self, member: &Member) -> Answer {
+        if let Some(before) = BROWSER_SESSION.read(self.call.request) {
+            browser::end(self.app, &before).await?;
+        }
         let token = browser::open(self.app, member).await?;
         let mut response = self
             .checked
