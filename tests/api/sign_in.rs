@@ -766,3 +766,50 @@ async fn signing_in_as_another_account_replaces_the_browsers_member() {
         "{me:?}"
     );
 }
+
+#[tokio::test]
+async fn a_locked_account_is_told_in_place_and_web_message_mode_posts_the_code_to_the_site() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let (_, challenge) = pkce();
+    let mut browser = Browser::default();
+    let web_message = authorize_query(&challenge, &[])
+        .replace("response_mode=query", "response_mode=web_message");
+    let mut page = browser.get(&app, &web_message).await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        page = browser
+            .post(
+                &app,
+                &page,
+                "sign-in",
+                &[("email", &email), ("password", "wrong-password-1")],
+            )
+            .await;
+        statuses.push(page.status);
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert!(
+        alert(&page).starts_with("Too many sign-in attempts")
+            || alert(&page).starts_with("Too many attempts"),
+        "{}",
+        alert(&page)
+    );
+
+    // Another account from the same browser is not locked; its code goes by postMessage.
+    let other = random_email();
+    app.register(&other, PASSWORD).await;
+    let done = browser
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &other), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{done:?}");
+    assert!(done.text.contains("postMessage"), "{}", done.text);
+    assert!(done.text.contains("\"https://site.example\""));
+    assert!(done.text.contains("\"code\":\""));
+}
