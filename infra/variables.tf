@@ -58,8 +58,9 @@ variable "architecture" {
 
 # Lambda gives a function CPU in proportion to its memory (1769 MB = one full vCPU).
 # Argon2id is CPU-bound, so the functions that hash or verify a password (login,
-# register, generate-session-token, reset-password) get 1024 MB (~0.6 vCPU) for their
-# latency; the others only wait on DynamoDB, SES or Secrets Manager and need little.
+# register, generate-session-token, reset-password, and authorize for the hosted
+# sign-in page) get 1024 MB (~0.6 vCPU) for their latency; the others only wait on
+# DynamoDB, SES or Secrets Manager and need little.
 variable "function_memory_mb" {
   description = "Memory (MB) per function; must name every function in local.functions."
   type        = map(number)
@@ -76,7 +77,7 @@ variable "function_memory_mb" {
     "verify"                  = 256
     "send-recovery-email"     = 256
     "redirect-session"        = 256
-    "authorize"               = 256
+    "authorize"               = 1024
     "token"                   = 256
     "logout"                  = 256
     "current-member"          = 256

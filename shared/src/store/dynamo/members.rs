@@ -8,7 +8,10 @@ use aws_sdk_dynamodb::{
 
 use super::{
     Claim, DynamoStore, cancellation_code, corrupt,
-    items::{credentials_from_item, email_item, get_s, member_from_item, member_item},
+    items::{
+        credentials_from_item, email_item, get_s, member_from_item, member_item, privacy_name,
+        to_json,
+    },
     n, pk, s, unavailable, yes,
 };
 use crate::{
@@ -215,6 +218,27 @@ impl MemberStore for DynamoStore {
             }
             Err(err) => Err(unavailable(err)),
         }
+    }
+
+    async fn save_profile(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(&member.id)))
+            .update_expression(format!(
+                "SET {} = :profile, {} = :contact, {} = :privacy, {} = :now",
+                attr::PROFILE,
+                attr::CONTACT_DETAILS,
+                attr::PRIVACY_STATUS,
+                attr::UPDATED_DATE
+            ))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .expression_attribute_values(":profile", s(&to_json(&member.profile)?))
+            .expression_attribute_values(":contact", s(&to_json(&member.contact_details)?))
+            .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
+            .expression_attribute_values(":now", s(now));
+        conditional_member_update(request).await
     }
 }
 

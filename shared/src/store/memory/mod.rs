@@ -187,6 +187,16 @@ impl MemberStore for MemoryStore {
         Ok(member.clone())
     }
 
+    async fn save_profile(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
+        let mut t = self.call(1)?;
+        let stored = t.members.get_mut(&member.id).ok_or(StoreError::NotFound)?;
+        stored.profile = member.profile.clone();
+        stored.contact_details = member.contact_details.clone();
+        stored.privacy_status = member.privacy_status;
+        stored.updated_date = now.to_string();
+        Ok(stored.clone())
+    }
+
     async fn mark_email_verified(&self, member_id: &str, now: &str) -> Result<Member, StoreError> {
         let mut t = self.call(1)?;
         let member = t.members.get_mut(member_id).ok_or(StoreError::NotFound)?;
