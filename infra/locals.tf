@@ -154,6 +154,50 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem"]
     }
+    # The @wix/members members module, the signed-in member's own account: one function
+    # per method; each reads the member and its session, and writes the member.
+    "update-member" = {
+      routes           = ["PATCH /members/v1/members/{id}"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "UpdateItem"]
+    }
+    "join-community" = {
+      routes           = ["POST /members/v1/members/join-community"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "UpdateItem"]
+    }
+    "leave-community" = {
+      routes           = ["POST /members/v1/members/leave-community"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "UpdateItem"]
+    }
+    "delete-member-phones" = {
+      routes           = ["DELETE /members/v1/members/{id}/phones"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "UpdateItem"]
+    }
+    "delete-member-emails" = {
+      routes           = ["DELETE /members/v1/members/{id}/emails"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "UpdateItem"]
+    }
+    "delete-member-addresses" = {
+      routes           = ["DELETE /members/v1/members/{id}/addresses"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "UpdateItem"]
+    }
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
     "not-found" = {
       routes           = ["$default"]

@@ -81,6 +81,12 @@ variable "function_memory_mb" {
     "token"                   = 256
     "logout"                  = 256
     "current-member"          = 256
+    "update-member"           = 256
+    "join-community"          = 256
+    "leave-community"         = 256
+    "delete-member-phones"    = 256
+    "delete-member-emails"    = 256
+    "delete-member-addresses" = 256
     "not-found"               = 128
   }
 

@@ -34,3 +34,71 @@ test('members.getCurrentMember', async () => {
   visitor.auth.setTokens(await visitor.auth.generateVisitorTokens());
   await assert.rejects(visitor.members.getCurrentMember());
 });
+
+/** A client signed in as a fresh member, and that member. */
+async function signedIn(prefix) {
+  const someone = await registerMember(prefix);
+  const { tokens } = await memberTokensFor(await login(someone.email, someone.password));
+  const client = newClient(tokens);
+  const { member: me } = await client.members.getCurrentMember();
+  return { client, me };
+}
+
+const lastCall = (start) => {
+  const calls = exchanges.slice(start);
+  assert.equal(calls.length, 1, calls.map((c) => c.url).join(', '));
+  return `${calls[0].method} ${new URL(calls[0].url).pathname}`;
+};
+
+test('members.updateMember', async () => {
+  const { client, me } = await signedIn('update-member');
+  const start = exchanges.length;
+  const updated = await client.members.updateMember(me._id, {
+    contact: { firstName: 'Ada', lastName: 'Lovelace', phones: ['+44 20 7946 0000'] },
+    profile: { nickname: 'Countess' },
+  });
+  assert.equal(lastCall(start), `PATCH /members/v1/members/${me._id}`);
+  assert.equal(updated._id, me._id);
+  assert.equal(updated.contact.firstName, 'Ada');
+  assert.deepEqual(updated.contact.phones, ['+44 20 7946 0000']);
+  assert.equal(updated.profile.nickname, 'Countess');
+  assert.equal(updated.profile.slug, me.profile.slug, 'the slug is not changed here');
+  const { member: again } = await client.members.getCurrentMember();
+  assert.equal(again.contact.lastName, 'Lovelace');
+
+  const other = await signedIn('update-other');
+  await assert.rejects(client.members.updateMember(other.me._id, { profile: { nickname: 'x' } }), 'another member');
+});
+
+test('members.joinCommunity and members.leaveCommunity', async () => {
+  const { client } = await signedIn('community');
+  let start = exchanges.length;
+  const { member: joined } = await client.members.joinCommunity();
+  assert.equal(lastCall(start), 'POST /members/v1/members/join-community');
+  assert.equal(joined.privacyStatus, 'PUBLIC');
+  start = exchanges.length;
+  const { member: left } = await client.members.leaveCommunity();
+  assert.equal(lastCall(start), 'POST /members/v1/members/leave-community');
+  assert.equal(left.privacyStatus, 'PRIVATE');
+  const visitor = newClient();
+  visitor.auth.setTokens(await visitor.auth.generateVisitorTokens());
+  await assert.rejects(visitor.members.joinCommunity());
+});
+
+test('members.deleteMemberPhones, deleteMemberEmails, deleteMemberAddresses', async () => {
+  const { client, me } = await signedIn('contact-lists');
+  await client.members.updateMember(me._id, {
+    contact: { phones: ['+1 555 0100'], emails: ['second@example.com'], addresses: [{ city: 'Paris' }], firstName: 'Kept' },
+  });
+  for (const [method, list] of [
+    ['deleteMemberPhones', 'phones'],
+    ['deleteMemberEmails', 'emails'],
+    ['deleteMemberAddresses', 'addresses'],
+  ]) {
+    const start = exchanges.length;
+    const { member: after } = await client.members[method](me._id);
+    assert.equal(lastCall(start), `DELETE /members/v1/members/${me._id}/${list}`);
+    assert.deepEqual(after.contact[list] ?? [], [], method);
+    assert.equal(after.contact.firstName, 'Kept');
+  }
+});

@@ -15,6 +15,7 @@ mod headless;
 mod login;
 mod logs;
 mod lost_answers;
+mod members;
 mod oauth;
 mod outage;
 mod privileged;

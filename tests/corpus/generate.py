@@ -1030,6 +1030,41 @@ for label, auth in me_auths.items():
 add("current-member/query-token", "GET", ME + "?" + q(access_token=TOKENS["alg-none"]), {})
 add("current-member/query-junk", "GET", ME + "?" + q(fieldsets="FULL'; DROP", x="\r\n"), {})
 
+# The members module's own-account routes: every forged or junk token, hostile ids and
+# bodies; never a server error (401, 403 or 400 in the envelope).
+MEMBERS = "/members/v1/members"
+SOMEONE = "00000000-0000-4000-8000-000000000000"
+member_routes = {
+    "update-member": ("PATCH", f"{MEMBERS}/{SOMEONE}", {"member": {"profile": {"nickname": "Cor"}}}),
+    "join-community": ("POST", f"{MEMBERS}/join-community", {}),
+    "leave-community": ("POST", f"{MEMBERS}/leave-community", {}),
+    "delete-member-phones": ("DELETE", f"{MEMBERS}/{SOMEONE}/phones", None),
+    "delete-member-emails": ("DELETE", f"{MEMBERS}/{SOMEONE}/emails", None),
+    "delete-member-addresses": ("DELETE", f"{MEMBERS}/{SOMEONE}/addresses", None),
+}
+for name, (method, path, body) in member_routes.items():
+    for label, auth in {
+        "missing": None,
+        "alg-none": TOKENS["alg-none"],
+        "truncated": TOKENS["truncated"],
+        "injection": me_auths["injection"],
+    }.items():
+        headers = {"content-type": "application/json"} if body is not None else {}
+        if auth:
+            headers["authorization"] = auth
+        add(f"{name}/auth/{label}", method, path, headers, body)
+for label, member in {
+    "not-an-object": "x",
+    "huge-nickname": {"profile": {"nickname": "n" * LARGE}},
+    "typed-wrong": {"contact": {"phones": "not-a-list", "firstName": 7}, "privacyStatus": "SECRET"},
+    "nul": {"profile": {"nickname": "a\u0000b"}},
+}.items():
+    add(f"update-member/body/{label}", "PATCH", f"{MEMBERS}/{SOMEONE}",
+        {"content-type": "application/json", "authorization": TOKENS["alg-none"]}, {"member": member})
+for label, member_id in {"long": "i" * 500, "traversal": "..%2F..%2Fmy", "empty": ""}.items():
+    add(f"update-member/id/{label}", "PATCH", f"{MEMBERS}/{member_id}",
+        {"content-type": "application/json", "authorization": TOKENS["alg-none"]}, {"member": {}})
+
 LOGOUT_V1 = GET_ROUTES["logout-v1"]
 for label, params in {
     "unregistered-redirect": {"postLogoutRedirectUri": "https://evil.example/", "clientId": CLIENT},

@@ -304,6 +304,52 @@ impl TestApp {
         .await
     }
 
+    /// A member access token for `email`: a Velo login's session token, a code from
+    /// the authorize URL, the code exchanged (as a site with its own login does it).
+    pub async fn access_token(&self, email: &str, password: &str) -> String {
+        use base64::Engine;
+        use sha2::Digest;
+        let login = self.login(email, password).await;
+        let session = login.body["sessionToken"]
+            .as_str()
+            .expect("a session token");
+        let verifier = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()));
+        let query = serde_urlencoded::to_string([
+            ("client_id", crate::CLIENT_ID),
+            ("redirect_uri", crate::REDIRECT_URI),
+            ("response_type", "code"),
+            ("response_mode", "query"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("state", "s"),
+            ("sessionToken", session),
+        ])
+        .expect("a query");
+        let authorized = self.get(&format!("/oauth2/authorize?{query}"), &[]).await;
+        let location = authorized.location.expect("a redirect with the code");
+        let code = location
+            .split(['?', '&'])
+            .find_map(|part| part.strip_prefix("code="))
+            .expect("a code");
+        let tokens = self
+            .post(
+                crate::paths::TOKEN,
+                serde_json::json!({ "clientId": crate::CLIENT_ID, "grantType": "authorization_code",
+                    "code": code, "codeVerifier": verifier, "redirectUri": crate::REDIRECT_URI }),
+            )
+            .await;
+        tokens.body["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_string()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> TestResponse {
         self.post(
             crate::paths::LOGIN,

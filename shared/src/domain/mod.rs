@@ -4,6 +4,7 @@ pub mod api_key;
 pub mod email;
 pub mod member;
 mod member_json;
+pub mod member_patch;
 pub mod password;
 pub mod token;
 

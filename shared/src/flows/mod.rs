@@ -14,6 +14,7 @@ pub mod headless;
 pub mod login;
 pub mod oauth;
 pub mod password;
+pub mod profile;
 pub mod recovery;
 pub mod register;
 pub mod session;

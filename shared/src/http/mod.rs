@@ -1,11 +1,13 @@
 //! HTTP edge: routes, request parsing, the error envelope and the hosted pages.
 //! Every request goes through [`serve`], which picks the endpoint's handler from one
 //! table; handlers parse, call a flow and map its result. `velo` holds the Velo
-//! `wix-members-backend` web methods, `headless` the Wix Headless REST routes.
+//! `wix-members-backend` web methods, `headless` the Wix Headless REST routes,
+//! `members` the `@wix/members` `members` module.
 
 mod call;
 mod cookies;
 pub mod headless;
+pub mod members;
 pub mod pages;
 mod respond;
 pub mod routes;
@@ -22,4 +24,5 @@ pub use serve::{handle, run, serve};
 pub fn fuzz_bodies(data: &[u8]) {
     velo::fuzz_bodies(data);
     headless::fuzz_bodies(data);
+    members::fuzz_bodies(data);
 }

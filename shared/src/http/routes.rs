@@ -23,13 +23,19 @@ pub enum Function {
     CurrentMember,
     SendSetPasswordEmail,
     ChangeLoginEmail,
+    UpdateMember,
+    JoinCommunity,
+    LeaveCommunity,
+    DeleteMemberPhones,
+    DeleteMemberEmails,
+    DeleteMemberAddresses,
     /// Answers every request no other route takes (API Gateway's `$default` route),
     /// so unknown paths and wrong methods get the error envelope too.
     NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 17] = [
+    pub const ALL: [Function; 23] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
@@ -46,6 +52,12 @@ impl Function {
         Function::CurrentMember,
         Function::SendSetPasswordEmail,
         Function::ChangeLoginEmail,
+        Function::UpdateMember,
+        Function::JoinCommunity,
+        Function::LeaveCommunity,
+        Function::DeleteMemberPhones,
+        Function::DeleteMemberEmails,
+        Function::DeleteMemberAddresses,
         Function::NotFound,
     ];
 
@@ -68,6 +80,12 @@ impl Function {
             Function::CurrentMember => "current-member",
             Function::SendSetPasswordEmail => "send-set-password-email",
             Function::ChangeLoginEmail => "change-login-email",
+            Function::UpdateMember => "update-member",
+            Function::JoinCommunity => "join-community",
+            Function::LeaveCommunity => "leave-community",
+            Function::DeleteMemberPhones => "delete-member-phones",
+            Function::DeleteMemberEmails => "delete-member-emails",
+            Function::DeleteMemberAddresses => "delete-member-addresses",
             Function::NotFound => "not-found",
         }
     }
@@ -110,6 +128,12 @@ pub enum Endpoint {
     LogoutV1,
     ValidateEmail,
     CurrentMember,
+    UpdateMember,
+    JoinCommunity,
+    LeaveCommunity,
+    DeleteMemberPhones,
+    DeleteMemberEmails,
+    DeleteMemberAddresses,
 }
 
 /// What a route answers: JSON (errors in the Wix envelope) or a hosted HTML page
@@ -149,6 +173,12 @@ impl Endpoint {
             Endpoint::Token | Endpoint::SignOn => Function::Token,
             Endpoint::Logout | Endpoint::LogoutV1 => Function::Logout,
             Endpoint::CurrentMember => Function::CurrentMember,
+            Endpoint::UpdateMember => Function::UpdateMember,
+            Endpoint::JoinCommunity => Function::JoinCommunity,
+            Endpoint::LeaveCommunity => Function::LeaveCommunity,
+            Endpoint::DeleteMemberPhones => Function::DeleteMemberPhones,
+            Endpoint::DeleteMemberEmails => Function::DeleteMemberEmails,
+            Endpoint::DeleteMemberAddresses => Function::DeleteMemberAddresses,
         }
     }
 
@@ -277,6 +307,35 @@ pub static ROUTES: &[Route] = &[
     post(Endpoint::SignOn, "/_api/iam/authentication/v2/sign-on"),
     get(Endpoint::Logout, "/oauth2/logout"),
     get(Endpoint::CurrentMember, "/members/v1/members/my"),
+    // The `@wix/members` `members` module: the signed-in member's own account.
+    route(
+        Endpoint::UpdateMember,
+        Method::PATCH,
+        "/members/v1/members/{id}",
+    ),
+    post(
+        Endpoint::JoinCommunity,
+        "/members/v1/members/join-community",
+    ),
+    post(
+        Endpoint::LeaveCommunity,
+        "/members/v1/members/leave-community",
+    ),
+    route(
+        Endpoint::DeleteMemberPhones,
+        Method::DELETE,
+        "/members/v1/members/{id}/phones",
+    ),
+    route(
+        Endpoint::DeleteMemberEmails,
+        Method::DELETE,
+        "/members/v1/members/{id}/emails",
+    ),
+    route(
+        Endpoint::DeleteMemberAddresses,
+        Method::DELETE,
+        "/members/v1/members/{id}/addresses",
+    ),
 ];
 
 /// Whether `path` fits `pattern`, where a `{name}` segment takes any one segment.

@@ -19,7 +19,7 @@ use crate::{
 use super::{
     Call,
     call::{request_id, request_path},
-    headless, pages,
+    headless, members, pages,
     respond::error_response,
     routes::{self, Endpoint, Format, Function},
     velo,
@@ -141,6 +141,24 @@ pub fn handle<'a, B: Backend, const F: u8>(
         }
         Endpoint::ValidateEmail if built_in::<F>(Function::Register) => {
             Box::pin(headless::identity::validate_email(app, call))
+        }
+        Endpoint::UpdateMember if built_in::<F>(Function::UpdateMember) => {
+            Box::pin(members::update_member(app, call))
+        }
+        Endpoint::JoinCommunity if built_in::<F>(Function::JoinCommunity) => {
+            Box::pin(members::join_community(app, call))
+        }
+        Endpoint::LeaveCommunity if built_in::<F>(Function::LeaveCommunity) => {
+            Box::pin(members::leave_community(app, call))
+        }
+        Endpoint::DeleteMemberPhones if built_in::<F>(Function::DeleteMemberPhones) => {
+            Box::pin(members::delete_member_phones(app, call))
+        }
+        Endpoint::DeleteMemberEmails if built_in::<F>(Function::DeleteMemberEmails) => {
+            Box::pin(members::delete_member_emails(app, call))
+        }
+        Endpoint::DeleteMemberAddresses if built_in::<F>(Function::DeleteMemberAddresses) => {
+            Box::pin(members::delete_member_addresses(app, call))
         }
         Endpoint::CurrentMember if built_in::<F>(Function::CurrentMember) => {
             Box::pin(headless::oauth::current_member(app, call))

@@ -87,8 +87,11 @@ pub trait MemberStore: Send + Sync {
     /// Writes `member`'s profile, contact details and privacy as they are, stamped
     /// `now`; the member as stored, or `NotFound`. Its slug must be the stored one:
     /// slugs move only with their claim.
-    fn save_profile(&self, member: &Member, now: &str)
-    -> impl Future<Output = Answer<Member>> + Send;
+    fn save_profile(
+        &self,
+        member: &Member,
+        now: &str,
+    ) -> impl Future<Output = Answer<Member>> + Send;
 }
 
 /// Single-use records: each is created once and taken (or spent) at most once, even

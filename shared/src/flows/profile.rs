@@ -1,0 +1,84 @@
+//! The signed-in member's own account (`@wix/members` `members`): profile and contact
+//! fields, privacy (joining or leaving the community), clearing phones, emails or
+//! addresses. Each needs the member's access token (401 without one) and touches only
+//! that member (403 for another id).
+
+use tracing::info;
+
+use crate::{
+    App,
+    app::Backend,
+    domain::{
+        Member,
+        member::PrivacyStatus,
+        member_patch::{ContactList, MemberPatch},
+    },
+    error::{ApiError, FieldViolation},
+    store::{MemberStore, StoreResultExt},
+};
+
+use super::oauth::signed_in;
+
+/// The member behind `access_token`, if it is `member_id`.
+async fn own<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+    member_id: &str,
+) -> Result<Member, ApiError> {
+    let (member, _) = signed_in(app, access_token).await?;
+    if member.id != member_id {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(member)
+}
+
+async fn save<B: Backend>(app: &App<B>, member: &Member) -> Result<Member, ApiError> {
+    // Gone between the read and the write: erased, so no member any more.
+    let saved = app
+        .store
+        .save_profile(member, &app.clock.timestamp())
+        .await
+        .on_not_found(ApiError::Unauthenticated)?;
+    info!(member_id = %saved.id, "member profile updated");
+    Ok(saved)
+}
+
+/// `updateMember`: the fields `patch` names, on the caller's own member.
+pub async fn update<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+    member_id: &str,
+    patch: MemberPatch,
+) -> Result<Member, ApiError> {
+    if let Some((field, problem)) = patch.problem() {
+        return Err(ApiError::Validation(vec![FieldViolation::new(
+            field, "INVALID", problem,
+        )]));
+    }
+    let mut member = own(app, access_token, member_id).await?;
+    member.apply(patch);
+    save(app, &member).await
+}
+
+/// `joinCommunity` (PUBLIC) and `leaveCommunity` (PRIVATE).
+pub async fn set_privacy<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+    privacy: PrivacyStatus,
+) -> Result<Member, ApiError> {
+    let (mut member, _) = signed_in(app, access_token).await?;
+    member.privacy_status = privacy;
+    save(app, &member).await
+}
+
+/// `deleteMemberPhones|Emails|Addresses`.
+pub async fn clear<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+    member_id: &str,
+    list: ContactList,
+) -> Result<Member, ApiError> {
+    let mut member = own(app, access_token, member_id).await?;
+    member.clear(list);
+    save(app, &member).await
+}

@@ -1,0 +1,90 @@
+//! The `@wix/members` `members` module's routes for the signed-in member's own
+//! account (`/members/v1/members/...`, the member's access token). Each answers the
+//! member as `getCurrentMember` does.
+
+use lambda_http::{Body, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    App,
+    app::Backend,
+    domain::{
+        Member,
+        member::PrivacyStatus,
+        member_patch::{ContactList, MemberPatch},
+    },
+    error::ApiError,
+    flows,
+};
+
+use super::{
+    Call,
+    call::{fuzz_request, parse_json_body},
+    ok,
+};
+
+type Answer = Result<Response<Body>, ApiError>;
+
+#[derive(Deserialize)]
+struct UpdateBody {
+    member: MemberPatch,
+}
+
+fn answer(member: &Member) -> Answer {
+    Ok(ok(json!({ "member": member.to_rest_json() })))
+}
+
+fn token<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
+    call.access_token().ok_or(ApiError::Unauthenticated)
+}
+
+/// The path's member id. Member ids are UUIDs; anything longer is nobody's (and no
+/// DynamoDB key), so for the caller it is another member's: 403.
+fn member_id<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
+    match call.path_parameter("id") {
+        Some(id) if !id.is_empty() && id.len() <= 64 => Ok(id),
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+/// `updateMember(id, member)`: `PATCH /members/v1/members/{id}` `{member}`.
+pub async fn update_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = token(&call)?;
+    let id = member_id(&call)?;
+    let body: UpdateBody = call.json(app.config.max_body_bytes)?;
+    answer(&flows::profile::update(app, token, id, body.member).await?)
+}
+
+pub async fn join_community<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = token(&call)?;
+    answer(&flows::profile::set_privacy(app, token, PrivacyStatus::Public).await?)
+}
+
+pub async fn leave_community<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = token(&call)?;
+    answer(&flows::profile::set_privacy(app, token, PrivacyStatus::Private).await?)
+}
+
+async fn clear<B: Backend>(app: &App<B>, call: &Call<'_>, list: ContactList) -> Answer {
+    let token = token(call)?;
+    let id = member_id(call)?;
+    answer(&flows::profile::clear(app, token, id, list).await?)
+}
+
+pub async fn delete_member_phones<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    clear(app, &call, ContactList::Phones).await
+}
+
+pub async fn delete_member_emails<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    clear(app, &call, ContactList::Emails).await
+}
+
+pub async fn delete_member_addresses<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    clear(app, &call, ContactList::Addresses).await
+}
+
+/// Feeds `data` to every body parser of this module's routes (for the fuzzer).
+pub(super) fn fuzz_bodies(data: &[u8]) {
+    let _ = parse_json_body::<UpdateBody>(&fuzz_request(data), 16 * 1024);
+}

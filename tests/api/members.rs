@@ -1,0 +1,196 @@
+//! The `@wix/members` `members` module, the signed-in member's own account: update,
+//! join / leave the community, clear phones, emails or addresses. A member token is
+//! needed (401 without), and only for that member (403 for another id).
+
+use integration_tests::{PASSWORD, TestApp, TestResponse, random_email};
+use serde_json::{Value, json};
+
+async fn member(app: &TestApp) -> (String, String) {
+    let email = random_email();
+    let registered = app.register(&email, PASSWORD).await;
+    let id = registered.body["member"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (id, app.access_token(&email, PASSWORD).await)
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut headers = vec![("content-type", "application/json")];
+    if let Some(token) = token {
+        headers.push(("authorization", token));
+    }
+    let body = body.map(|b| b.to_string());
+    app.request(method, path, &headers, body.as_deref()).await
+}
+
+#[tokio::test]
+async fn a_member_updates_its_own_profile_and_contact_fields_and_nobody_elses() {
+    let app = TestApp::new().await;
+    let (id, token) = member(&app).await;
+    let (other, _) = member(&app).await;
+    let path = format!("/members/v1/members/{id}");
+    let patch = json!({ "member": {
+        "id": id,
+        "profile": { "nickname": "Ada L", "slug": "not-this-way" },
+        "contact": { "firstName": "Ada", "phones": ["+44 20 7946 0000"], "addresses": [{ "city": "London" }] },
+        "loginEmail": "ignored@example.com"
+    }});
+
+    assert_eq!(
+        send(&app, "PATCH", &path, None, Some(patch.clone()))
+            .await
+            .status,
+        401
+    );
+    let elsewhere = send(
+        &app,
+        "PATCH",
+        &format!("/members/v1/members/{other}"),
+        Some(&token),
+        Some(patch.clone()),
+    )
+    .await;
+    assert_eq!(elsewhere.status, 403);
+
+    let updated = send(&app, "PATCH", &path, Some(&token), Some(patch)).await;
+    assert_eq!(updated.status, 200, "{updated:?}");
+    let m = &updated.body["member"];
+    assert_eq!(m["id"], id);
+    assert_eq!(m["profile"]["nickname"], "Ada L");
+    assert_ne!(m["profile"]["slug"], "not-this-way");
+    assert_eq!(m["contact"]["firstName"], "Ada");
+    assert_ne!(m["loginEmail"], "ignored@example.com");
+    let me = send(&app, "GET", "/members/v1/members/my", Some(&token), None).await;
+    assert_eq!(
+        me.body["member"]["contact"]["phones"][0],
+        "+44 20 7946 0000"
+    );
+
+    let too_long = json!({ "member": { "contact": { "lastName": "x".repeat(300) } } });
+    let refused = send(&app, "PATCH", &path, Some(&token), Some(too_long)).await;
+    assert_eq!((refused.status, refused.code()), (400, "INVALID_ARGUMENT"));
+
+    for (list, field) in [
+        ("phones", "phones"),
+        ("addresses", "addresses"),
+        ("emails", "emails"),
+    ] {
+        let cleared = send(
+            &app,
+            "DELETE",
+            &format!("{path}/{list}"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(cleared.status, 200, "{list}: {cleared:?}");
+        assert_eq!(
+            cleared.body["member"]["contact"][field],
+            json!([]),
+            "{list}"
+        );
+        let elsewhere = send(
+            &app,
+            "DELETE",
+            &format!("/members/v1/members/{other}/{list}"),
+            Some(&token),
+            None,
+        )
+        .await;
+        assert_eq!(elsewhere.status, 403);
+    }
+    assert_eq!(
+        send(&app, "GET", "/members/v1/members/my", Some(&token), None)
+            .await
+            .body["member"]["contact"]["firstName"],
+        "Ada",
+        "clearing a list keeps the rest"
+    );
+}
+
+#[tokio::test]
+async fn joining_and_leaving_the_community_sets_the_privacy_status() {
+    let app = TestApp::new().await;
+    let (_, token) = member(&app).await;
+    let joined = send(
+        &app,
+        "POST",
+        "/members/v1/members/join-community",
+        Some(&token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (joined.status, &joined.body["member"]["privacyStatus"]),
+        (200, &json!("PUBLIC"))
+    );
+    let left = send(
+        &app,
+        "POST",
+        "/members/v1/members/leave-community",
+        Some(&token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (left.status, &left.body["member"]["privacyStatus"]),
+        (200, &json!("PRIVATE"))
+    );
+    assert_eq!(
+        send(
+            &app,
+            "POST",
+            "/members/v1/members/join-community",
+            None,
+            Some(json!({}))
+        )
+        .await
+        .status,
+        401
+    );
+    assert_eq!(
+        send(
+            &app,
+            "POST",
+            "/members/v1/members/join-community",
+            Some("not-a-token"),
+            Some(json!({}))
+        )
+        .await
+        .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_blocked_members_token_updates_nothing() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let registered = app.register(&email, PASSWORD).await;
+    let id = registered.body["member"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = app.access_token(&email, PASSWORD).await;
+    app.post_as_admin(
+        "/backend/authentication/block-by-email",
+        json!({ "email": email }),
+    )
+    .await;
+    let refused = send(
+        &app,
+        "PATCH",
+        &format!("/members/v1/members/{id}"),
+        Some(&token),
+        Some(json!({ "member": { "profile": { "nickname": "x" } } })),
+    )
+    .await;
+    assert_eq!(refused.status, 401);
+}
