@@ -163,6 +163,14 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
+    # Claims the new slug and releases the old one in one transaction.
+    "update-my-slug" = {
+      routes           = ["POST /members/v1/members/my/slug"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "DeleteItem", "PutItem", "UpdateItem"]
+    }
     "join-community" = {
       routes           = ["POST /members/v1/members/join-community"]
       key_routes       = []

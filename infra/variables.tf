@@ -82,6 +82,7 @@ variable "function_memory_mb" {
     "logout"                  = 256
     "current-member"          = 256
     "update-member"           = 256
+    "update-my-slug"          = 256
     "join-community"          = 256
     "leave-community"         = 256
     "delete-member-phones"    = 256

@@ -102,3 +102,21 @@ test('members.deleteMemberPhones, deleteMemberEmails, deleteMemberAddresses', as
     assert.equal(after.contact.firstName, 'Kept');
   }
 });
+
+test('members.updateCurrentMemberSlug', async () => {
+  const { client, me } = await signedIn('slug');
+  const slug = `slug-${me._id.slice(0, 8)}`;
+  const start = exchanges.length;
+  const { member: moved } = await client.members.updateCurrentMemberSlug(slug);
+  assert.equal(lastCall(start), 'POST /members/v1/members/my/slug');
+  assert.equal(moved.profile.slug, slug);
+  assert.equal((await client.members.getCurrentMember()).member.profile.slug, slug);
+  // Another member cannot take it; the old slug is free for anyone.
+  const other = await signedIn('slug-other');
+  await assert.rejects(other.client.members.updateCurrentMemberSlug(slug), (err) => {
+    assert.match(JSON.stringify(err.details ?? err.message), /SLUG_ALREADY_EXISTS/);
+    return true;
+  });
+  const { member: reused } = await other.client.members.updateCurrentMemberSlug(me.profile.slug);
+  assert.equal(reused.profile.slug, me.profile.slug);
+});

@@ -41,6 +41,9 @@ pub enum ApiError {
     /// 409 `-19995`: a member with this email already exists.
     #[error("a member with this email already exists")]
     EmailTaken,
+    /// 409 `SLUG_ALREADY_EXISTS`: another member has this slug.
+    #[error("another member has this slug")]
+    SlugTaken,
     /// 401 `-19976`: unknown email or wrong password, indistinguishable on purpose.
     #[error("email or password is incorrect")]
     WrongCredentials,
@@ -125,7 +128,7 @@ impl ApiError {
             | ApiError::Forbidden => 403,
             ApiError::MemberNotFound | ApiError::RouteNotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::EmailTaken => 409,
+            ApiError::EmailTaken | ApiError::SlugTaken => 409,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType => 415,
             ApiError::TooManyRequests(_) => 429,
@@ -139,6 +142,7 @@ impl ApiError {
             ApiError::Validation(_) => "INVALID_ARGUMENT",
             ApiError::MalformedBody(_) => "INVALID_JSON",
             ApiError::EmailTaken => "-19995",
+            ApiError::SlugTaken => "SLUG_ALREADY_EXISTS",
             ApiError::WrongCredentials => "-19976",
             ApiError::MemberPending => "MEMBER_PENDING",
             ApiError::MemberBlocked => "MEMBER_BLOCKED",

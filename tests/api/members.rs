@@ -194,3 +194,78 @@ async fn a_blocked_members_token_updates_nothing() {
     .await;
     assert_eq!(refused.status, 401);
 }
+
+#[tokio::test]
+async fn a_slug_is_one_members_and_fifty_concurrent_claims_leave_exactly_one_holder() {
+    // 52 members from this test's one source.
+    let app = TestApp::with_settings(&[("RATE_LIMITS", "register=100,token=100")]).await;
+    let (_, ada) = member(&app).await;
+    let (_, bob) = member(&app).await;
+    let slug = format!("ada-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let mine = claim(&app, &ada, &slug.to_uppercase()).await;
+    assert_eq!(mine.status, 200, "{mine:?}");
+    assert_eq!(
+        mine.body["member"]["profile"]["slug"], slug,
+        "folded to lower case"
+    );
+    let taken = claim(&app, &bob, &slug).await;
+    assert_eq!((taken.status, taken.code()), (409, "SLUG_ALREADY_EXISTS"));
+    for bad in ["", "-x", "has space", "é", &"x".repeat(101)] {
+        assert_eq!(claim(&app, &bob, bad).await.status, 400, "{bad:?}");
+    }
+    assert_eq!(
+        send(
+            &app,
+            "POST",
+            "/members/v1/members/my/slug",
+            None,
+            Some(json!({ "slug": "x" }))
+        )
+        .await
+        .status,
+        401
+    );
+
+    let mut tokens = Vec::new();
+    for _ in 0..50 {
+        tokens.push(member(&app).await.1);
+    }
+    let race = format!("race-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let answers = futures::future::join_all(tokens.iter().map(|t| claim(&app, t, &race))).await;
+    let won: Vec<_> = answers.iter().filter(|a| a.status == 200).collect();
+    assert_eq!(
+        won.len(),
+        1,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.status == 200 || (a.status, a.code()) == (409, "SLUG_ALREADY_EXISTS"))
+    );
+    let holder = won[0].body["member"]["id"].clone();
+    let holders = futures::future::join_all(
+        tokens
+            .iter()
+            .map(|t| send(&app, "GET", "/members/v1/members/my", Some(t), None)),
+    )
+    .await;
+    let with_slug: Vec<_> = holders
+        .iter()
+        .filter(|m| m.body["member"]["profile"]["slug"] == race)
+        .map(|m| m.body["member"]["id"].clone())
+        .collect();
+    assert_eq!(with_slug, vec![holder]);
+}
+
+async fn claim(app: &TestApp, token: &str, slug: &str) -> TestResponse {
+    send(
+        app,
+        "POST",
+        "/members/v1/members/my/slug",
+        Some(token),
+        Some(json!({ "slug": slug })),
+    )
+    .await
+}

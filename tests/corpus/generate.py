@@ -1036,6 +1036,7 @@ MEMBERS = "/members/v1/members"
 SOMEONE = "00000000-0000-4000-8000-000000000000"
 member_routes = {
     "update-member": ("PATCH", f"{MEMBERS}/{SOMEONE}", {"member": {"profile": {"nickname": "Cor"}}}),
+    "update-my-slug": ("POST", f"{MEMBERS}/my/slug", {"slug": "cor-pus"}),
     "join-community": ("POST", f"{MEMBERS}/join-community", {}),
     "leave-community": ("POST", f"{MEMBERS}/leave-community", {}),
     "delete-member-phones": ("DELETE", f"{MEMBERS}/{SOMEONE}/phones", None),

@@ -60,6 +60,7 @@ pub async fn run<S: Store>(store: &S) {
     authorization_codes_are_redeemed_once(store).await;
     sessions_open_once_and_revoke_before_opening(store).await;
     browser_sessions_are_created_once_read_and_ended(store).await;
+    slugs_are_claimed_by_one_member_at_a_time(store).await;
     login_counters_count_restart_and_clear(store).await;
     rates_stop_at_their_limit(store).await;
 }
@@ -495,6 +496,43 @@ async fn browser_sessions_are_created_once_read_and_ended<S: Store>(store: &S) {
         .end_browser_session(&browser.token_hash)
         .await
         .unwrap();
+}
+
+async fn slugs_are_claimed_by_one_member_at_a_time<S: Store>(store: &S) {
+    let ada = registered(store, MemberStatus::Approved).await;
+    let bob = registered(store, MemberStatus::Approved).await;
+    assert!(
+        matches!(
+            store.claim_slug(&bob, &ada.profile.slug, LATER).await,
+            Err(StoreError::SlugTaken)
+        ),
+        "a registration claims its slug"
+    );
+    let wanted = format!("ada-{}", id());
+    let claimed = store.claim_slug(&ada, &wanted, LATER).await.unwrap();
+    assert_eq!(claimed.profile.slug, wanted);
+    assert_eq!(
+        store.member(&ada.id).await.unwrap().unwrap().profile.slug,
+        wanted
+    );
+    assert!(matches!(
+        store.claim_slug(&bob, &wanted, LATER).await,
+        Err(StoreError::SlugTaken)
+    ));
+    // The old slug is free again; a profile save does not move the slug back.
+    let moved = store
+        .claim_slug(&bob, &ada.profile.slug, LATER)
+        .await
+        .unwrap();
+    let mut stale = bob.clone();
+    stale.profile.nickname = "Bob".into();
+    let saved = store.save_profile(&stale, LATER).await.unwrap();
+    assert_eq!(saved.profile.slug, moved.profile.slug);
+    assert_eq!(saved.profile.nickname, "Bob");
+    assert_eq!(
+        store.member(&bob.id).await.unwrap().unwrap().profile.slug,
+        ada.profile.slug
+    );
 }
 
 async fn login_counters_count_restart_and_clear<S: Store>(store: &S) {

@@ -71,6 +71,47 @@ pub async fn set_privacy<B: Backend>(
     save(app, &member).await
 }
 
+/// `updateCurrentMemberSlug`: the slug is the caller's once its claim succeeds, and
+/// its old one is free; `SlugTaken` when another member has it.
+pub async fn set_slug<B: Backend>(
+    app: &App<B>,
+    access_token: &str,
+    raw_slug: &str,
+) -> Result<Member, ApiError> {
+    let slug = parse_slug(raw_slug)?;
+    let (member, _) = signed_in(app, access_token).await?;
+    if member.profile.slug == slug {
+        return Ok(member);
+    }
+    let claimed = app
+        .store
+        .claim_slug(&member, &slug, &app.clock.timestamp())
+        .await
+        .on_not_found(ApiError::Unauthenticated)?;
+    info!(member_id = %claimed.id, "member slug changed");
+    Ok(claimed)
+}
+
+/// A slug as profile URLs carry it: 1–100 lowercase letters, digits and hyphens, not
+/// starting or ending with a hyphen (upper case is folded).
+fn parse_slug(raw: &str) -> Result<String, ApiError> {
+    let slug = raw.trim().to_ascii_lowercase();
+    let valid = (1..=100).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if !valid {
+        return Err(ApiError::Validation(vec![FieldViolation::new(
+            "slug",
+            "INVALID",
+            "1-100 letters, digits and inner hyphens",
+        )]));
+    }
+    Ok(slug)
+}
+
 /// `deleteMemberPhones|Emails|Addresses`.
 pub async fn clear<B: Backend>(
     app: &App<B>,

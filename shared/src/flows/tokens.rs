@@ -155,6 +155,7 @@ async fn open_session<B: Backend>(
         .on_expected(|expected| match expected {
             Expected::StateMismatch(_) => ApiError::InvalidGrant,
             Expected::EmailTaken => ApiError::EmailTaken,
+            Expected::SlugTaken => ApiError::SlugTaken,
             Expected::NotFound => ApiError::InvalidGrant,
         })?;
     info!(member_id = %member.id, "session opened");

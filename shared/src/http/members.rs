@@ -31,6 +31,11 @@ struct UpdateBody {
     member: MemberPatch,
 }
 
+#[derive(Deserialize)]
+struct SlugBody {
+    slug: String,
+}
+
 fn answer(member: &Member) -> Answer {
     Ok(ok(json!({ "member": member.to_rest_json() })))
 }
@@ -54,6 +59,13 @@ pub async fn update_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let id = member_id(&call)?;
     let body: UpdateBody = call.json(app.config.max_body_bytes)?;
     answer(&flows::profile::update(app, token, id, body.member).await?)
+}
+
+/// `updateCurrentMemberSlug(slug)`: `POST /members/v1/members/my/slug` `{slug}`.
+pub async fn update_my_slug<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = token(&call)?;
+    let body: SlugBody = call.json(app.config.max_body_bytes)?;
+    answer(&flows::profile::set_slug(app, token, &body.slug).await?)
 }
 
 pub async fn join_community<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
@@ -86,5 +98,7 @@ pub async fn delete_member_addresses<B: Backend>(app: &App<B>, call: Call<'_>) -
 
 /// Feeds `data` to every body parser of this module's routes (for the fuzzer).
 pub(super) fn fuzz_bodies(data: &[u8]) {
-    let _ = parse_json_body::<UpdateBody>(&fuzz_request(data), 16 * 1024);
+    let request = fuzz_request(data);
+    let _ = parse_json_body::<UpdateBody>(&request, 16 * 1024);
+    let _ = parse_json_body::<SlugBody>(&request, 16 * 1024);
 }

@@ -24,6 +24,7 @@ pub enum Function {
     SendSetPasswordEmail,
     ChangeLoginEmail,
     UpdateMember,
+    UpdateMySlug,
     JoinCommunity,
     LeaveCommunity,
     DeleteMemberPhones,
@@ -35,7 +36,7 @@ pub enum Function {
 }
 
 impl Function {
-    pub const ALL: [Function; 23] = [
+    pub const ALL: [Function; 24] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
@@ -53,6 +54,7 @@ impl Function {
         Function::SendSetPasswordEmail,
         Function::ChangeLoginEmail,
         Function::UpdateMember,
+        Function::UpdateMySlug,
         Function::JoinCommunity,
         Function::LeaveCommunity,
         Function::DeleteMemberPhones,
@@ -81,6 +83,7 @@ impl Function {
             Function::SendSetPasswordEmail => "send-set-password-email",
             Function::ChangeLoginEmail => "change-login-email",
             Function::UpdateMember => "update-member",
+            Function::UpdateMySlug => "update-my-slug",
             Function::JoinCommunity => "join-community",
             Function::LeaveCommunity => "leave-community",
             Function::DeleteMemberPhones => "delete-member-phones",
@@ -129,6 +132,7 @@ pub enum Endpoint {
     ValidateEmail,
     CurrentMember,
     UpdateMember,
+    UpdateMySlug,
     JoinCommunity,
     LeaveCommunity,
     DeleteMemberPhones,
@@ -174,6 +178,7 @@ impl Endpoint {
             Endpoint::Logout | Endpoint::LogoutV1 => Function::Logout,
             Endpoint::CurrentMember => Function::CurrentMember,
             Endpoint::UpdateMember => Function::UpdateMember,
+            Endpoint::UpdateMySlug => Function::UpdateMySlug,
             Endpoint::JoinCommunity => Function::JoinCommunity,
             Endpoint::LeaveCommunity => Function::LeaveCommunity,
             Endpoint::DeleteMemberPhones => Function::DeleteMemberPhones,
@@ -313,6 +318,7 @@ pub static ROUTES: &[Route] = &[
         Method::PATCH,
         "/members/v1/members/{id}",
     ),
+    post(Endpoint::UpdateMySlug, "/members/v1/members/my/slug"),
     post(
         Endpoint::JoinCommunity,
         "/members/v1/members/join-community",

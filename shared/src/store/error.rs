@@ -6,6 +6,8 @@ use crate::{domain::Member, error::ApiError};
 pub enum StoreError {
     #[error("a member with this email already exists")]
     EmailTaken,
+    #[error("another member has this slug")]
+    SlugTaken,
     #[error("not found")]
     NotFound,
     /// A conditional update did not apply; carries the member as it was, if any.
@@ -20,6 +22,7 @@ pub enum StoreError {
 /// The outcomes a caller may expect of a store call, as opposed to failures.
 pub enum Expected {
     EmailTaken,
+    SlugTaken,
     NotFound,
     StateMismatch(Option<Box<Member>>),
 }
@@ -30,6 +33,7 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::EmailTaken => ApiError::EmailTaken,
+            StoreError::SlugTaken => ApiError::SlugTaken,
             StoreError::Unavailable(_) => ApiError::unavailable(err),
             _ => ApiError::internal(err),
         }
@@ -50,6 +54,7 @@ pub trait StoreResultExt<T> {
         self.on_expected(|expected| match expected {
             Expected::NotFound => err,
             Expected::EmailTaken => ApiError::EmailTaken,
+            Expected::SlugTaken => ApiError::SlugTaken,
             Expected::StateMismatch(_) => ApiError::internal(StoreError::StateMismatch(None)),
         })
     }
@@ -59,6 +64,7 @@ impl<T> StoreResultExt<T> for Result<T, StoreError> {
     fn on_expected(self, answer: impl FnOnce(Expected) -> ApiError) -> Result<T, ApiError> {
         self.map_err(|err| match err {
             StoreError::EmailTaken => answer(Expected::EmailTaken),
+            StoreError::SlugTaken => answer(Expected::SlugTaken),
             StoreError::NotFound => answer(Expected::NotFound),
             StoreError::StateMismatch(member) => answer(Expected::StateMismatch(member)),
             other => other.into(),

@@ -5,6 +5,7 @@
 //! |---------------------------------|--------------------------------------------------------|----------------------------|------------|
 //! | `MEMBER#<id>`                   | the member record and its token version                | never                      | register, generateSessionToken, approve, block, verify, login (last login), reset, changeLoginEmail |
 //! | `EMAIL#<email>`                 | the login email's claim: member id, password hash      | never                      | register, generateSessionToken, reset, changeLoginEmail |
+//! | `SLUG#<slug>`                   | the profile slug's claim: member id                    | never                      | register, updateCurrentMemberSlug |
 //! | `APPROVAL#<sha256(token)>`      | a pending approval token                               | `APPROVAL_TOKEN_TTL` (30 h) | register (manual approval), verify |
 //! | `VERIFY#<id>`                   | an emailed code's keyed hash and attempts (or a decoy) | 10 minutes                 | headless register, login V2 |
 //! | `CODE#<sha256(code)>`           | an authorization code, its PKCE challenge and session  | 10 minutes                 | authorize |
@@ -29,6 +30,8 @@ use crate::domain::Email;
 pub enum Key<'a> {
     Member(&'a str),
     Email(&'a Email),
+    /// A profile slug's claim: one member per slug, site-wide.
+    Slug(&'a str),
     Approval {
         token_hash: &'a str,
     },
@@ -68,6 +71,7 @@ impl Key<'_> {
         match self {
             Key::Member(id) => format!("MEMBER#{id}"),
             Key::Email(email) => format!("EMAIL#{}", email.as_str()),
+            Key::Slug(slug) => format!("SLUG#{slug}"),
             Key::Approval { token_hash } => format!("APPROVAL#{token_hash}"),
             Key::Verification(id) => format!("VERIFY#{id}"),
             Key::AuthCode { code_hash } => format!("CODE#{code_hash}"),
@@ -111,6 +115,8 @@ pub mod attr {
     pub const EMAIL_VERIFIED: &str = "emailVerified";
     pub const PENDING_VERIFICATION: &str = "pendingVerification";
     pub const PROFILE: &str = "profile";
+    /// The member's slug, apart from the rest of its profile: only its claim moves it.
+    pub const SLUG: &str = "slug";
     pub const CONTACT_DETAILS: &str = "contactDetails";
     pub const PASSWORD_HASH: &str = "passwordHash";
     pub const EXPIRES_AT: &str = "expiresAt";
@@ -159,6 +165,7 @@ mod tests {
         let keys = [
             Key::Member("x"),
             Key::Email(&email),
+            Key::Slug("x"),
             Key::Approval { token_hash: "x" },
             Key::Verification("x"),
             Key::AuthCode { code_hash: "x" },

@@ -85,11 +85,20 @@ pub trait MemberStore: Send + Sync {
     ) -> impl Future<Output = Answer<()>> + Send;
 
     /// Writes `member`'s profile, contact details and privacy as they are, stamped
-    /// `now`; the member as stored, or `NotFound`. Its slug must be the stored one:
-    /// slugs move only with their claim.
+    /// `now`; the member as stored, or `NotFound`. Its slug is not written: slugs move
+    /// only with their claim.
     fn save_profile(
         &self,
         member: &Member,
+        now: &str,
+    ) -> impl Future<Output = Answer<Member>> + Send;
+
+    /// Claims `slug` for `member` and releases its old one, all at once; `SlugTaken`
+    /// when another member holds it (of concurrent claims exactly one wins).
+    fn claim_slug(
+        &self,
+        member: &Member,
+        slug: &str,
         now: &str,
     ) -> impl Future<Output = Answer<Member>> + Send;
 }

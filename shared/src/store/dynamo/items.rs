@@ -93,6 +93,10 @@ pub(crate) fn privacy_name(privacy: PrivacyStatus) -> &'static str {
     }
 }
 
+pub(crate) fn slug_item(slug: &str, member_id: &str) -> Item {
+    record(Key::Slug(slug), vec![(attr::MEMBER_ID, Some(s(member_id)))])
+}
+
 pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
     Ok(record(
         Key::Member(&member.id),
@@ -113,6 +117,7 @@ pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
                 Some(AttributeValue::Bool(member.email_verified)),
             ),
             (attr::PROFILE, Some(s(&to_json(&member.profile)?))),
+            (attr::SLUG, Some(s(&member.profile.slug))),
             (
                 attr::CONTACT_DETAILS,
                 Some(s(&to_json(&member.contact_details)?)),
@@ -134,8 +139,13 @@ pub(crate) fn member_from_item(item: &Item) -> Result<Member, StoreError> {
         serde_json::from_str(get_s(item, name)?)
             .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
     };
-    let profile: Profile = serde_json::from_value(parse_json(attr::PROFILE)?)
+    let mut profile: Profile = serde_json::from_value(parse_json(attr::PROFILE)?)
         .map_err(|e| StoreError::Corrupt(format!("profile: {e}")))?;
+    // The slug attribute is the one its claim moves; the profile's copy may be stale
+    // (and members from before slug claims have only that).
+    if let Some(slug) = opt_s(item, attr::SLUG) {
+        profile.slug = slug;
+    }
     let contact_details: ContactDetails =
         serde_json::from_value(parse_json(attr::CONTACT_DETAILS)?)
             .map_err(|e| StoreError::Corrupt(format!("contactDetails: {e}")))?;

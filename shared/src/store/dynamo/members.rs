@@ -3,14 +3,16 @@
 use aws_sdk_dynamodb::{
     error::SdkError,
     operation::update_item::{UpdateItemError, builders::UpdateItemFluentBuilder},
-    types::{Delete, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update},
+    types::{
+        Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    },
 };
 
 use super::{
     Claim, DynamoStore, cancellation_code, corrupt,
     items::{
         credentials_from_item, email_item, get_s, member_from_item, member_item, privacy_name,
-        to_json,
+        slug_item, to_json,
     },
     n, pk, s, unavailable, yes,
 };
@@ -52,6 +54,7 @@ impl MemberStore for DynamoStore {
                 &claim,
             )?,
             self.put_if_absent(member_item(member)?, &claim)?,
+            self.put_if_absent(slug_item(&member.profile.slug, &member.id), &claim)?,
         ];
         for record in records {
             items.push(self.put_if_absent(record.item(), &claim)?);
@@ -239,6 +242,90 @@ impl MemberStore for DynamoStore {
             .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
             .expression_attribute_values(":now", s(now));
         conditional_member_update(request).await
+    }
+
+    async fn claim_slug(
+        &self,
+        member: &Member,
+        slug: &str,
+        now: &str,
+    ) -> Result<Member, StoreError> {
+        let mine = format!(
+            "attribute_not_exists({}) OR {} = :id",
+            attr::PK,
+            attr::MEMBER_ID
+        );
+        let claim = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(slug_item(slug, &member.id)))
+            .condition_expression(&mine)
+            .expression_attribute_values(":id", s(&member.id))
+            .build()
+            .map_err(corrupt)?;
+        let stamp = Update::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(&member.id)))
+            .update_expression(format!(
+                "SET {} = :slug, {} = :now",
+                attr::SLUG,
+                attr::UPDATED_DATE
+            ))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .expression_attribute_values(":slug", s(slug))
+            .expression_attribute_values(":now", s(now))
+            .build()
+            .map_err(corrupt)?;
+        let mut items = vec![
+            TransactWriteItem::builder().put(claim).build(),
+            TransactWriteItem::builder().update(stamp).build(),
+        ];
+        let old = member.profile.slug.as_str();
+        if !old.is_empty() && old != slug {
+            // Only our own claim is released (members from before claims have none).
+            let release = Delete::builder()
+                .table_name(&self.table)
+                .key(attr::PK, pk(Key::Slug(old)))
+                .condition_expression(&mine)
+                .expression_attribute_values(":id", s(&member.id))
+                .build()
+                .map_err(corrupt)?;
+            items.push(TransactWriteItem::builder().delete(release).build());
+        }
+        // Concurrent claims of one slug cancel each other with `TransactionConflict`:
+        // try again, with growing, jittered waits, until the slug's holder is known.
+        let mut attempt = 0u64;
+        loop {
+            attempt += 1;
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let Err(err) = result else {
+                let mut claimed = member.clone();
+                claimed.profile.slug = slug.to_string();
+                claimed.updated_date = now.to_string();
+                return Ok(claimed);
+            };
+            match (cancellation_code(&err, 0), cancellation_code(&err, 1)) {
+                (Some("ConditionalCheckFailed"), _) => return Err(StoreError::SlugTaken),
+                (_, Some("ConditionalCheckFailed")) => return Err(StoreError::NotFound),
+                // The old slug is another member's (both had it before claims existed):
+                // it is not ours to release.
+                _ if cancellation_code(&err, 2) == Some("ConditionalCheckFailed") => {
+                    items.truncate(2);
+                }
+                (Some("TransactionConflict"), _) | (_, Some("TransactionConflict"))
+                    if attempt < 8 =>
+                {
+                    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % 20;
+                    tokio::time::sleep(std::time::Duration::from_millis(15 * attempt + jitter))
+                        .await;
+                }
+                _ => return Err(unavailable(err)),
+            }
+        }
     }
 }
 

@@ -24,6 +24,8 @@ pub(super) struct Tables {
     members: HashMap<String, Member>,
     /// Login email → credentials.
     emails: HashMap<String, Credentials>,
+    /// Slug → member id.
+    slugs: HashMap<String, String>,
     approvals: HashMap<String, TakenToken>,
     verifications: HashMap<String, Verification>,
     /// Code hash → (code, used).
@@ -127,9 +129,14 @@ impl MemberStore for MemoryStore {
             NewRecord::Approval { token_hash, .. } => t.approvals.contains_key(token_hash),
             NewRecord::Verification(v) => t.verifications.contains_key(&v.id),
         });
-        if t.members.contains_key(&member.id) || record_exists {
+        if t.members.contains_key(&member.id)
+            || t.slugs.contains_key(&member.profile.slug)
+            || record_exists
+        {
             return Err(cancelled());
         }
+        t.slugs
+            .insert(member.profile.slug.clone(), member.id.clone());
         t.emails.insert(
             member.login_email.as_str().to_string(),
             Credentials {
@@ -187,10 +194,36 @@ impl MemberStore for MemoryStore {
         Ok(member.clone())
     }
 
+    async fn claim_slug(
+        &self,
+        member: &Member,
+        slug: &str,
+        now: &str,
+    ) -> Result<Member, StoreError> {
+        let mut t = self.call(1)?;
+        match t.slugs.get(slug) {
+            Some(owner) if owner != &member.id => return Err(StoreError::SlugTaken),
+            _ => {}
+        }
+        if !t.members.contains_key(&member.id) {
+            return Err(StoreError::NotFound);
+        }
+        if t.slugs.get(&member.profile.slug) == Some(&member.id) {
+            t.slugs.remove(&member.profile.slug);
+        }
+        t.slugs.insert(slug.to_string(), member.id.clone());
+        let stored = t.members.get_mut(&member.id).ok_or(StoreError::NotFound)?;
+        stored.profile.slug = slug.to_string();
+        stored.updated_date = now.to_string();
+        Ok(stored.clone())
+    }
+
     async fn save_profile(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
         let mut t = self.call(1)?;
         let stored = t.members.get_mut(&member.id).ok_or(StoreError::NotFound)?;
+        let slug = std::mem::take(&mut stored.profile.slug);
         stored.profile = member.profile.clone();
+        stored.profile.slug = slug;
         stored.contact_details = member.contact_details.clone();
         stored.privacy_status = member.privacy_status;
         stored.updated_date = now.to_string();
