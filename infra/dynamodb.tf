@@ -1,5 +1,6 @@
 # Single-table design: every item is addressed by its partition key alone
-# (member#<id>, email#<address>, token#<hash>, ...), so there is no sort key and no index.
+# (MEMBER#<id>, EMAIL#<address>, REFRESH#<hash>, ...; shared/src/store/keys.rs). One
+# sparse index finds every item that names a member (memberId), for erasure.
 resource "aws_dynamodb_table" "members" {
   #checkov:skip=CKV_AWS_119:Encrypted at rest with the AWS managed key aws/dynamodb; a customer-managed key would add cost and key-policy upkeep for no extra consumer.
   name                        = var.table_name
@@ -10,6 +11,18 @@ resource "aws_dynamodb_table" "members" {
   attribute {
     name = "pk"
     type = "S"
+  }
+
+  attribute {
+    name = "memberId"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name            = "by-member"
+    hash_key        = "memberId"
+    range_key       = "pk"
+    projection_type = "KEYS_ONLY"
   }
 
   # Housekeeping only: TTL deletes up to days late, so the code checks expiry itself.

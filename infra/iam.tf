@@ -41,7 +41,8 @@ data "aws_iam_policy_document" "function" {
     content {
       sid       = "MembersTable"
       actions   = [for action in statement.value : "dynamodb:${action}"]
-      resources = [aws_dynamodb_table.members.arn]
+      # The table, and its member index (Query by memberId, for erasure).
+      resources = [aws_dynamodb_table.members.arn, "${aws_dynamodb_table.members.arn}/index/by-member"]
     }
   }
 

@@ -206,6 +206,15 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
+    # Erasure: the member index read, batch deletes, and the member, email and slug
+    # claims in one transaction.
+    "delete-my-member" = {
+      routes           = ["DELETE /members/v1/members/my"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "Query"]
+    }
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
     "not-found" = {
       routes           = ["$default"]

@@ -88,6 +88,7 @@ variable "function_memory_mb" {
     "delete-member-phones"    = 256
     "delete-member-emails"    = 256
     "delete-member-addresses" = 256
+    "delete-my-member"        = 256
     "not-found"               = 128
   }
 

@@ -120,3 +120,17 @@ test('members.updateCurrentMemberSlug', async () => {
   const { member: reused } = await other.client.members.updateCurrentMemberSlug(me.profile.slug);
   assert.equal(reused.profile.slug, me.profile.slug);
 });
+
+test('members.deleteMyMember', async () => {
+  const someone = await registerMember('erase-me');
+  const { tokens } = await memberTokensFor(await login(someone.email, someone.password));
+  const client = newClient(tokens);
+  const start = exchanges.length;
+  await client.members.deleteMyMember();
+  assert.equal(lastCall(start), 'DELETE /members/v1/members/my');
+  // Every token stops at once; the email registers again.
+  await assert.rejects(client.members.getCurrentMember());
+  await assert.rejects(newClient().auth.renewToken(tokens.refreshToken));
+  const again = await newClient().auth.register({ email: someone.email, password: someone.password });
+  assert.equal(again.loginState, 'EMAIL_VERIFICATION_REQUIRED');
+});

@@ -269,3 +269,126 @@ async fn claim(app: &TestApp, token: &str, slug: &str) -> TestResponse {
     )
     .await
 }
+
+/// Whether any attribute of `item` (its key included) holds `needle`.
+fn names(
+    item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    needle: &str,
+) -> bool {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    item.values().any(|value| match value {
+        AttributeValue::S(text) => text.to_lowercase().contains(needle),
+        _ => false,
+    })
+}
+
+#[tokio::test]
+async fn erasure_leaves_nothing_that_names_the_member_and_the_email_registers_again() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let registered = app.register(&email, PASSWORD).await;
+    let id = registered.body["member"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Leave a trail: two sessions with refresh tokens, a custom slug, a recovery link,
+    // an unredeemed authorization code.
+    let first = app.access_token(&email, PASSWORD).await;
+    let second = app.access_token(&email, PASSWORD).await;
+    assert_eq!(
+        claim(&app, &first, &format!("erase-{}", &id[..8]))
+            .await
+            .status,
+        200
+    );
+    app.post(
+        "/_api/iam/recovery/v1/send-email",
+        json!({ "email": email }),
+    )
+    .await;
+    let session = app.login(&email, PASSWORD).await.body["sessionToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let query = serde_urlencoded::to_string([
+        ("client_id", integration_tests::CLIENT_ID),
+        ("redirect_uri", integration_tests::REDIRECT_URI),
+        ("response_type", "code"),
+        ("response_mode", "query"),
+        (
+            "code_challenge",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        ),
+        ("code_challenge_method", "S256"),
+        ("state", "s"),
+        ("sessionToken", &session),
+    ])
+    .unwrap();
+    assert_eq!(
+        app.get(&format!("/oauth2/authorize?{query}"), &[])
+            .await
+            .status,
+        302
+    );
+    let needles = [id.clone(), email.to_lowercase()];
+    let before = app.table_items().await;
+    let trail = before
+        .iter()
+        .filter(|i| needles.iter().any(|n| names(i, n)))
+        .count();
+    assert!(
+        trail >= 8,
+        "member, email, slug, sessions, refresh tokens, recovery, code: {trail}"
+    );
+
+    assert_eq!(
+        send(&app, "DELETE", "/members/v1/members/my", None, None)
+            .await
+            .status,
+        401
+    );
+    app.dynamodb_calls.take();
+    let erased = send(&app, "DELETE", "/members/v1/members/my", Some(&first), None).await;
+    assert_eq!(
+        (erased.status, &erased.body),
+        (200, &json!({})),
+        "{erased:?}"
+    );
+    // The signed-in check (one read), the index read, one batch of deletes, the
+    // transaction, the index read again (empty: no second batch).
+    assert_eq!(app.dynamodb_calls.take(), 5);
+
+    let left: Vec<_> = app
+        .table_items()
+        .await
+        .into_iter()
+        .filter(|i| needles.iter().any(|n| names(i, n)))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    for token in [&first, &second] {
+        assert_eq!(
+            send(&app, "GET", "/members/v1/members/my", Some(token), None)
+                .await
+                .status,
+            401
+        );
+    }
+    assert_eq!(
+        send(
+            &app,
+            "DELETE",
+            "/members/v1/members/my",
+            Some(&second),
+            None
+        )
+        .await
+        .status,
+        401
+    );
+    assert_eq!(app.login(&email, PASSWORD).await.status, 401);
+    assert_eq!(
+        app.register(&email, PASSWORD).await.status,
+        200,
+        "the email is free again"
+    );
+}

@@ -1037,6 +1037,7 @@ SOMEONE = "00000000-0000-4000-8000-000000000000"
 member_routes = {
     "update-member": ("PATCH", f"{MEMBERS}/{SOMEONE}", {"member": {"profile": {"nickname": "Cor"}}}),
     "update-my-slug": ("POST", f"{MEMBERS}/my/slug", {"slug": "cor-pus"}),
+    "delete-my-member": ("DELETE", f"{MEMBERS}/my", None),
     "join-community": ("POST", f"{MEMBERS}/join-community", {}),
     "leave-community": ("POST", f"{MEMBERS}/leave-community", {}),
     "delete-member-phones": ("DELETE", f"{MEMBERS}/{SOMEONE}/phones", None),

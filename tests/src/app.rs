@@ -291,6 +291,34 @@ impl TestApp {
         .await
     }
 
+    /// Every item of the test's table, read with a Scan (a test may; a request path
+    /// never does).
+    pub async fn table_items(
+        &self,
+    ) -> Vec<HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&local_aws_config().await)
+                .endpoint_url(local_endpoint("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"))
+                .build(),
+        );
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = client
+                .scan()
+                .table_name(table())
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("scan the test table");
+            items.extend(out.items().iter().cloned());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return items;
+            }
+        }
+    }
+
     /// Moves this app's clock forward (every copy of it: the app's flows see it).
     pub fn advance(&self, by: std::time::Duration) {
         self.app.clock.advance(by);

@@ -35,9 +35,10 @@ fn iam_actions(
     input: &aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
 ) -> Vec<&'static str> {
     use aws_sdk_dynamodb::operation::{
-        batch_get_item::BatchGetItemInput, create_table::CreateTableInput,
-        delete_item::DeleteItemInput, get_item::GetItemInput, put_item::PutItemInput,
-        transact_write_items::TransactWriteItemsInput, update_item::UpdateItemInput,
+        batch_get_item::BatchGetItemInput, batch_write_item::BatchWriteItemInput,
+        create_table::CreateTableInput, delete_item::DeleteItemInput, get_item::GetItemInput,
+        put_item::PutItemInput, query::QueryInput, transact_write_items::TransactWriteItemsInput,
+        update_item::UpdateItemInput,
     };
     let input = input.input();
     if input.downcast_ref::<GetItemInput>().is_some() {
@@ -50,6 +51,10 @@ fn iam_actions(
         vec!["DeleteItem"]
     } else if input.downcast_ref::<BatchGetItemInput>().is_some() {
         vec!["BatchGetItem"]
+    } else if input.downcast_ref::<BatchWriteItemInput>().is_some() {
+        vec!["BatchWriteItem"]
+    } else if input.downcast_ref::<QueryInput>().is_some() {
+        vec!["Query"]
     } else if input.downcast_ref::<CreateTableInput>().is_some() {
         vec![]
     } else if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {

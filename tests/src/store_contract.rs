@@ -61,6 +61,7 @@ pub async fn run<S: Store>(store: &S) {
     sessions_open_once_and_revoke_before_opening(store).await;
     browser_sessions_are_created_once_read_and_ended(store).await;
     slugs_are_claimed_by_one_member_at_a_time(store).await;
+    erasure_takes_the_member_and_what_names_it(store).await;
     login_counters_count_restart_and_clear(store).await;
     rates_stop_at_their_limit(store).await;
 }
@@ -533,6 +534,92 @@ async fn slugs_are_claimed_by_one_member_at_a_time<S: Store>(store: &S) {
         store.member(&bob.id).await.unwrap().unwrap().profile.slug,
         ada.profile.slug
     );
+}
+
+async fn erasure_takes_the_member_and_what_names_it<S: Store>(store: &S) {
+    let member = registered(store, MemberStatus::Approved).await;
+    let bystander = registered(store, MemberStatus::Approved).await;
+    let (open, refresh) = session(&member.id);
+    store.create_session(&open, &refresh).await.unwrap();
+    let (theirs, their_refresh) = session(&bystander.id);
+    store.create_session(&theirs, &their_refresh).await.unwrap();
+    let recovery = Recovery {
+        token_hash: id(),
+        member_id: member.id.clone(),
+        redirect_url: None,
+        client_id: None,
+        expires_at: 99,
+    };
+    store.put_recovery(&recovery).await.unwrap();
+    let browser = BrowserSession {
+        token_hash: id(),
+        member_id: member.id.clone(),
+        token_version: 0,
+        expires_at: 77,
+    };
+    store.put_browser_session(&browser).await.unwrap();
+
+    let erased = store.erase_member(&member).await.unwrap();
+    assert!(
+        erased >= 7,
+        "member, email, slug, session, refresh, recovery, browser: {erased}"
+    );
+    assert!(store.member(&member.id).await.unwrap().is_none());
+    assert!(
+        store
+            .credentials(&member.login_email)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.refresh(&refresh.token_hash).await.unwrap().is_none());
+    assert!(
+        store
+            .take_recovery(&recovery.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .browser_session(&browser.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (_, gone) = store
+        .member_and_session(&member.id, &open.id)
+        .await
+        .unwrap();
+    assert!(gone.is_none());
+    assert!(
+        store
+            .claim_slug(&bystander, &member.profile.slug, LATER)
+            .await
+            .is_ok(),
+        "the slug is free"
+    );
+    // Nothing of the bystander went.
+    assert!(
+        store
+            .refresh(&their_refresh.token_hash)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(matches!(
+        store.erase_member(&member).await,
+        Err(StoreError::NotFound)
+    ));
+    // The email registers again.
+    let again = Member::new(
+        member.login_email.clone(),
+        MemberStatus::Approved,
+        PrivacyStatus::Private,
+        ContactInfo::default(),
+        NOW,
+    );
+    store.create_member(&again, "hash-2", &[]).await.unwrap();
 }
 
 async fn login_counters_count_restart_and_clear<S: Store>(store: &S) {

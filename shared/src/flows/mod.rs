@@ -10,6 +10,7 @@ pub mod approve;
 pub mod block;
 pub mod browser;
 pub mod captcha;
+pub mod erasure;
 pub mod headless;
 pub mod login;
 pub mod oauth;

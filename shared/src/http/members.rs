@@ -68,6 +68,13 @@ pub async fn update_my_slug<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer 
     answer(&flows::profile::set_slug(app, token, &body.slug).await?)
 }
 
+/// `deleteMyMember()`: `DELETE /members/v1/members/my` → `{}`.
+pub async fn delete_my_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let token = token(&call)?;
+    flows::erasure::delete_my_member(app, token).await?;
+    Ok(ok(json!({})))
+}
+
 pub async fn join_community<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let token = token(&call)?;
     answer(&flows::profile::set_privacy(app, token, PrivacyStatus::Public).await?)

@@ -30,13 +30,14 @@ pub enum Function {
     DeleteMemberPhones,
     DeleteMemberEmails,
     DeleteMemberAddresses,
+    DeleteMyMember,
     /// Answers every request no other route takes (API Gateway's `$default` route),
     /// so unknown paths and wrong methods get the error envelope too.
     NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 24] = [
+    pub const ALL: [Function; 25] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
@@ -60,6 +61,7 @@ impl Function {
         Function::DeleteMemberPhones,
         Function::DeleteMemberEmails,
         Function::DeleteMemberAddresses,
+        Function::DeleteMyMember,
         Function::NotFound,
     ];
 
@@ -89,6 +91,7 @@ impl Function {
             Function::DeleteMemberPhones => "delete-member-phones",
             Function::DeleteMemberEmails => "delete-member-emails",
             Function::DeleteMemberAddresses => "delete-member-addresses",
+            Function::DeleteMyMember => "delete-my-member",
             Function::NotFound => "not-found",
         }
     }
@@ -138,6 +141,7 @@ pub enum Endpoint {
     DeleteMemberPhones,
     DeleteMemberEmails,
     DeleteMemberAddresses,
+    DeleteMyMember,
 }
 
 /// What a route answers: JSON (errors in the Wix envelope) or a hosted HTML page
@@ -184,6 +188,7 @@ impl Endpoint {
             Endpoint::DeleteMemberPhones => Function::DeleteMemberPhones,
             Endpoint::DeleteMemberEmails => Function::DeleteMemberEmails,
             Endpoint::DeleteMemberAddresses => Function::DeleteMemberAddresses,
+            Endpoint::DeleteMyMember => Function::DeleteMyMember,
         }
     }
 
@@ -319,6 +324,11 @@ pub static ROUTES: &[Route] = &[
         "/members/v1/members/{id}",
     ),
     post(Endpoint::UpdateMySlug, "/members/v1/members/my/slug"),
+    route(
+        Endpoint::DeleteMyMember,
+        Method::DELETE,
+        "/members/v1/members/my",
+    ),
     post(
         Endpoint::JoinCommunity,
         "/members/v1/members/join-community",

@@ -145,6 +145,9 @@ pub fn handle<'a, B: Backend, const F: u8>(
         Endpoint::UpdateMember if built_in::<F>(Function::UpdateMember) => {
             Box::pin(members::update_member(app, call))
         }
+        Endpoint::DeleteMyMember if built_in::<F>(Function::DeleteMyMember) => {
+            Box::pin(members::delete_my_member(app, call))
+        }
         Endpoint::UpdateMySlug if built_in::<F>(Function::UpdateMySlug) => {
             Box::pin(members::update_my_slug(app, call))
         }

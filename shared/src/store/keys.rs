@@ -18,12 +18,19 @@
 //! | `IPFAIL#<source>#<window>`      | failed logins of one source over all accounts          | end of the 15-minute window | login |
 //! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
 //!
+//! Every item that names a member carries its id in `memberId`, and the sparse index
+//! [`BY_MEMBER`] (partition `memberId`, sort `pk`, keys only) finds them all, so that
+//! erasing a member reads in proportion to what the member left, never the table.
+//!
 //! Secrets appear only hashed: tokens by SHA-256 (they carry 256 bits), codes keyed by
 //! the signing key (a million values), and no plain email/source pair is stored.
 
 use sha2::{Digest, Sha256};
 
 use crate::domain::Email;
+
+/// The index of every item by the member it names.
+pub const BY_MEMBER: &str = "by-member";
 
 /// The key of one item.
 #[derive(Debug, Clone, Copy)]

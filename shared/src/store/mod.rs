@@ -101,6 +101,12 @@ pub trait MemberStore: Send + Sync {
         slug: &str,
         now: &str,
     ) -> impl Future<Output = Answer<Member>> + Send;
+
+    /// Erases the member and every item that names it: its email and slug claims,
+    /// sessions, refresh tokens, codes, recovery, approval, verification and browser
+    /// records. Every token stops working and the email is free at once. `NotFound`
+    /// when it is gone already; otherwise how many items went.
+    fn erase_member(&self, member: &Member) -> impl Future<Output = Answer<usize>> + Send;
 }
 
 /// Single-use records: each is created once and taken (or spent) at most once, even

@@ -289,6 +289,12 @@ impl RefreshRecord {
             },
             vec![
                 (attr::SUBJECT, Some(s(&self.subject))),
+                // A member's refresh token (it belongs to a session) is found by the
+                // member index when the member is erased; a visitor's is nobody's.
+                (
+                    attr::MEMBER_ID,
+                    self.session_id.as_ref().map(|_| s(&self.subject)),
+                ),
                 (attr::SESSION_ID, self.session_id.as_deref().map(s)),
                 (attr::TOKEN_VERSION, self.token_version.map(n)),
                 (attr::CLIENT_ID, Some(s(&self.client_id))),

@@ -244,6 +244,10 @@ impl MemberStore for DynamoStore {
         conditional_member_update(request).await
     }
 
+    async fn erase_member(&self, member: &Member) -> Result<usize, StoreError> {
+        self.erase(member).await
+    }
+
     async fn claim_slug(
         &self,
         member: &Member,

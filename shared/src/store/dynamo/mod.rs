@@ -11,12 +11,16 @@ use aws_sdk_dynamodb::{
 };
 
 mod counters;
+mod erasure;
 mod items;
 mod members;
 mod records;
 mod sessions;
 
-use super::{StoreError, keys::Key, keys::attr};
+use super::{
+    StoreError,
+    keys::{self, Key, attr},
+};
 
 pub(crate) type Item = HashMap<String, AttributeValue>;
 
@@ -176,26 +180,42 @@ pub(crate) fn cancellation_code<R>(
 /// same for AWS.
 pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<bool, StoreError> {
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+        Projection, ProjectionType, ScalarAttributeType,
     };
+    let string = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .map_err(corrupt)
+    };
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .map_err(corrupt)
+    };
+    let by_member = GlobalSecondaryIndex::builder()
+        .index_name(keys::BY_MEMBER)
+        .key_schema(key(attr::MEMBER_ID, KeyType::Hash)?)
+        .key_schema(key(attr::PK, KeyType::Range)?)
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::KeysOnly)
+                .build(),
+        )
+        .build()
+        .map_err(corrupt)?;
     let result = client
         .create_table()
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(attr::PK)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .map_err(corrupt)?,
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(attr::PK)
-                .key_type(KeyType::Hash)
-                .build()
-                .map_err(corrupt)?,
-        )
+        .attribute_definitions(string(attr::PK)?)
+        .attribute_definitions(string(attr::MEMBER_ID)?)
+        .key_schema(key(attr::PK, KeyType::Hash)?)
+        .global_secondary_indexes(by_member)
         .send()
         .await;
     match result {

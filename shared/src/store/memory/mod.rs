@@ -194,6 +194,48 @@ impl MemberStore for MemoryStore {
         Ok(member.clone())
     }
 
+    async fn erase_member(&self, member: &Member) -> Result<usize, StoreError> {
+        // As DynamoDB: the index read, the transaction, the index read again (plus a
+        // batch write per 25 items, not counted here).
+        let mut t = self.call(3)?;
+        if t.members.remove(&member.id).is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let id = member.id.as_str();
+        let mut erased = 1;
+        let mut count = |removed: usize| erased += removed;
+        let before = t.emails.len();
+        t.emails.retain(|_, c| c.member_id != id);
+        count(before - t.emails.len());
+        let before = t.slugs.len();
+        t.slugs.retain(|_, owner| owner != id);
+        count(before - t.slugs.len());
+        let before = t.approvals.len();
+        t.approvals.retain(|_, a| a.member_id != id);
+        count(before - t.approvals.len());
+        let before = t.verifications.len();
+        t.verifications
+            .retain(|_, v| v.member_id.as_deref() != Some(id));
+        count(before - t.verifications.len());
+        let before = t.codes.len();
+        t.codes.retain(|_, (c, _)| c.member_id != id);
+        count(before - t.codes.len());
+        let before = t.sessions.len();
+        t.sessions.retain(|_, s| s.member_id != id);
+        count(before - t.sessions.len());
+        let before = t.refresh.len();
+        t.refresh
+            .retain(|_, r| r.session_id.is_none() || r.subject != id);
+        count(before - t.refresh.len());
+        let before = t.recoveries.len();
+        t.recoveries.retain(|_, r| r.member_id != id);
+        count(before - t.recoveries.len());
+        let before = t.browsers.len();
+        t.browsers.retain(|_, b| b.member_id != id);
+        count(before - t.browsers.len());
+        Ok(erased)
+    }
+
     async fn claim_slug(
         &self,
         member: &Member,

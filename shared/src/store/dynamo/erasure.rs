@@ -1,0 +1,158 @@
+//! Erasing a member from DynamoDB: every item that names it, found through the member
+//! index (`keys::BY_MEMBER`), never a scan.
+//!
+//! The member, its email claim and its slug claim go in one transaction, so every token
+//! stops working and the email is free at once. The rest (sessions, refresh tokens,
+//! codes, recovery, approval, verification and browser records) goes before it and,
+//! for anything written meanwhile, once more after it. The index is eventually
+//! consistent, so the second sweep also catches what the first could not see yet; what
+//! a crash leaves behind names a member that no longer exists and expires by its TTL.
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, DeleteRequest, TransactWriteItem, WriteRequest,
+};
+
+use super::{DynamoStore, cancellation_code, corrupt, s, unavailable};
+use crate::{
+    domain::Member,
+    store::{
+        StoreError,
+        keys::{self, Key, attr},
+    },
+};
+
+/// BatchWriteItem's most requests per call.
+const BATCH: usize = 25;
+
+impl DynamoStore {
+    pub(super) async fn erase(&self, member: &Member) -> Result<usize, StoreError> {
+        let core = [
+            Key::Member(&member.id).pk(),
+            Key::Email(&member.login_email).pk(),
+            Key::Slug(&member.profile.slug).pk(),
+        ];
+        let before: Vec<String> = self
+            .items_naming(&member.id)
+            .await?
+            .into_iter()
+            .filter(|pk| !core.contains(pk))
+            .collect();
+        self.delete_all(&before).await?;
+        self.delete_core(member).await?;
+        let after = self.items_naming(&member.id).await?;
+        self.delete_all(&after).await?;
+        Ok(before.len() + core.len() + after.len())
+    }
+
+    /// The keys of every item whose `memberId` is `member_id`, page by page.
+    async fn items_naming(&self, member_id: &str) -> Result<Vec<String>, StoreError> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::BY_MEMBER)
+                .key_condition_expression("#member = :id")
+                .expression_attribute_names("#member", attr::MEMBER_ID)
+                .expression_attribute_values(":id", s(member_id))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            found.extend(
+                out.items()
+                    .iter()
+                    .filter_map(|item| match item.get(attr::PK) {
+                        Some(AttributeValue::S(pk)) => Some(pk.clone()),
+                        _ => None,
+                    }),
+            );
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// Deletes `pks`, 25 to a call, sending what DynamoDB left unprocessed again.
+    async fn delete_all(&self, pks: &[String]) -> Result<(), StoreError> {
+        for chunk in pks.chunks(BATCH) {
+            let mut requests = chunk
+                .iter()
+                .map(|pk| {
+                    let delete = DeleteRequest::builder()
+                        .key(attr::PK, s(pk))
+                        .build()
+                        .map_err(corrupt)?;
+                    Ok(WriteRequest::builder().delete_request(delete).build())
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            for attempt in 1..=5u64 {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                requests = out
+                    .unprocessed_items
+                    .and_then(|mut left| left.remove(&self.table))
+                    .unwrap_or_default();
+                if requests.is_empty() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
+            }
+            if !requests.is_empty() {
+                return Err(StoreError::Unavailable(format!(
+                    "{} deletes left unprocessed",
+                    requests.len()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The member, its email claim and its slug claim, at once; `NotFound` when the
+    /// member is gone already.
+    async fn delete_core(&self, member: &Member) -> Result<(), StoreError> {
+        let owned_by_member = format!(
+            "attribute_not_exists({}) OR {} = :id",
+            attr::PK,
+            attr::MEMBER_ID
+        );
+        let delete = |key: Key<'_>, condition: &str| {
+            Delete::builder()
+                .table_name(&self.table)
+                .key(attr::PK, s(&key.pk()))
+                .condition_expression(condition)
+                .expression_attribute_values(":id", s(&member.id))
+                .build()
+                .map(|d| TransactWriteItem::builder().delete(d).build())
+                .map_err(corrupt)
+        };
+        let member_exists = format!(
+            "attribute_exists({}) AND {} = :id",
+            attr::PK,
+            attr::MEMBER_ID
+        );
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(delete(Key::Member(&member.id), &member_exists)?)
+            .transact_items(delete(Key::Email(&member.login_email), &owned_by_member)?)
+            .transact_items(delete(Key::Slug(&member.profile.slug), &owned_by_member)?)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if cancellation_code(&err, 0) == Some("ConditionalCheckFailed") => {
+                Err(StoreError::NotFound)
+            }
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
