@@ -435,16 +435,34 @@ mod tests {
     #[test]
     fn cargo_lambda_router_lists_the_same_routes() {
         let manifest = include_str!("../../../Cargo.toml");
-        let mut paths: Vec<(&str, &str)> = ROUTES
-            .iter()
-            .map(|r| (r.path, r.function().name()))
-            .collect();
-        paths.push(("/{*path}", "not-found"));
-        paths.sort();
-        paths.dedup();
-        for (path, function) in &paths {
-            let line = format!("\"{path}\" = \"{function}\"");
-            assert!(manifest.contains(&line), "Cargo.toml router lacks {line}");
+        // Path → (method, function) of every route; one function per path is written
+        // `"path" = "function"`, several as a list of `{ method, function }`.
+        let mut paths: std::collections::BTreeMap<&str, Vec<(String, &str)>> =
+            std::collections::BTreeMap::new();
+        for r in ROUTES {
+            paths
+                .entry(r.path)
+                .or_default()
+                .push((r.method.to_string(), r.function().name()));
+        }
+        paths.insert("/{*path}", vec![("ANY".into(), "not-found")]);
+        for (path, routes) in &paths {
+            let mut functions: Vec<&str> = routes.iter().map(|(_, f)| *f).collect();
+            functions.sort();
+            functions.dedup();
+            if let [function] = functions[..] {
+                let line = format!("\"{path}\" = \"{function}\"");
+                assert!(manifest.contains(&line), "Cargo.toml router lacks {line}");
+                continue;
+            }
+            let start = manifest
+                .find(&format!("\"{path}\" = ["))
+                .unwrap_or_else(|| panic!("Cargo.toml router lacks a method list for {path}"));
+            let list = &manifest[start..start + manifest[start..].find(']').unwrap()];
+            for (method, function) in routes {
+                let entry = format!("{{ method = \"{method}\", function = \"{function}\" }}");
+                assert!(list.contains(&entry), "{path}: router lacks {entry}");
+            }
         }
         let router_lines = manifest
             .lines()
