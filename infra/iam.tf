@@ -39,8 +39,8 @@ data "aws_iam_policy_document" "function" {
     for_each = length(each.value.dynamodb_actions) > 0 ? [each.value.dynamodb_actions] : []
 
     content {
-      sid       = "MembersTable"
-      actions   = [for action in statement.value : "dynamodb:${action}"]
+      sid     = "MembersTable"
+      actions = [for action in statement.value : "dynamodb:${action}"]
       # The table, and its member index (Query by memberId, for erasure).
       resources = [aws_dynamodb_table.members.arn, "${aws_dynamodb_table.members.arn}/index/by-member"]
     }

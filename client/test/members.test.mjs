@@ -105,7 +105,8 @@ test('members.deleteMemberPhones, deleteMemberEmails, deleteMemberAddresses', as
 
 test('members.updateCurrentMemberSlug', async () => {
   const { client, me } = await signedIn('slug');
-  const slug = `slug-${me._id.slice(0, 8)}`;
+  const slug = `moved-${me._id.slice(0, 8)}`;
+  assert.notEqual(slug, me.profile.slug);
   const start = exchanges.length;
   const { member: moved } = await client.members.updateCurrentMemberSlug(slug);
   assert.equal(lastCall(start), 'POST /members/v1/members/my/slug');

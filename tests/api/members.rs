@@ -392,3 +392,19 @@ async fn erasure_leaves_nothing_that_names_the_member_and_the_email_registers_ag
         "the email is free again"
     );
 }
+
+#[tokio::test]
+async fn a_released_slug_is_free_for_another_member() {
+    let app = TestApp::new().await;
+    let (_, ada) = member(&app).await;
+    let (_, bob) = member(&app).await;
+    let me = send(&app, "GET", "/members/v1/members/my", Some(&ada), None).await;
+    let old = me.body["member"]["profile"]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new = format!("moved-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    assert_eq!(claim(&app, &ada, &new).await.status, 200);
+    let taken_over = claim(&app, &bob, &old).await;
+    assert_eq!(taken_over.status, 200, "{taken_over:?}");
+}
