@@ -215,6 +215,36 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "Query"]
     }
+    # The owner's member management (ApiKeyStrategy): public at the gateway, the site
+    # API key checked by the function.
+    "approve-member" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/{id}/approve"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["UpdateItem"]
+    }
+    "block-member" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/{id}/block"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["UpdateItem"]
+    }
+    "delete-member" = {
+      routes           = []
+      key_routes       = ["DELETE /members/v1/members/{id}"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query"]
+    }
+    "update-member-slug" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/{id}/slug"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
+    }
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
     "not-found" = {
       routes           = ["$default"]

@@ -89,6 +89,10 @@ variable "function_memory_mb" {
     "delete-member-emails"    = 256
     "delete-member-addresses" = 256
     "delete-my-member"        = 256
+    "approve-member"          = 256
+    "block-member"            = 256
+    "delete-member"           = 256
+    "update-member-slug"      = 256
     "not-found"               = 128
   }
 

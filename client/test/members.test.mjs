@@ -1,10 +1,15 @@
-// @wix/members `members.*` with the member's tokens, through Wix's own client
-// (createClient({modules: {members}, auth: OAuthStrategy(...)})), against `make dev`.
+// @wix/members `members.*` through Wix's own client against `make dev`: the member's
+// own account with its tokens (OAuthStrategy), the owner's management from a site's
+// backend (ApiKeyStrategy with the site API key).
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ApiKeyStrategy, createClient } from '@wix/sdk';
+import { members } from '@wix/members';
 import { exchanges } from '../lib/backend.mjs';
-import { login, memberTokensFor, newClient, registerMember } from '../lib/helpers.mjs';
+import { login, memberTokensFor, newClient, registerMember, siteApiKey, wrongApiKey } from '../lib/helpers.mjs';
+
+const ownerClient = (apiKey = siteApiKey()) => createClient({ modules: { members }, auth: ApiKeyStrategy({ apiKey }) });
 
 let member;
 before(async () => {
@@ -134,4 +139,34 @@ test('members.deleteMyMember', async () => {
   await assert.rejects(newClient().auth.renewToken(tokens.refreshToken));
   const again = await newClient().auth.register({ email: someone.email, password: someone.password });
   assert.equal(again.loginState, 'EMAIL_VERIFICATION_REQUIRED');
+});
+
+test('members.approveMember, blockMember, updateMemberSlug, deleteMember (owner, ApiKeyStrategy)', async () => {
+  const { client, me } = await signedIn('owner-managed');
+  const owner = ownerClient();
+  await assert.rejects(ownerClient(wrongApiKey()).members.blockMember(me._id), 'a wrong key');
+  await assert.rejects(client.members.blockMember(me._id), 'a member is no owner');
+
+  let start = exchanges.length;
+  const { member: blocked } = await owner.members.blockMember(me._id);
+  assert.equal(lastCall(start), `POST /members/v1/members/${me._id}/block`);
+  assert.equal(exchanges[start].requestHeaders.authorization, siteApiKey());
+  assert.equal(blocked.status, 'BLOCKED');
+  await assert.rejects(client.members.getCurrentMember(), 'a block ends the tokens at once');
+
+  start = exchanges.length;
+  const { member: approved } = await owner.members.approveMember(me._id);
+  assert.equal(lastCall(start), `POST /members/v1/members/${me._id}/approve`);
+  assert.equal(approved.status, 'APPROVED');
+
+  const slug = `owned-${me._id.slice(0, 8)}`;
+  start = exchanges.length;
+  const { member: moved } = await owner.members.updateMemberSlug(me._id, slug);
+  assert.equal(lastCall(start), `POST /members/v1/members/${me._id}/slug`);
+  assert.equal(moved.profile.slug, slug);
+
+  start = exchanges.length;
+  await owner.members.deleteMember(me._id);
+  assert.equal(lastCall(start), `DELETE /members/v1/members/${me._id}`);
+  await assert.rejects(owner.members.deleteMember(me._id), 'gone');
 });

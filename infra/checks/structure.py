@@ -204,11 +204,11 @@ def check_functions(docs, functions, repo_root: Path) -> None:
             fail(f"local.functions.{name}.privileged must be true or false")
         if not isinstance(spec["sends_mail"], bool):
             fail(f"local.functions.{name}.sends_mail must be true or false")
-        if not spec["routes"]:
-            fail(f"local.functions.{name} has no routes")
         if spec["key_routes"] is None:
             fail(f"local.functions.{name}.key_routes must be a list (empty when the function has none)")
             spec["key_routes"] = []
+        if not spec["routes"] and not spec["key_routes"]:
+            fail(f"local.functions.{name} has no routes")
         for action in spec["dynamodb_actions"]:
             if action not in DYNAMODB_ACTIONS:
                 fail(f"local.functions.{name}: {action!r} is not a DynamoDB IAM action "

@@ -408,3 +408,110 @@ async fn a_released_slug_is_free_for_another_member() {
     let taken_over = claim(&app, &bob, &old).await;
     assert_eq!(taken_over.status, 200, "{taken_over:?}");
 }
+
+#[tokio::test]
+async fn the_owner_approves_blocks_moves_the_slug_of_and_deletes_members_with_the_site_key() {
+    let app = TestApp::with_settings(&[("APPROVAL_MODE", "manual")]).await;
+    let email = random_email();
+    let registered = app.register(&email, PASSWORD).await;
+    let id = registered.body["member"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = format!("/members/v1/members/{id}");
+    let key = app.api_key.clone();
+
+    for (method, path, body) in [
+        ("POST", format!("{base}/approve"), Some(json!({}))),
+        ("POST", format!("{base}/block"), Some(json!({}))),
+        (
+            "POST",
+            format!("{base}/slug"),
+            Some(json!({ "slug": "owner-set" })),
+        ),
+        ("DELETE", base.clone(), None),
+    ] {
+        let refused = send(&app, method, &path, None, body.clone()).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (403, "FORBIDDEN"),
+            "{method} {path}"
+        );
+        let wrong = send(&app, method, &path, Some("not-the-key"), body).await;
+        assert_eq!(wrong.status, 403, "{method} {path}");
+    }
+    assert_eq!(app.login(&email, PASSWORD).await.code(), "MEMBER_PENDING");
+
+    let approved = send(
+        &app,
+        "POST",
+        &format!("{base}/approve"),
+        Some(&key),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (approved.status, &approved.body["member"]["status"]),
+        (200, &json!("APPROVED"))
+    );
+    let token = app.access_token(&email, PASSWORD).await;
+    let blocked = send(
+        &app,
+        "POST",
+        &format!("{base}/block"),
+        Some(&key),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (blocked.status, &blocked.body["member"]["status"]),
+        (200, &json!("BLOCKED"))
+    );
+    assert_eq!(
+        send(&app, "GET", "/members/v1/members/my", Some(&token), None)
+            .await
+            .status,
+        401,
+        "a block ends the member's tokens at once"
+    );
+
+    let slug = format!("owner-{}", &id[..8]);
+    let moved = send(
+        &app,
+        "POST",
+        &format!("{base}/slug"),
+        Some(&key),
+        Some(json!({ "slug": slug })),
+    )
+    .await;
+    assert_eq!(
+        (moved.status, &moved.body["member"]["profile"]["slug"]),
+        (200, &json!(slug))
+    );
+
+    let nobody = format!("/members/v1/members/{}", uuid::Uuid::new_v4());
+    for (method, path) in [
+        ("POST", format!("{nobody}/approve")),
+        ("DELETE", nobody.clone()),
+    ] {
+        let missing = send(&app, method, &path, Some(&key), Some(json!({}))).await;
+        assert_eq!(
+            (missing.status, missing.code()),
+            (404, "MEMBER_NOT_FOUND"),
+            "{method} {path}"
+        );
+    }
+    let deleted = send(&app, "DELETE", &base, Some(&key), None).await;
+    assert_eq!((deleted.status, &deleted.body), (200, &json!({})));
+    let left = app
+        .table_items()
+        .await
+        .into_iter()
+        .filter(|i| names(i, &id) || names(i, &email.to_lowercase()))
+        .count();
+    assert_eq!(left, 0);
+    assert_eq!(
+        send(&app, "DELETE", &base, Some(&key), None).await.status,
+        404
+    );
+}

@@ -791,8 +791,7 @@ async fn a_locked_account_is_told_in_place_and_web_message_mode_posts_the_code_t
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     assert!(
-        alert(&page).starts_with("Too many sign-in attempts")
-            || alert(&page).starts_with("Too many attempts"),
+        alert(&page).starts_with("Too many attempts"),
         "{}",
         alert(&page)
     );

@@ -1055,6 +1055,20 @@ for name, (method, path, body) in member_routes.items():
         if auth:
             headers["authorization"] = auth
         add(f"{name}/auth/{label}", method, path, headers, body)
+# The owner's routes: without the key, with a wrong one, for nobody, with junk slugs.
+for name, (method, suffix, body) in {
+    "approve-member": ("POST", "/approve", {}),
+    "block-member": ("POST", "/block", {}),
+    "update-member-slug": ("POST", "/slug", {"slug": "Bad Slug!"}),
+    "delete-member": ("DELETE", "", None),
+}.items():
+    for label, auth in {"missing": None, "wrong-key": "not-the-key", "key": "${API_KEY}"}.items():
+        headers = {"content-type": "application/json"} if body is not None else {}
+        if auth:
+            headers["authorization"] = auth
+        add(f"{name}/auth/{label}", method, f"{MEMBERS}/{SOMEONE}{suffix}", headers, body)
+add("update-member-slug/body/huge", "POST", f"{MEMBERS}/{SOMEONE}/slug",
+    {"content-type": "application/json", "authorization": "${API_KEY}"}, {"slug": "s" * LARGE})
 for label, member in {
     "not-an-object": "x",
     "huge-nickname": {"profile": {"nickname": "n" * LARGE}},

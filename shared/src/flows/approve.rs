@@ -54,6 +54,15 @@ pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<String,
 
 /// The same approval of the member with id `member_id` (privileged).
 pub async fn by_id<B: Backend>(app: &App<B>, member_id: &str) -> Result<String, ApiError> {
+    let member = approve_member(app, member_id).await?;
+    session::issue_for(app, &member)
+}
+
+/// `approveMember` (privileged): approves (or unblocks) the member and answers it.
+pub async fn approve_member<B: Backend>(
+    app: &App<B>,
+    member_id: &str,
+) -> Result<crate::domain::Member, ApiError> {
     let change = StatusChange {
         to: MemberStatus::Approved,
         only_from: &[],
@@ -66,5 +75,5 @@ pub async fn by_id<B: Backend>(app: &App<B>, member_id: &str) -> Result<String, 
         .await
         .on_not_found(ApiError::MemberNotFound)?;
     info!(member_id = %member.id, "member approved");
-    session::issue_for(app, &member)
+    Ok(member)
 }

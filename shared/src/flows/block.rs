@@ -21,6 +21,15 @@ pub async fn by_email<B: Backend>(app: &App<B>, email: &Email) -> Result<(), Api
 
 /// The same block of the member with id `member_id` (privileged).
 pub async fn by_id<B: Backend>(app: &App<B>, member_id: &str) -> Result<(), ApiError> {
+    block_member(app, member_id).await.map(|_| ())
+}
+
+/// `blockMember` (privileged): blocks the member, ending every token of it at once,
+/// and answers it.
+pub async fn block_member<B: Backend>(
+    app: &App<B>,
+    member_id: &str,
+) -> Result<crate::domain::Member, ApiError> {
     let change = StatusChange {
         to: MemberStatus::Blocked,
         only_from: &[],
@@ -33,5 +42,5 @@ pub async fn by_id<B: Backend>(app: &App<B>, member_id: &str) -> Result<(), ApiE
         .await
         .on_not_found(ApiError::MemberNotFound)?;
     info!(member_id = %member.id, "member blocked");
-    Ok(())
+    Ok(member)
 }

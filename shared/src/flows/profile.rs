@@ -80,14 +80,38 @@ pub async fn set_slug<B: Backend>(
 ) -> Result<Member, ApiError> {
     let slug = parse_slug(raw_slug)?;
     let (member, _) = signed_in(app, access_token).await?;
+    claim(app, member, &slug, ApiError::Unauthenticated).await
+}
+
+/// `updateMemberSlug` (privileged): the same, for the member with id `member_id`.
+pub async fn set_slug_of<B: Backend>(
+    app: &App<B>,
+    member_id: &str,
+    raw_slug: &str,
+) -> Result<Member, ApiError> {
+    let slug = parse_slug(raw_slug)?;
+    let member = app
+        .store
+        .member(member_id)
+        .await?
+        .ok_or(ApiError::MemberNotFound)?;
+    claim(app, member, &slug, ApiError::MemberNotFound).await
+}
+
+async fn claim<B: Backend>(
+    app: &App<B>,
+    member: Member,
+    slug: &str,
+    gone: ApiError,
+) -> Result<Member, ApiError> {
     if member.profile.slug == slug {
         return Ok(member);
     }
     let claimed = app
         .store
-        .claim_slug(&member, &slug, &app.clock.timestamp())
+        .claim_slug(&member, slug, &app.clock.timestamp())
         .await
-        .on_not_found(ApiError::Unauthenticated)?;
+        .on_not_found(gone)?;
     info!(member_id = %claimed.id, "member slug changed");
     Ok(claimed)
 }

@@ -1,6 +1,7 @@
-//! The `@wix/members` `members` module's routes for the signed-in member's own
-//! account (`/members/v1/members/...`, the member's access token). Each answers the
-//! member as `getCurrentMember` does.
+//! The `@wix/members` `members` module's routes (`/members/v1/members/...`): the
+//! signed-in member's own account (its access token), and the site owner's member
+//! management (the site API key as `ApiKeyStrategy` sends it, the admin key or IAM).
+//! Each answers the member as `getCurrentMember` does.
 
 use lambda_http::{Body, Response};
 use serde::Deserialize;
@@ -101,6 +102,44 @@ pub async fn delete_member_emails<B: Backend>(app: &App<B>, call: Call<'_>) -> A
 
 pub async fn delete_member_addresses<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     clear(app, &call, ContactList::Addresses).await
+}
+
+/// The path's member id in an owner's call: a malformed one is no member.
+fn owner_member_id<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
+    match call.path_parameter("id") {
+        Some(id) if !id.is_empty() && id.len() <= 64 => Ok(id),
+        _ => Err(ApiError::MemberNotFound),
+    }
+}
+
+/// `approveMember(id)` (owner): approves a pending member or unblocks a blocked one.
+pub async fn approve_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    answer(&flows::approve::approve_member(app, id).await?)
+}
+
+/// `blockMember(id)` (owner): every token of the member stops working at once.
+pub async fn block_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    answer(&flows::block::block_member(app, id).await?)
+}
+
+/// `deleteMember(id)` (owner): the same erasure as `deleteMyMember`.
+pub async fn delete_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    flows::erasure::delete_member(app, id).await?;
+    Ok(ok(json!({})))
+}
+
+/// `updateMemberSlug(id, slug)` (owner): `POST /members/v1/members/{id}/slug` `{slug}`.
+pub async fn update_member_slug<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    let body: SlugBody = call.json(app.config.max_body_bytes)?;
+    answer(&flows::profile::set_slug_of(app, id, &body.slug).await?)
 }
 
 /// Feeds `data` to every body parser of this module's routes (for the fuzzer).

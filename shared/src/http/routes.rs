@@ -31,13 +31,17 @@ pub enum Function {
     DeleteMemberEmails,
     DeleteMemberAddresses,
     DeleteMyMember,
+    ApproveMember,
+    BlockMember,
+    DeleteMember,
+    UpdateMemberSlug,
     /// Answers every request no other route takes (API Gateway's `$default` route),
     /// so unknown paths and wrong methods get the error envelope too.
     NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 25] = [
+    pub const ALL: [Function; 29] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
@@ -62,6 +66,10 @@ impl Function {
         Function::DeleteMemberEmails,
         Function::DeleteMemberAddresses,
         Function::DeleteMyMember,
+        Function::ApproveMember,
+        Function::BlockMember,
+        Function::DeleteMember,
+        Function::UpdateMemberSlug,
         Function::NotFound,
     ];
 
@@ -92,6 +100,10 @@ impl Function {
             Function::DeleteMemberEmails => "delete-member-emails",
             Function::DeleteMemberAddresses => "delete-member-addresses",
             Function::DeleteMyMember => "delete-my-member",
+            Function::ApproveMember => "approve-member",
+            Function::BlockMember => "block-member",
+            Function::DeleteMember => "delete-member",
+            Function::UpdateMemberSlug => "update-member-slug",
             Function::NotFound => "not-found",
         }
     }
@@ -142,6 +154,10 @@ pub enum Endpoint {
     DeleteMemberEmails,
     DeleteMemberAddresses,
     DeleteMyMember,
+    ApproveMember,
+    BlockMember,
+    DeleteMember,
+    UpdateMemberSlug,
 }
 
 /// What a route answers: JSON (errors in the Wix envelope) or a hosted HTML page
@@ -189,6 +205,10 @@ impl Endpoint {
             Endpoint::DeleteMemberEmails => Function::DeleteMemberEmails,
             Endpoint::DeleteMemberAddresses => Function::DeleteMemberAddresses,
             Endpoint::DeleteMyMember => Function::DeleteMyMember,
+            Endpoint::ApproveMember => Function::ApproveMember,
+            Endpoint::BlockMember => Function::BlockMember,
+            Endpoint::DeleteMember => Function::DeleteMember,
+            Endpoint::UpdateMemberSlug => Function::UpdateMemberSlug,
         }
     }
 
@@ -352,6 +372,16 @@ pub static ROUTES: &[Route] = &[
         Method::DELETE,
         "/members/v1/members/{id}/addresses",
     ),
+    // The owner's member management (site API key or IAM). After the `/my` routes:
+    // a static segment wins over `{id}`, as in API Gateway.
+    post(Endpoint::ApproveMember, "/members/v1/members/{id}/approve"),
+    post(Endpoint::BlockMember, "/members/v1/members/{id}/block"),
+    route(
+        Endpoint::DeleteMember,
+        Method::DELETE,
+        "/members/v1/members/{id}",
+    ),
+    post(Endpoint::UpdateMemberSlug, "/members/v1/members/{id}/slug"),
 ];
 
 /// Whether `path` fits `pattern`, where a `{name}` segment takes any one segment.

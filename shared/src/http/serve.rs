@@ -145,6 +145,18 @@ pub fn handle<'a, B: Backend, const F: u8>(
         Endpoint::UpdateMember if built_in::<F>(Function::UpdateMember) => {
             Box::pin(members::update_member(app, call))
         }
+        Endpoint::ApproveMember if built_in::<F>(Function::ApproveMember) => {
+            Box::pin(members::approve_member(app, call))
+        }
+        Endpoint::BlockMember if built_in::<F>(Function::BlockMember) => {
+            Box::pin(members::block_member(app, call))
+        }
+        Endpoint::DeleteMember if built_in::<F>(Function::DeleteMember) => {
+            Box::pin(members::delete_member(app, call))
+        }
+        Endpoint::UpdateMemberSlug if built_in::<F>(Function::UpdateMemberSlug) => {
+            Box::pin(members::update_member_slug(app, call))
+        }
         Endpoint::DeleteMyMember if built_in::<F>(Function::DeleteMyMember) => {
             Box::pin(members::delete_my_member(app, call))
         }
