@@ -51,7 +51,7 @@ table: stack-up ## Create the members table in the local DynamoDB
 dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) with the stack and table
 	@env_file=$$(scripts/dev-env.sh); \
 	  ADMIN_KEY=$$(sed -n 's/^ADMIN_KEY=//p' $$env_file); \
-	  cargo run -q -p integration-tests --bin create-table -- members; \
+	  cargo run -q -p integration-tests --bin create-table -- $${MEMBERS_TABLE:-members}; \
 	  echo "base URL:   http://127.0.0.1:$(DEV_PORT)"; \
 	  echo "SES inbox:  $(SES_INBOX_URL)"; \
 	  echo "admin key: $$ADMIN_KEY"; \
