@@ -138,6 +138,15 @@ impl Call<'_> {
     }
 }
 
+/// A member id as a path or body names it. Member ids are UUIDs; an empty or longer
+/// one is no member (and would exceed DynamoDB's key size rather than miss).
+pub(super) fn member_id(raw: &str) -> Result<&str, ApiError> {
+    if raw.is_empty() || raw.len() > 64 {
+        return Err(ApiError::MemberNotFound);
+    }
+    Ok(raw)
+}
+
 /// A new account's email and password, both checked so every violation is named at
 /// once; `email_field` is where the body carries the email.
 pub(super) fn new_credentials(

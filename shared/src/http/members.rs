@@ -21,7 +21,7 @@ use crate::{
 
 use super::{
     Call,
-    call::{fuzz_request, parse_json_body},
+    call::{self, fuzz_request, parse_json_body},
     ok,
 };
 
@@ -48,10 +48,7 @@ fn token<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
 /// The path's member id. Member ids are UUIDs; anything longer is nobody's (and no
 /// DynamoDB key), so for the caller it is another member's: 403.
 fn member_id<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
-    match call.path_parameter("id") {
-        Some(id) if !id.is_empty() && id.len() <= 64 => Ok(id),
-        _ => Err(ApiError::Forbidden),
-    }
+    owner_member_id(call).map_err(|_| ApiError::Forbidden)
 }
 
 /// `updateMember(id, member)`: `PATCH /members/v1/members/{id}` `{member}`.
@@ -106,10 +103,7 @@ pub async fn delete_member_addresses<B: Backend>(app: &App<B>, call: Call<'_>) -
 
 /// The path's member id in an owner's call: a malformed one is no member.
 fn owner_member_id<'a>(call: &'a Call<'_>) -> Result<&'a str, ApiError> {
-    match call.path_parameter("id") {
-        Some(id) if !id.is_empty() && id.len() <= 64 => Ok(id),
-        _ => Err(ApiError::MemberNotFound),
-    }
+    call::member_id(call.path_parameter("id").unwrap_or_default())
 }
 
 /// `approveMember(id)` (owner): approves a pending member or unblocks a blocked one.

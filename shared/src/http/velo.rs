@@ -23,7 +23,7 @@ use crate::{
 
 use super::{
     Call,
-    call::{fuzz_request, new_credentials, parse_json_body},
+    call::{fuzz_request, member_id, new_credentials, parse_json_body},
     ok,
 };
 
@@ -142,15 +142,6 @@ impl MemberIdentifier {
             )])),
         }
     }
-}
-
-/// A member id as a path or body names it. Member ids are UUIDs; an empty or longer
-/// one is no member (and would exceed DynamoDB's key size rather than miss).
-fn member_id(raw: &str) -> Result<&str, ApiError> {
-    if raw.is_empty() || raw.len() > 64 {
-        return Err(ApiError::MemberNotFound);
-    }
-    Ok(raw)
 }
 
 /// An `{email, password}` login from a site's backend (no captcha: not a browser). A

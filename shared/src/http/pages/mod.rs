@@ -34,6 +34,15 @@ fn html_response(status: StatusCode, html: String, csp: &str) -> Response<Body> 
 
 const PLAIN_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The plain pages' policy for a page whose forms' answers may redirect to `targets`:
+/// browsers hold the redirect after a form post to `form-action` too.
+fn posting_csp(targets: &[String]) -> String {
+    PLAIN_CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {}", targets.join(" ")),
+    )
+}
+
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -127,10 +136,7 @@ pub fn reset_form(
     } else {
         StatusCode::BAD_REQUEST
     };
-    let csp = PLAIN_CSP.replace(
-        "form-action 'self'",
-        &format!("form-action 'self' {}", form_targets.join(" ")),
-    );
+    let csp = posting_csp(form_targets);
     html_response(status, layout("Reset password", &body), &csp)
 }
 

@@ -5,7 +5,7 @@
 
 use lambda_http::{Body, Response, http::StatusCode};
 
-use super::{PLAIN_CSP, html_response, layout};
+use super::{html_response, layout, posting_csp};
 use crate::{config::CaptchaWidget, domain::token::random_token, escape::escape_html};
 
 /// What every screen of one authorize request shares.
@@ -248,10 +248,7 @@ pub fn hosted_page(
             ),
         ),
     };
-    let mut csp = PLAIN_CSP.replace(
-        "form-action 'self'",
-        &format!("form-action 'self' {}", page.form_targets.join(" ")),
-    );
+    let mut csp = posting_csp(&page.form_targets);
     let wants_captcha = matches!(screen, Screen::SignIn { .. } | Screen::SignUp { .. });
     let body = match page.captcha.as_ref().filter(|_| wants_captcha) {
         Some(widget) => {

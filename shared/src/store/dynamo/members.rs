@@ -59,28 +59,13 @@ impl MemberStore for DynamoStore {
         for record in records {
             items.push(self.put_if_absent(record.item(), &claim)?);
         }
-        // Concurrent transactions on one email item cancel each other with
-        // `TransactionConflict` (the SDK does not retry it): try again, briefly.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .send()
-                .await;
-            let Err(err) = result else {
-                return Ok(());
-            };
-            // Step 0 is the email claim.
-            match cancellation_code(&err, 0) {
-                Some("ConditionalCheckFailed") => return Err(StoreError::EmailTaken),
-                Some("TransactionConflict") if attempt < 4 => {
-                    tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
-                }
-                _ => return Err(unavailable(err)),
+        // Concurrent registrations of one email conflict; step 0 is the email claim.
+        match self.transact(&items, 4).await {
+            Ok(()) => Ok(()),
+            Err(err) if cancellation_code(&err, 0) == Some("ConditionalCheckFailed") => {
+                Err(StoreError::EmailTaken)
             }
+            Err(err) => Err(unavailable(err)),
         }
     }
 
@@ -295,40 +280,28 @@ impl MemberStore for DynamoStore {
                 .map_err(corrupt)?;
             items.push(TransactWriteItem::builder().delete(release).build());
         }
-        // Concurrent claims of one slug cancel each other with `TransactionConflict`:
-        // try again, with growing, jittered waits, until the slug's holder is known.
-        let mut attempt = 0u64;
+        // Concurrent claims of one slug conflict: tried again until its holder is known.
         loop {
-            attempt += 1;
-            let result = self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .send()
-                .await;
-            let Err(err) = result else {
+            let Err(err) = self.transact(&items, 8).await else {
                 let mut claimed = member.clone();
                 claimed.profile.slug = slug.to_string();
                 claimed.updated_date = now.to_string();
                 return Ok(claimed);
             };
-            match (cancellation_code(&err, 0), cancellation_code(&err, 1)) {
-                (Some("ConditionalCheckFailed"), _) => return Err(StoreError::SlugTaken),
-                (_, Some("ConditionalCheckFailed")) => return Err(StoreError::NotFound),
-                // The old slug is another member's (both had it before claims existed):
-                // it is not ours to release.
-                _ if cancellation_code(&err, 2) == Some("ConditionalCheckFailed") => {
-                    items.truncate(2);
-                }
-                (Some("TransactionConflict"), _) | (_, Some("TransactionConflict"))
-                    if attempt < 8 =>
-                {
-                    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % 20;
-                    tokio::time::sleep(std::time::Duration::from_millis(15 * attempt + jitter))
-                        .await;
-                }
-                _ => return Err(unavailable(err)),
+            let failed = |step| cancellation_code(&err, step) == Some("ConditionalCheckFailed");
+            if failed(0) {
+                return Err(StoreError::SlugTaken);
             }
+            if failed(1) {
+                return Err(StoreError::NotFound);
+            }
+            // The old slug is another member's (both had it before claims existed): it
+            // is not ours to release.
+            if failed(2) && items.len() == 3 {
+                items.truncate(2);
+                continue;
+            }
+            return Err(unavailable(err));
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::{
     Client,
+    config::http::HttpResponse,
     error::{ProvideErrorMetadata, SdkError},
     operation::transact_write_items::TransactWriteItemsError,
     types::{AttributeValue, Put, TransactWriteItem},
@@ -53,6 +54,37 @@ impl DynamoStore {
             .build()
             .map_err(corrupt)?;
         Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Runs a transaction of `items`, trying again (up to `attempts` in all, with
+    /// growing, jittered waits) while it loses to concurrent transactions on the same
+    /// items (`TransactionConflict`, which the SDK does not retry); any other failure,
+    /// or the last conflict, is the caller's to read.
+    async fn transact(
+        &self,
+        items: &[TransactWriteItem],
+        attempts: u64,
+    ) -> Result<(), SdkError<TransactWriteItemsError, HttpResponse>> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let Err(err) = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.to_vec()))
+                .send()
+                .await
+            else {
+                return Ok(());
+            };
+            let conflict = (0..items.len())
+                .any(|step| cancellation_code(&err, step) == Some("TransactionConflict"));
+            if !conflict || attempt >= attempts {
+                return Err(err);
+            }
+            let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % 20;
+            tokio::time::sleep(std::time::Duration::from_millis(15 * attempt + jitter)).await;
+        }
     }
 
     async fn get(&self, key: Key<'_>) -> Result<Option<Item>, StoreError> {
