@@ -1,6 +1,8 @@
 # Single-table design: every item is addressed by its partition key alone
 # (MEMBER#<id>, EMAIL#<address>, REFRESH#<hash>, ...; shared/src/store/keys.rs). One
-# sparse index finds every item that names a member (memberId), for erasure.
+# sparse index finds every item that names a member (memberId), for erasure; one finds a
+# member by contact id; six list members (partition facet = <status>#<privacy>), each in
+# the order of one sort field, for listMembers/queryMembers. All keys only.
 resource "aws_dynamodb_table" "members" {
   #checkov:skip=CKV_AWS_119:Encrypted at rest with the AWS managed key aws/dynamodb; a customer-managed key would add cost and key-policy upkeep for no extra consumer.
   name                        = var.table_name
@@ -13,9 +15,13 @@ resource "aws_dynamodb_table" "members" {
     type = "S"
   }
 
-  attribute {
-    name = "memberId"
-    type = "S"
+  dynamic "attribute" {
+    for_each = toset(concat(["memberId", "contactId", "facet"], values(local.listing_indexes)))
+
+    content {
+      name = attribute.value
+      type = "S"
+    }
   }
 
   global_secondary_index {
@@ -23,6 +29,23 @@ resource "aws_dynamodb_table" "members" {
     hash_key        = "memberId"
     range_key       = "pk"
     projection_type = "KEYS_ONLY"
+  }
+
+  global_secondary_index {
+    name            = "by-contact"
+    hash_key        = "contactId"
+    projection_type = "KEYS_ONLY"
+  }
+
+  dynamic "global_secondary_index" {
+    for_each = local.listing_indexes
+
+    content {
+      name            = global_secondary_index.key
+      hash_key        = "facet"
+      range_key       = global_secondary_index.value
+      projection_type = "KEYS_ONLY"
+    }
   }
 
   # Housekeeping only: TTL deletes up to days late, so the code checks expiry itself.

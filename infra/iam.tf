@@ -41,8 +41,11 @@ data "aws_iam_policy_document" "function" {
     content {
       sid     = "MembersTable"
       actions = [for action in statement.value : "dynamodb:${action}"]
-      # The table, and its member index (Query by memberId, for erasure).
-      resources = [aws_dynamodb_table.members.arn, "${aws_dynamodb_table.members.arn}/index/by-member"]
+      # The table and its indexes (member, contact and listing indexes).
+      resources = concat(
+        [aws_dynamodb_table.members.arn],
+        [for index in local.table_indexes : "${aws_dynamodb_table.members.arn}/index/${index}"],
+      )
     }
   }
 

@@ -245,6 +245,30 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
+    # Reading members (@wix/members getMember, listMembers, queryMembers): public at the
+    # gateway; the function tells the site (API key) from visitors and members, who see
+    # only the public directory. Read-only roles.
+    "get-member" = {
+      routes           = ["GET /members/v1/members/{id}"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "GetItem"]
+    }
+    "list-members" = {
+      routes           = ["GET /members/v1/members"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "Query"]
+    }
+    "query-members" = {
+      routes           = ["POST /members/v1/members/query"]
+      key_routes       = []
+      privileged       = false
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "Query"]
+    }
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
     "not-found" = {
       routes           = ["$default"]
@@ -254,6 +278,17 @@ locals {
       dynamodb_actions = []
     }
   }
+
+  # The listing indexes (shared/src/store/keys.rs listing_index): name => sort attribute.
+  listing_indexes = {
+    "by-nickname"   = "nicknameKey"
+    "by-first-name" = "firstNameKey"
+    "by-last-name"  = "lastNameKey"
+    "by-created"    = "createdDate"
+    "by-updated"    = "updatedDate"
+    "by-last-login" = "lastLoginKey"
+  }
+  table_indexes = concat(["by-member", "by-contact"], keys(local.listing_indexes))
 
   # Route key => its function, fanned out from local.functions.
   routes = merge([

@@ -93,6 +93,9 @@ variable "function_memory_mb" {
     "block-member"            = 256
     "delete-member"           = 256
     "update-member-slug"      = 256
+    "get-member"              = 256
+    "list-members"            = 256
+    "query-members"           = 256
     "not-found"               = 128
   }
 

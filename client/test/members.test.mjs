@@ -2,12 +2,13 @@
 // own account with its tokens (OAuthStrategy), the owner's management from a site's
 // backend (ApiKeyStrategy with the site API key).
 
+import { randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
 import { members } from '@wix/members';
 import { exchanges } from '../lib/backend.mjs';
-import { login, memberTokensFor, newClient, registerMember, siteApiKey, wrongApiKey } from '../lib/helpers.mjs';
+import { login, memberTokensFor, newClient, registerMember, siteApiKey, visitorClient, wrongApiKey } from '../lib/helpers.mjs';
 
 const ownerClient = (apiKey = siteApiKey()) => createClient({ modules: { members }, auth: ApiKeyStrategy({ apiKey }) });
 
@@ -169,4 +170,78 @@ test('members.approveMember, blockMember, updateMemberSlug, deleteMember (owner,
   await owner.members.deleteMember(me._id);
   assert.equal(lastCall(start), `DELETE /members/v1/members/${me._id}`);
   await assert.rejects(owner.members.deleteMember(me._id), 'gone');
+});
+
+test('members.queryMembers, getMember, listMembers (the owner sees all; others the public directory)', async () => {
+  const prefix = `dir${randomBytes(4).toString('hex')}`;
+  const ada = await signedIn(`${prefix}-ada`);
+  const bob = await signedIn(`${prefix}-bob`);
+  await ada.client.members.joinCommunity();
+  const owner = ownerClient();
+  const names = (result) => result.items.map((m) => m.profile.nickname);
+
+  let start = exchanges.length;
+  const all = await owner.members
+    .queryMembers({ fieldsets: ['FULL'] })
+    .startsWith('profile.nickname', prefix)
+    .ascending('profile.nickname')
+    .find();
+  assert.equal(lastCall(start), 'POST /members/v1/members/query');
+  assert.deepEqual(names(all), [`${prefix}-ada`, `${prefix}-bob`]);
+  assert.equal(all.totalCount, 2);
+  assert.equal(all.items[1].loginEmail, bob.me.loginEmail, 'the owner sees FULL');
+
+  // The client's own paging: one a page, hasNext() from the total, next() by offset.
+  const first = await owner.members.queryMembers().startsWith('profile.nickname', prefix).limit(1).find();
+  assert.deepEqual(names(first), [`${prefix}-ada`]);
+  assert.ok(first.hasNext());
+  const second = await first.next();
+  assert.deepEqual(names(second), [`${prefix}-bob`]);
+  assert.ok(!second.hasNext());
+
+  const byId = await owner.members.queryMembers().eq('_id', bob.me._id).find();
+  assert.deepEqual(names(byId), [`${prefix}-bob`]);
+  const pending = await owner.members.queryMembers().eq('status', 'PENDING').startsWith('profile.nickname', prefix).find();
+  assert.deepEqual(names(pending), []);
+  await assert.rejects(
+    owner.members.queryMembers().eq('contact.company', 'x').find(),
+    (err) => JSON.stringify(err).includes('contact.company'),
+    'a filter no index answers is refused by name',
+  );
+
+  // A visitor (and another member) sees the members who joined the community, and
+  // only their public fields.
+  const visitor = await visitorClient();
+  const seen = await visitor.members.queryMembers({ fieldsets: ['FULL'] }).startsWith('profile.nickname', prefix).find();
+  assert.deepEqual(names(seen), [`${prefix}-ada`]);
+  assert.equal(seen.items[0].loginEmail, undefined);
+  const seenByBob = await bob.client.members.queryMembers().startsWith('profile.nickname', prefix).find();
+  assert.deepEqual(names(seenByBob), [`${prefix}-ada`]);
+
+  start = exchanges.length;
+  const got = await visitor.members.getMember(ada.me._id, { fieldsets: ['FULL'] });
+  assert.equal(lastCall(start), `GET /members/v1/members/${ada.me._id}`);
+  assert.equal(got.profile.nickname, `${prefix}-ada`);
+  assert.equal(got.loginEmail, undefined, 'PUBLIC fields only');
+  await assert.rejects(visitor.members.getMember(bob.me._id), 'a private member is not found');
+  const mine = await bob.client.members.getMember(bob.me._id, { fieldsets: ['FULL'] });
+  assert.equal(mine.loginEmail, bob.me.loginEmail, 'a member sees itself in full');
+  const byOwner = await owner.members.getMember(bob.me._id, { fieldsets: ['FULL'] });
+  assert.equal(byOwner.loginEmail, bob.me.loginEmail);
+
+  start = exchanges.length;
+  const listed = await owner.members.listMembers({
+    paging: { limit: 2 },
+    sorting: [{ fieldName: 'createdDate', order: 'DESC' }],
+    fieldsets: ['FULL'],
+  });
+  const [call] = exchanges.slice(start);
+  assert.equal(new URL(call.url).pathname, '/members/v1/members');
+  assert.ok(new URL(call.url).searchParams.get('.r'), 'the request as base64url JSON in .r');
+  assert.equal(listed.members.length, 2);
+  assert.ok(listed.metadata.total >= 2);
+  const created = listed.members.map((m) => new Date(m.createdDate).getTime());
+  assert.ok(created[0] >= created[1], 'newest first');
+  const listedByVisitor = await visitor.members.listMembers({ paging: { limit: 100 } });
+  assert.ok(listedByVisitor.members.every((m) => m.loginEmail === undefined));
 });

@@ -9,7 +9,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+use time::OffsetDateTime;
 
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
@@ -49,15 +49,20 @@ impl Clock {
         self.now_millis() / 1000
     }
 
-    /// Timestamps as Velo shows them: RFC 3339, UTC, millisecond precision.
+    /// Timestamps as Velo (and JavaScript's `toISOString`) show them: RFC 3339, UTC,
+    /// always three fraction digits, so that they sort as text in the listing indexes.
     pub fn timestamp(&self) -> String {
         let nanos = i128::from(self.now_millis()) * 1_000_000;
         OffsetDateTime::from_unix_timestamp_nanos(nanos)
             .ok()
-            .and_then(|at| at.format(&Rfc3339).ok())
+            .and_then(|at| at.format(TIMESTAMP).ok())
             .unwrap_or_default()
     }
 }
+
+const TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+);
 
 fn system_millis() -> u64 {
     SystemTime::now()
@@ -67,6 +72,8 @@ fn system_millis() -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use time::format_description::well_known::Rfc3339;
+
     use super::*;
 
     #[test]
@@ -85,6 +92,7 @@ mod tests {
         let parsed = OffsetDateTime::parse(&stamp, &Rfc3339).unwrap();
         assert_eq!(parsed.unix_timestamp(), clock.now() as i64, "{stamp}");
         assert_eq!(parsed.nanosecond() % 1_000_000, 0, "{stamp}");
+        assert_eq!(stamp.len(), "2026-12-01T00:00:00.000Z".len(), "{stamp}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod approval;
 mod block;
 mod captcha;
 mod corpus;
+mod directory;
 mod errors;
 mod expiry;
 mod external;

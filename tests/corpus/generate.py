@@ -1081,6 +1081,37 @@ for label, member_id in {"long": "i" * 500, "traversal": "..%2F..%2Fmy", "empty"
     add(f"update-member/id/{label}", "PATCH", f"{MEMBERS}/{member_id}",
         {"content-type": "application/json", "authorization": TOKENS["alg-none"]}, {"member": {}})
 
+# Reading members: every token form, hostile filters, sorts, paging and `.r` values;
+# never a server error (400 naming the field, 401, or 404).
+for label, auth in {"missing": None, "alg-none": TOKENS["alg-none"], "key": "${API_KEY}"}.items():
+    headers = {"authorization": auth} if auth else {}
+    add(f"get-member/auth/{label}", "GET", f"{MEMBERS}/{SOMEONE}?" + q(fieldsets="FULL"), headers)
+    add(f"list-members/auth/{label}", "GET", MEMBERS, headers)
+    add(f"query-members/auth/{label}", "POST", f"{MEMBERS}/query",
+        {"content-type": "application/json", **headers}, {"query": {}})
+for label, query in {
+    "or": {"filter": {"$or": [{"status": "PENDING"}]}},
+    "unknown-field": {"filter": {"contact.company": "x"}},
+    "regex-op": {"filter": {"profile.nickname": {"$regex": ".*"}}},
+    "huge-in": {"filter": {"id": {"$in": ["x"] * 1000}}},
+    "nested-and": {"filter": {"$and": [{"$and": [{"$and": [{"status": "PENDING"}]}]}]}},
+    "typed-wrong": {"filter": {"status": 7}, "paging": {"limit": "lots", "offset": -1}},
+    "limit-over": {"paging": {"limit": 101}},
+    "offset-over": {"paging": {"offset": 10 ** 12}},
+    "two-sorts": {"sort": [{"fieldName": "createdDate"}, {"fieldName": "updatedDate"}]},
+    "sort-unknown": {"sort": [{"fieldName": "passwordHash", "order": "UP"}]},
+    "name-and-other-sort": {"filter": {"contact.lastName": "x"}, "sort": [{"fieldName": "createdDate"}]},
+    "nul-prefix": {"filter": {"profile.nickname": {"$startsWith": "\u0000"}}},
+    "not-an-object": "x",
+}.items():
+    add(f"query-members/query/{label}", "POST", f"{MEMBERS}/query",
+        {"content-type": "application/json", "authorization": "${API_KEY}"}, {"query": query})
+add("query-members/visitor-email-filter", "POST", f"{MEMBERS}/query",
+    {"content-type": "application/json", "authorization": TOKENS["alg-none"]},
+    {"query": {"filter": {"loginEmail": "a@example.com"}}})
+for label, r in {"not-base64": "%%%", "not-json": "bm90IGpzb24", "huge-limit": "eyJwYWdpbmciOnsibGltaXQiOjEwMDB9fQ"}.items():
+    add(f"list-members/r/{label}", "GET", f"{MEMBERS}?.r={r}", {"authorization": "${API_KEY}"})
+
 LOGOUT_V1 = GET_ROUTES["logout-v1"]
 for label, params in {
     "unregistered-redirect": {"postLogoutRedirectUri": "https://evil.example/", "clientId": CLIENT},

@@ -65,6 +65,18 @@ impl TestApp {
         Self::build(settings, None, None).await
     }
 
+    /// An app on a table of its own (with `settings`), for tests that read the whole
+    /// directory: the run's shared table holds every other test's members.
+    pub async fn with_own_table(settings: &[(&str, &str)]) -> Self {
+        let name = format!(
+            "members-own-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
+        let mut all = vec![("MEMBERS_TABLE", name.as_str())];
+        all.extend_from_slice(settings);
+        Self::build(&all, None, None).await
+    }
+
     /// An app whose DynamoDB endpoint refuses connections: a dependency outage.
     pub async fn with_unreachable_dynamodb() -> Self {
         Self::build(&[], Some("http://127.0.0.1:9"), None).await
@@ -152,7 +164,7 @@ impl TestApp {
             ));
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb_config.build());
         if dynamodb_endpoint.is_none() {
-            create_table_if_missing(&dynamodb, table())
+            create_table_if_missing(&dynamodb, &config.table)
                 .await
                 .expect("local DynamoDB reachable (make stack-up)");
         }

@@ -12,14 +12,25 @@ use aws_sdk_dynamodb::{
 };
 use members_auth::http::Function;
 
-/// Counts DynamoDB operations (not retries), for call budgets, and remembers the IAM
-/// actions they need, so the suite can check each function's role (infra/locals.tf).
+/// Counts DynamoDB operations (not retries), for call budgets, and the items (or
+/// index entries) their answers held, and remembers the IAM actions they need, so the
+/// suite can check each function's role (infra/locals.tf).
 #[derive(Debug, Default, Clone)]
-pub struct CallCounter(Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<&'static str>>>);
+pub struct CallCounter(
+    Arc<AtomicUsize>,
+    Arc<std::sync::Mutex<Vec<&'static str>>>,
+    Arc<AtomicUsize>,
+);
 
 impl CallCounter {
     pub fn take(&self) -> usize {
         self.0.swap(0, Ordering::SeqCst)
+    }
+
+    /// Items read since the last call: a Query's `Count` (what it read, or counted),
+    /// a GetItem's item, a BatchGetItem's items.
+    pub fn take_items_read(&self) -> usize {
+        self.2.swap(0, Ordering::SeqCst)
     }
 
     pub(crate) fn take_actions(&self) -> Vec<&'static str> {
@@ -116,6 +127,36 @@ impl Intercept for CallCounter {
         if let Ok(mut actions) = self.1.lock() {
             actions.extend(iam_actions(context));
         }
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::AfterDeserializationInterceptorContextRef<
+            '_,
+        >,
+        _components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_dynamodb::operation::{
+            batch_get_item::BatchGetItemOutput, get_item::GetItemOutput, query::QueryOutput,
+        };
+        let Ok(output) = context.output_or_error() else {
+            return Ok(());
+        };
+        let read = if let Some(query) = output.downcast_ref::<QueryOutput>() {
+            usize::try_from(query.count).unwrap_or_default()
+        } else if let Some(batch) = output.downcast_ref::<BatchGetItemOutput>() {
+            batch
+                .responses
+                .as_ref()
+                .map_or(0, |r| r.values().map(Vec::len).sum())
+        } else if let Some(get) = output.downcast_ref::<GetItemOutput>() {
+            usize::from(get.item.is_some())
+        } else {
+            0
+        };
+        self.2.fetch_add(read, Ordering::SeqCst);
         Ok(())
     }
 }

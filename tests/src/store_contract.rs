@@ -10,6 +10,7 @@ use members_auth::{
     domain::{
         Email, Member, MemberStatus,
         member::{ContactInfo, PrivacyStatus},
+        member_query::{Facet, Listing, MemberPage, NameMatch, Order, Sort, SortField, Unique},
     },
     store::{
         AuthCode, BrowserSession, LoginCounters, LoginFailure, LogoutRequest, NewRecord,
@@ -62,8 +63,211 @@ pub async fn run<S: Store>(store: &S) {
     browser_sessions_are_created_once_read_and_ended(store).await;
     slugs_are_claimed_by_one_member_at_a_time(store).await;
     erasure_takes_the_member_and_what_names_it(store).await;
+    the_directory_walks_the_asked_partitions_in_order(store).await;
+    the_directory_follows_status_privacy_and_profile_changes(store).await;
+    the_directory_finds_members_by_unique_fields(store).await;
     login_counters_count_restart_and_clear(store).await;
     rates_stop_at_their_limit(store).await;
+}
+
+/// Members of this case alone: nicknames under a fresh prefix, which a name filter
+/// selects from whatever else the store holds.
+async fn named<S: Store>(
+    store: &S,
+    prefix: &str,
+    names: &[(&str, MemberStatus, PrivacyStatus)],
+) -> Vec<Member> {
+    let mut made = Vec::new();
+    for (i, (name, status, privacy)) in names.iter().enumerate() {
+        let mut m = member(*status);
+        m.profile.nickname = format!("{prefix}{name}");
+        m.privacy_status = *privacy;
+        // Distinct creation times, in the order given.
+        m.created_date = format!("2026-12-01T12:00:0{i}.000Z");
+        store.create_member(&m, "hash-1", &[]).await.unwrap();
+        made.push(m);
+    }
+    made
+}
+
+fn listing(prefix: &str, facets: Vec<Facet>, sort: SortField, order: Order) -> Listing {
+    Listing {
+        facets,
+        sort: Sort { field: sort, order },
+        name: Some(NameMatch::Prefix(prefix.to_string())),
+        offset: 0,
+        limit: 100,
+    }
+}
+
+fn every_facet() -> Vec<Facet> {
+    let mut facets = Vec::new();
+    for status in [
+        MemberStatus::Approved,
+        MemberStatus::Pending,
+        MemberStatus::Blocked,
+    ] {
+        for privacy in [PrivacyStatus::Public, PrivacyStatus::Private] {
+            facets.push(Facet { status, privacy });
+        }
+    }
+    facets
+}
+
+fn nicknames(page: &MemberPage, prefix: &str) -> Vec<String> {
+    page.members
+        .iter()
+        .map(|m| m.profile.nickname.trim_start_matches(prefix).to_string())
+        .collect()
+}
+
+async fn the_directory_walks_the_asked_partitions_in_order<S: Store>(store: &S) {
+    let prefix = format!("dir-{}-", &id()[..8]);
+    use MemberStatus::{Approved, Blocked, Pending};
+    use PrivacyStatus::{Private, Public};
+    named(
+        store,
+        &prefix,
+        &[
+            ("c", Approved, Public),
+            ("a", Pending, Private),
+            ("b", Approved, Private),
+            ("ab", Blocked, Public),
+        ],
+    )
+    .await;
+    let all = every_facet();
+    let page = store
+        .list_members(&listing(
+            &prefix,
+            all.clone(),
+            SortField::Nickname,
+            Order::Ascending,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(nicknames(&page, &prefix), ["a", "ab", "b", "c"]);
+    assert_eq!(page.total, 4);
+
+    let mut paged = listing(&prefix, all.clone(), SortField::Nickname, Order::Descending);
+    (paged.offset, paged.limit) = (1, 2);
+    let page = store.list_members(&paged).await.unwrap();
+    assert_eq!(nicknames(&page, &prefix), ["b", "ab"]);
+    assert_eq!(page.total, 4, "the total counts past the page");
+
+    let approved = vec![
+        Facet {
+            status: Approved,
+            privacy: Public,
+        },
+        Facet {
+            status: Approved,
+            privacy: Private,
+        },
+    ];
+    let page = store
+        .list_members(&listing(
+            &prefix,
+            approved,
+            SortField::Nickname,
+            Order::Ascending,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(nicknames(&page, &prefix), ["b", "c"]);
+
+    let mut exact = listing(&prefix, all, SortField::Nickname, Order::Ascending);
+    exact.name = Some(NameMatch::Exact(format!("{prefix}a")));
+    let page = store.list_members(&exact).await.unwrap();
+    assert_eq!(
+        nicknames(&page, &prefix),
+        ["a"],
+        "an exact name is not a prefix"
+    );
+}
+
+async fn the_directory_follows_status_privacy_and_profile_changes<S: Store>(store: &S) {
+    let prefix = format!("dir-{}-", &id()[..8]);
+    let made = named(
+        store,
+        &prefix,
+        &[
+            ("x", MemberStatus::Pending, PrivacyStatus::Public),
+            ("y", MemberStatus::Approved, PrivacyStatus::Private),
+        ],
+    )
+    .await;
+    let public_approved = || {
+        listing(
+            &prefix,
+            vec![Facet {
+                status: MemberStatus::Approved,
+                privacy: PrivacyStatus::Public,
+            }],
+            SortField::Nickname,
+            Order::Ascending,
+        )
+    };
+    assert!(
+        store
+            .list_members(&public_approved())
+            .await
+            .unwrap()
+            .members
+            .is_empty()
+    );
+
+    // A public member's status change keeps its privacy.
+    let approve = StatusChange {
+        to: MemberStatus::Approved,
+        only_from: &[MemberStatus::Pending],
+        revoke_tokens: false,
+        now: LATER,
+    };
+    let approved = store
+        .update_member_status(&made[0].id, approve)
+        .await
+        .unwrap();
+    assert_eq!(approved.privacy_status, PrivacyStatus::Public);
+    // A profile change moves a member between partitions and names.
+    let mut joined = made[1].clone();
+    joined.privacy_status = PrivacyStatus::Public;
+    joined.profile.nickname = format!("{prefix}w");
+    store.save_profile(&joined, LATER).await.unwrap();
+    let page = store.list_members(&public_approved()).await.unwrap();
+    assert_eq!(nicknames(&page, &prefix), ["w", "x"]);
+}
+
+async fn the_directory_finds_members_by_unique_fields<S: Store>(store: &S) {
+    let a = registered(store, MemberStatus::Approved).await;
+    let b = registered(store, MemberStatus::Pending).await;
+    let ids = |found: Vec<Member>| {
+        let mut ids: Vec<String> = found.into_iter().map(|m| m.id).collect();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![a.id.clone(), b.id.clone()];
+    both.sort();
+    let by_id = store
+        .members_by(Unique::Id, &[a.id.clone(), b.id.clone(), id()])
+        .await
+        .unwrap();
+    assert_eq!(ids(by_id), both);
+    let by_email = store
+        .members_by(Unique::LoginEmail, &[b.login_email.as_str().to_uppercase()])
+        .await
+        .unwrap();
+    assert_eq!(ids(by_email), vec![b.id.clone()]);
+    let by_slug = store
+        .members_by(Unique::Slug, std::slice::from_ref(&a.profile.slug))
+        .await
+        .unwrap();
+    assert_eq!(ids(by_slug), vec![a.id.clone()]);
+    let by_contact = store
+        .members_by(Unique::ContactId, &[b.contact_id.clone(), id()])
+        .await
+        .unwrap();
+    assert_eq!(ids(by_contact), vec![b.id.clone()]);
 }
 
 async fn a_member_reads_back_as_created<S: Store>(store: &S) {

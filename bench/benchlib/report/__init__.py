@@ -9,11 +9,13 @@ from .handlers import handler_overhead
 from .login import argon2_and_throughput, enumeration
 from .oneoff import dynamodb_calls, tuning
 from .overview import header, summary
+from .pages import member_pages
 from .sizing import sizing
 from .starts import first_request, network, per_function
 
 SECTIONS = [summary, handler_overhead, per_function, first_request, network,
-            argon2_and_throughput, enumeration, sizing, findings, tuning, dynamodb_calls]
+            argon2_and_throughput, enumeration, sizing, findings, tuning, dynamodb_calls,
+            member_pages]
 
 
 def report(r: dict, command: str) -> str:

@@ -70,6 +70,19 @@ impl Member {
         })
     }
 
+    /// The REST member in the `PUBLIC` fieldset: what anyone may see of a member who
+    /// joined the community.
+    pub fn to_public_rest_json(&self) -> Value {
+        serde_json::json!({
+            "id": self.id,
+            "profile": {
+                "nickname": self.profile.nickname,
+                "slug": self.profile.slug,
+                "photo": self.profile.profile_photo,
+            },
+        })
+    }
+
     /// The Velo `Member` object.
     pub fn to_velo_json(&self) -> Value {
         serde_json::json!({

@@ -5,6 +5,7 @@ pub mod email;
 pub mod member;
 mod member_json;
 pub mod member_patch;
+pub mod member_query;
 pub mod password;
 pub mod token;
 

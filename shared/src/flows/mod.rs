@@ -10,6 +10,7 @@ pub mod approve;
 pub mod block;
 pub mod browser;
 pub mod captcha;
+pub mod directory;
 pub mod erasure;
 pub mod headless;
 pub mod login;

@@ -98,6 +98,14 @@ impl Call<'_> {
             .map(str::to_string)
     }
 
+    /// Every value of a query-string parameter.
+    pub fn query_all(&self, name: &str) -> Vec<&str> {
+        self.request
+            .query_string_parameters_ref()
+            .and_then(|q| q.all(name))
+            .unwrap_or_default()
+    }
+
     /// The access token in `Authorization`, raw (as the Wix client sends it) or `Bearer`.
     pub fn access_token(&self) -> Option<&str> {
         let value = self

@@ -14,6 +14,7 @@ use crate::{
         Member,
         member::PrivacyStatus,
         member_patch::{ContactList, MemberPatch},
+        member_query::{MemberPage, MemberQuery},
     },
     error::ApiError,
     flows,
@@ -136,9 +137,113 @@ pub async fn update_member_slug<B: Backend>(app: &App<B>, call: Call<'_>) -> Ans
     answer(&flows::profile::set_slug_of(app, id, &body.slug).await?)
 }
 
+/// The fieldset a reader asked for: `FULL` (or `EXTENDED`) when it may see it, else
+/// `PUBLIC`, Wix's default.
+fn member_json(member: &Member, asked_full: bool, may_see_full: bool) -> serde_json::Value {
+    if asked_full && may_see_full {
+        member.to_rest_json()
+    } else {
+        member.to_public_rest_json()
+    }
+}
+
+fn asks_full<'a>(mut fieldsets: impl Iterator<Item = &'a str>) -> bool {
+    fieldsets.any(|f| f == "FULL" || f == "EXTENDED")
+}
+
+async fn viewer<B: Backend>(
+    app: &App<B>,
+    call: &Call<'_>,
+) -> Result<flows::directory::Viewer, ApiError> {
+    flows::directory::viewer(app, call.is_trusted(&app.config), call.access_token()).await
+}
+
+/// `getMember(id, {fieldsets})`: `GET /members/v1/members/{id}?fieldsets=FULL`.
+pub async fn get_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let viewer = viewer(app, &call).await?;
+    // A malformed id is nobody's.
+    let id = owner_member_id(&call).map_err(|_| ApiError::MemberNotFound)?;
+    let (member, full) = flows::directory::get_member(app, &viewer, id).await?;
+    let asked = asks_full(call.query_all("fieldsets").into_iter());
+    Ok(ok(json!({ "member": member_json(&member, asked, full) })))
+}
+
+#[derive(Deserialize, Default)]
+struct QueryBody {
+    #[serde(default)]
+    query: serde_json::Value,
+    #[serde(default)]
+    fieldsets: Vec<String>,
+}
+
+fn page_answer(page: MemberPage, offset: usize, asked_full: bool, full: bool) -> Answer {
+    let members: Vec<_> = page
+        .members
+        .iter()
+        .map(|m| member_json(m, asked_full, full))
+        .collect();
+    Ok(ok(json!({
+        "members": members,
+        "metadata": {
+            "count": members.len(),
+            "offset": offset,
+            "total": page.total,
+            "tooManyToCount": false,
+        },
+    })))
+}
+
+/// `listMembers({paging, sorting, fieldsets})`: the client sends the request as
+/// base64url JSON in `.r`.
+pub async fn list_members<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let viewer = viewer(app, &call).await?;
+    let request = match call.query(".r") {
+        Some(encoded) => decode_list_request(&encoded)?,
+        None => serde_json::Value::Object(Default::default()),
+    };
+    let query = MemberQuery::from_list_request(&request)?;
+    let asked = asks_full(
+        request
+            .get("fieldsets")
+            .and_then(|f| f.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.as_str()),
+    );
+    let offset = query.offset;
+    let (page, full) = flows::directory::query(app, &viewer, query).await?;
+    page_answer(page, offset, asked, full)
+}
+
+fn decode_list_request(encoded: &str) -> Result<serde_json::Value, ApiError> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let bytes = URL_SAFE_NO_PAD
+        .decode(encoded.trim_end_matches('='))
+        .map_err(|_| ApiError::MalformedBody(".r is not base64url".into()))?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedBody(format!(".r: {e}")))
+}
+
+/// `queryMembers().…find()`: `POST /members/v1/members/query`
+/// `{query: {filter, sort, paging}, fieldsets}`.
+pub async fn query_members<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let viewer = viewer(app, &call).await?;
+    let body: QueryBody = call.json(app.config.max_body_bytes)?;
+    let query = MemberQuery::from_query(&body.query)?;
+    let asked = asks_full(body.fieldsets.iter().map(String::as_str));
+    let offset = query.offset;
+    let (page, full) = flows::directory::query(app, &viewer, query).await?;
+    page_answer(page, offset, asked, full)
+}
+
 /// Feeds `data` to every body parser of this module's routes (for the fuzzer).
 pub(super) fn fuzz_bodies(data: &[u8]) {
     let request = fuzz_request(data);
     let _ = parse_json_body::<UpdateBody>(&request, 16 * 1024);
     let _ = parse_json_body::<SlugBody>(&request, 16 * 1024);
+    if let Ok(body) = parse_json_body::<QueryBody>(&request, 16 * 1024) {
+        let _ = MemberQuery::from_query(&body.query);
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = decode_list_request(text).map(|r| MemberQuery::from_list_request(&r));
+    }
 }

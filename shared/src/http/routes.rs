@@ -35,13 +35,16 @@ pub enum Function {
     BlockMember,
     DeleteMember,
     UpdateMemberSlug,
+    GetMember,
+    ListMembers,
+    QueryMembers,
     /// Answers every request no other route takes (API Gateway's `$default` route),
     /// so unknown paths and wrong methods get the error envelope too.
     NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 29] = [
+    pub const ALL: [Function; 32] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
@@ -70,6 +73,9 @@ impl Function {
         Function::BlockMember,
         Function::DeleteMember,
         Function::UpdateMemberSlug,
+        Function::GetMember,
+        Function::ListMembers,
+        Function::QueryMembers,
         Function::NotFound,
     ];
 
@@ -104,6 +110,9 @@ impl Function {
             Function::BlockMember => "block-member",
             Function::DeleteMember => "delete-member",
             Function::UpdateMemberSlug => "update-member-slug",
+            Function::GetMember => "get-member",
+            Function::ListMembers => "list-members",
+            Function::QueryMembers => "query-members",
             Function::NotFound => "not-found",
         }
     }
@@ -158,6 +167,9 @@ pub enum Endpoint {
     BlockMember,
     DeleteMember,
     UpdateMemberSlug,
+    GetMember,
+    ListMembers,
+    QueryMembers,
 }
 
 /// What a route answers: JSON (errors in the Wix envelope) or a hosted HTML page
@@ -209,6 +221,9 @@ impl Endpoint {
             Endpoint::BlockMember => Function::BlockMember,
             Endpoint::DeleteMember => Function::DeleteMember,
             Endpoint::UpdateMemberSlug => Function::UpdateMemberSlug,
+            Endpoint::GetMember => Function::GetMember,
+            Endpoint::ListMembers => Function::ListMembers,
+            Endpoint::QueryMembers => Function::QueryMembers,
         }
     }
 
@@ -382,6 +397,10 @@ pub static ROUTES: &[Route] = &[
         "/members/v1/members/{id}",
     ),
     post(Endpoint::UpdateMemberSlug, "/members/v1/members/{id}/slug"),
+    // Reading members: the site reads everyone, others the public directory.
+    get(Endpoint::ListMembers, "/members/v1/members"),
+    post(Endpoint::QueryMembers, "/members/v1/members/query"),
+    get(Endpoint::GetMember, "/members/v1/members/{id}"),
 ];
 
 /// Whether `path` fits `pattern`, where a `{name}` segment takes any one segment.

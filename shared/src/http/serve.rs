@@ -178,6 +178,15 @@ pub fn handle<'a, B: Backend, const F: u8>(
         Endpoint::DeleteMemberAddresses if built_in::<F>(Function::DeleteMemberAddresses) => {
             Box::pin(members::delete_member_addresses(app, call))
         }
+        Endpoint::GetMember if built_in::<F>(Function::GetMember) => {
+            Box::pin(members::get_member(app, call))
+        }
+        Endpoint::ListMembers if built_in::<F>(Function::ListMembers) => {
+            Box::pin(members::list_members(app, call))
+        }
+        Endpoint::QueryMembers if built_in::<F>(Function::QueryMembers) => {
+            Box::pin(members::query_members(app, call))
+        }
         Endpoint::CurrentMember if built_in::<F>(Function::CurrentMember) => {
             Box::pin(headless::oauth::current_member(app, call))
         }

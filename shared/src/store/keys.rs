@@ -22,15 +22,39 @@
 //! [`BY_MEMBER`] (partition `memberId`, sort `pk`, keys only) finds them all, so that
 //! erasing a member reads in proportion to what the member left, never the table.
 //!
+//! Member items alone carry a `facet` (`<status>#<privacy>`: six partitions) and a key
+//! per sort field; six sparse, keys-only listing indexes ([`listing_index`]: partition
+//! `facet`, sort by nickname, first name, last name, created, updated or last login)
+//! answer `listMembers`/`queryMembers` by walking only the partitions a filter allows,
+//! in the order asked, and [`BY_CONTACT`] finds a member by contact id. Unique fields
+//! (id, login email, slug) are read by key.
+//!
 //! Secrets appear only hashed: tokens by SHA-256 (they carry 256 bits), codes keyed by
 //! the signing key (a million values), and no plain email/source pair is stored.
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::Email;
+use crate::domain::{Email, member_query::SortField};
 
 /// The index of every item by the member it names.
 pub const BY_MEMBER: &str = "by-member";
+
+/// The index of members by their contact id (keys only).
+pub const BY_CONTACT: &str = "by-contact";
+
+/// The listing index that sorts members by `field`, and its sort attribute. Each is
+/// partitioned by [`attr::FACET`] (status and privacy) and holds keys only, so a page
+/// is a walk of a few small index entries and one batch read of the page's members.
+pub fn listing_index(field: SortField) -> (&'static str, &'static str) {
+    match field {
+        SortField::Nickname => ("by-nickname", attr::NICKNAME_KEY),
+        SortField::FirstName => ("by-first-name", attr::FIRST_NAME_KEY),
+        SortField::LastName => ("by-last-name", attr::LAST_NAME_KEY),
+        SortField::Created => ("by-created", attr::CREATED_DATE),
+        SortField::Updated => ("by-updated", attr::UPDATED_DATE),
+        SortField::LastLogin => ("by-last-login", attr::LAST_LOGIN_KEY),
+    }
+}
 
 /// The key of one item.
 #[derive(Debug, Clone, Copy)]
@@ -125,6 +149,13 @@ pub mod attr {
     /// The member's slug, apart from the rest of its profile: only its claim moves it.
     pub const SLUG: &str = "slug";
     pub const CONTACT_DETAILS: &str = "contactDetails";
+    /// A member's listing partition: `<status>#<privacy>` (`domain::member_query::Facet`).
+    pub const FACET: &str = "facet";
+    /// A member's place in the name and last-login indexes (`SortField::key_of`).
+    pub const NICKNAME_KEY: &str = "nicknameKey";
+    pub const FIRST_NAME_KEY: &str = "firstNameKey";
+    pub const LAST_NAME_KEY: &str = "lastNameKey";
+    pub const LAST_LOGIN_KEY: &str = "lastLoginKey";
     pub const PASSWORD_HASH: &str = "passwordHash";
     pub const EXPIRES_AT: &str = "expiresAt";
     pub const CODE_HASH: &str = "codeHash";

@@ -1,4 +1,4 @@
-//! Storage behind four small traits, one per capability, so flows run on DynamoDB in
+//! Storage behind five small traits, one per capability, so flows run on DynamoDB in
 //! the functions and on [`MemoryStore`] in fast flow tests and benchmarks. Both answer
 //! the same contract (`integration_tests::store_contract` runs it against each):
 //! conditional writes fail the same way, transactions are all-or-nothing, and expected
@@ -24,7 +24,10 @@ pub use types::{
     StatusChange, TakenToken, Verification,
 };
 
-use crate::domain::{Email, Member};
+use crate::domain::{
+    Email, Member,
+    member_query::{Listing, MemberPage, Unique},
+};
 
 type Answer<T> = Result<T, StoreError>;
 
@@ -107,6 +110,20 @@ pub trait MemberStore: Send + Sync {
     /// records. Every token stops working and the email is free at once. `NotFound`
     /// when it is gone already; otherwise how many items went.
     fn erase_member(&self, member: &Member) -> impl Future<Output = Answer<usize>> + Send;
+}
+
+/// Reading members: by unique fields, and a page of a listing index walk.
+pub trait DirectoryStore: Send + Sync {
+    /// The members `field` names by `values` (at most 100); unknown values are left out.
+    fn members_by(
+        &self,
+        field: Unique,
+        values: &[String],
+    ) -> impl Future<Output = Answer<Vec<Member>>> + Send;
+
+    /// The page `listing` asks for (its partitions merged in its order) and how many
+    /// members those partitions hold that match its name condition.
+    fn list_members(&self, listing: &Listing) -> impl Future<Output = Answer<MemberPage>> + Send;
 }
 
 /// Single-use records: each is created once and taken (or spent) at most once, even
@@ -233,6 +250,12 @@ pub trait CounterStore: Send + Sync {
 }
 
 /// Everything a flow may ask of storage.
-pub trait Store: MemberStore + RecordStore + SessionStore + CounterStore + Clone + 'static {}
+pub trait Store:
+    MemberStore + DirectoryStore + RecordStore + SessionStore + CounterStore + Clone + 'static
+{
+}
 
-impl<T: MemberStore + RecordStore + SessionStore + CounterStore + Clone + 'static> Store for T {}
+impl<T: MemberStore + DirectoryStore + RecordStore + SessionStore + CounterStore + Clone + 'static>
+    Store for T
+{
+}

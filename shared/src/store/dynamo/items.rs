@@ -9,6 +9,7 @@ use crate::{
     domain::{
         Email, Member, MemberStatus,
         member::{ContactDetails, PrivacyStatus, Profile},
+        member_query::{Facet, SortField},
     },
     store::{
         AuthCode, BrowserSession, Credentials, LogoutRequest, NewRecord, Recovery, RefreshRecord,
@@ -97,8 +98,21 @@ pub(crate) fn slug_item(slug: &str, member_id: &str) -> Item {
     record(Key::Slug(slug), vec![(attr::MEMBER_ID, Some(s(member_id)))])
 }
 
+/// The member's listing attributes: its partition and its key in each index whose
+/// sort attribute is not a member field itself.
+pub(crate) fn listing_attrs(member: &Member) -> [(&'static str, AttributeValue); 5] {
+    let key = |field: SortField| s(&field.key_of(member));
+    [
+        (attr::FACET, s(&Facet::of(member).key())),
+        (attr::NICKNAME_KEY, key(SortField::Nickname)),
+        (attr::FIRST_NAME_KEY, key(SortField::FirstName)),
+        (attr::LAST_NAME_KEY, key(SortField::LastName)),
+        (attr::LAST_LOGIN_KEY, key(SortField::LastLogin)),
+    ]
+}
+
 pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
-    Ok(record(
+    let mut item = record(
         Key::Member(&member.id),
         vec![
             (attr::MEMBER_ID, Some(s(&member.id))),
@@ -131,7 +145,13 @@ pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
                 member.pending_verification.as_deref().map(s),
             ),
         ],
-    ))
+    );
+    item.extend(
+        listing_attrs(member)
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value)),
+    );
+    Ok(item)
 }
 
 pub(crate) fn member_from_item(item: &Item) -> Result<Member, StoreError> {

@@ -11,13 +11,17 @@ use aws_sdk_dynamodb::{
 use super::{
     Claim, DynamoStore, cancellation_code, corrupt,
     items::{
-        credentials_from_item, email_item, get_s, member_from_item, member_item, privacy_name,
-        slug_item, to_json,
+        credentials_from_item, email_item, get_s, listing_attrs, member_from_item, member_item,
+        privacy_name, slug_item, to_json,
     },
     n, pk, s, unavailable, yes,
 };
 use crate::{
-    domain::{Email, Member, MemberStatus},
+    domain::{
+        Email, Member, MemberStatus,
+        member::PrivacyStatus,
+        member_query::{Facet, last_login_key},
+    },
     store::{
         Credentials, MemberStore, NewRecord, StatusChange, StoreError,
         keys::{Key, attr},
@@ -75,7 +79,12 @@ impl MemberStore for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .key(attr::PK, pk(Key::Member(member_id)))
-            .update_expression(format!("SET {} = :now", attr::LAST_LOGIN_DATE))
+            .update_expression(format!(
+                "SET {} = :now, {} = :login_key",
+                attr::LAST_LOGIN_DATE,
+                attr::LAST_LOGIN_KEY
+            ))
+            .expression_attribute_values(":login_key", s(&last_login_key(member_id, Some(now))))
             .condition_expression(format!(
                 "attribute_exists({pk}) AND #status = :approved \
                  AND (attribute_not_exists({verified}) OR {verified} = :yes)",
@@ -94,34 +103,24 @@ impl MemberStore for DynamoStore {
         member_id: &str,
         change: StatusChange<'_>,
     ) -> Result<Member, StoreError> {
-        let mut update = format!("SET #status = :to, {} = :now", attr::UPDATED_DATE);
-        if change.revoke_tokens {
-            update.push_str(&format!(", {0} = {0} + :one", attr::TOKEN_VERSION));
+        // The new listing partition names the privacy too, which only the record knows:
+        // assume the default and, when the record says otherwise, go again with its own.
+        let mut privacy = PrivacyStatus::Private;
+        for _ in 0..3 {
+            match self.status_update(member_id, &change, privacy).await {
+                Err(StoreError::StateMismatch(Some(old)))
+                    if old.privacy_status != privacy
+                        && (change.only_from.is_empty()
+                            || change.only_from.contains(&old.status)) =>
+                {
+                    privacy = old.privacy_status;
+                }
+                other => return other,
+            }
         }
-        let allowed: Vec<String> = (0..change.only_from.len())
-            .map(|i| format!(":from{i}"))
-            .collect();
-        let mut condition = format!("attribute_exists({})", attr::PK);
-        if !allowed.is_empty() {
-            condition.push_str(&format!(" AND #status IN ({})", allowed.join(", ")));
-        }
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::PK, pk(Key::Member(member_id)))
-            .update_expression(update)
-            .condition_expression(condition)
-            .expression_attribute_names("#status", attr::STATUS)
-            .expression_attribute_values(":to", s(change.to.as_str()))
-            .expression_attribute_values(":now", s(change.now));
-        if change.revoke_tokens {
-            request = request.expression_attribute_values(":one", n(1));
-        }
-        for (name, status) in allowed.iter().zip(change.only_from) {
-            request = request.expression_attribute_values(name, s(status.as_str()));
-        }
-        conditional_member_update(request).await
+        Err(StoreError::Unavailable(
+            "the member's privacy kept changing during a status change".into(),
+        ))
     }
 
     async fn mark_email_verified(&self, member_id: &str, now: &str) -> Result<Member, StoreError> {
@@ -209,24 +208,21 @@ impl MemberStore for DynamoStore {
     }
 
     async fn save_profile(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
-        let request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::PK, pk(Key::Member(&member.id)))
-            .update_expression(format!(
-                "SET {} = :profile, {} = :contact, {} = :privacy, {} = :now",
-                attr::PROFILE,
-                attr::CONTACT_DETAILS,
-                attr::PRIVACY_STATUS,
-                attr::UPDATED_DATE
-            ))
-            .condition_expression(format!("attribute_exists({})", attr::PK))
-            .expression_attribute_values(":profile", s(&to_json(&member.profile)?))
-            .expression_attribute_values(":contact", s(&to_json(&member.contact_details)?))
-            .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
-            .expression_attribute_values(":now", s(now));
-        conditional_member_update(request).await
+        // The listing partition names the status, which is not the profile's to change:
+        // written as the record has it, so a status changed meanwhile (a block) stands.
+        let mut member = member.clone();
+        for _ in 0..3 {
+            match self.profile_update(&member, now).await {
+                Err(StoreError::StateMismatch(Some(old))) if old.status != member.status => {
+                    member.status = old.status;
+                }
+                Err(StoreError::StateMismatch(_)) => return Err(StoreError::NotFound),
+                other => return other,
+            }
+        }
+        Err(StoreError::Unavailable(
+            "the member's status kept changing during a profile update".into(),
+        ))
     }
 
     async fn erase_member(&self, member: &Member) -> Result<usize, StoreError> {
@@ -307,6 +303,94 @@ impl MemberStore for DynamoStore {
 }
 
 impl DynamoStore {
+    /// A status change, given the privacy the record must have (its listing partition).
+    async fn status_update(
+        &self,
+        member_id: &str,
+        change: &StatusChange<'_>,
+        privacy: PrivacyStatus,
+    ) -> Result<Member, StoreError> {
+        let facet = Facet {
+            status: change.to,
+            privacy,
+        };
+        let mut update = format!(
+            "SET #status = :to, {} = :now, {} = :facet",
+            attr::UPDATED_DATE,
+            attr::FACET
+        );
+        if change.revoke_tokens {
+            update.push_str(&format!(", {0} = {0} + :one", attr::TOKEN_VERSION));
+        }
+        let allowed: Vec<String> = (0..change.only_from.len())
+            .map(|i| format!(":from{i}"))
+            .collect();
+        let mut condition = format!(
+            "attribute_exists({}) AND {} = :privacy",
+            attr::PK,
+            attr::PRIVACY_STATUS
+        );
+        if !allowed.is_empty() {
+            condition.push_str(&format!(" AND #status IN ({})", allowed.join(", ")));
+        }
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .update_expression(update)
+            .condition_expression(condition)
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":to", s(change.to.as_str()))
+            .expression_attribute_values(":now", s(change.now))
+            .expression_attribute_values(":facet", s(&facet.key()))
+            .expression_attribute_values(":privacy", s(privacy_name(privacy)));
+        if change.revoke_tokens {
+            request = request.expression_attribute_values(":one", n(1));
+        }
+        for (name, status) in allowed.iter().zip(change.only_from) {
+            request = request.expression_attribute_values(name, s(status.as_str()));
+        }
+        conditional_member_update(request).await
+    }
+
+    /// Writes the profile, contact details, privacy and listing keys of `member`, if
+    /// the record's status is still `member.status`.
+    async fn profile_update(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
+        let mut stamped = member.clone();
+        stamped.updated_date = now.to_string();
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(&member.id)))
+            .condition_expression(format!(
+                "attribute_exists({}) AND #status = :status",
+                attr::PK
+            ))
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":status", s(member.status.as_str()))
+            .expression_attribute_values(":profile", s(&to_json(&member.profile)?))
+            .expression_attribute_values(":contact", s(&to_json(&member.contact_details)?))
+            .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
+            .expression_attribute_values(":now", s(now));
+        let mut expression = format!(
+            "SET {} = :profile, {} = :contact, {} = :privacy, {} = :now",
+            attr::PROFILE,
+            attr::CONTACT_DETAILS,
+            attr::PRIVACY_STATUS,
+            attr::UPDATED_DATE
+        );
+        for (i, (name, value)) in listing_attrs(&stamped).into_iter().enumerate() {
+            if name == attr::LAST_LOGIN_KEY {
+                continue; // only a login moves it
+            }
+            expression.push_str(&format!(", {name} = :listing{i}"));
+            request = request.expression_attribute_values(format!(":listing{i}"), value);
+        }
+        conditional_member_update(request.update_expression(expression)).await
+    }
+
     fn revoking_member_update(
         &self,
         member_id: &str,

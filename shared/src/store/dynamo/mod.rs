@@ -12,6 +12,7 @@ use aws_sdk_dynamodb::{
 };
 
 mod counters;
+mod directory;
 mod erasure;
 mod items;
 mod members;
@@ -22,8 +23,9 @@ use super::{
     StoreError,
     keys::{self, Key, attr},
 };
+use crate::domain::{Member, member_query::SortField};
 
-pub(crate) type Item = HashMap<String, AttributeValue>;
+pub type Item = HashMap<String, AttributeValue>;
 
 #[derive(Clone)]
 pub struct DynamoStore {
@@ -41,6 +43,19 @@ impl DynamoStore {
 
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// The items a registration writes for `member` (the member, its email and slug
+    /// claims), for tools that fill a table in bulk: benchmarks and imports.
+    pub fn registration_items(
+        member: &Member,
+        password_hash: &str,
+    ) -> Result<[Item; 3], StoreError> {
+        Ok([
+            items::member_item(member)?,
+            items::email_item(&member.login_email, &member.id, password_hash),
+            items::slug_item(&member.profile.slug, &member.id),
+        ])
     }
 
     /// A transaction step that creates `item` under `claim`, and fails if its key exists
@@ -229,27 +244,38 @@ pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<boo
             .build()
             .map_err(corrupt)
     };
-    let by_member = GlobalSecondaryIndex::builder()
-        .index_name(keys::BY_MEMBER)
-        .key_schema(key(attr::MEMBER_ID, KeyType::Hash)?)
-        .key_schema(key(attr::PK, KeyType::Range)?)
-        .projection(
-            Projection::builder()
-                .projection_type(ProjectionType::KeysOnly)
-                .build(),
-        )
-        .build()
-        .map_err(corrupt)?;
-    let result = client
+    let keys_only = || {
+        Projection::builder()
+            .projection_type(ProjectionType::KeysOnly)
+            .build()
+    };
+    let index = |name: &str, partition: &str, sort: Option<&str>| {
+        let mut index = GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key(partition, KeyType::Hash)?)
+            .projection(keys_only());
+        if let Some(sort) = sort {
+            index = index.key_schema(key(sort, KeyType::Range)?);
+        }
+        index.build().map_err(corrupt)
+    };
+    let mut request = client
         .create_table()
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(string(attr::PK)?)
-        .attribute_definitions(string(attr::MEMBER_ID)?)
         .key_schema(key(attr::PK, KeyType::Hash)?)
-        .global_secondary_indexes(by_member)
-        .send()
-        .await;
+        .global_secondary_indexes(index(keys::BY_MEMBER, attr::MEMBER_ID, Some(attr::PK))?)
+        .global_secondary_indexes(index(keys::BY_CONTACT, attr::CONTACT_ID, None)?);
+    let mut attributes = vec![attr::PK, attr::MEMBER_ID, attr::CONTACT_ID, attr::FACET];
+    for field in SortField::ALL {
+        let (name, sort) = keys::listing_index(field);
+        request = request.global_secondary_indexes(index(name, attr::FACET, Some(sort))?);
+        attributes.push(sort);
+    }
+    for name in attributes {
+        request = request.attribute_definitions(string(name)?);
+    }
+    let result = request.send().await;
     match result {
         Ok(_) => Ok(true),
         Err(err)

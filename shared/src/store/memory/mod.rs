@@ -11,6 +11,7 @@ use std::{
     },
 };
 
+mod directory;
 mod records;
 
 use super::{

@@ -1,0 +1,44 @@
+"""`make bench-directory`: what a page of members costs on a seeded table. Runs
+tests/src/bin/directory-costs.rs against the local DynamoDB, keeps its figures in
+bench/directory.json and rewrites the "Member pages" section of BENCHMARKS.md from them
+(`make bench` renders the same section from the same file)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+from benchlib.config import BENCH, ROOT
+from benchlib.report.pages import DIRECTORY, member_pages
+
+
+def main() -> None:
+    out = subprocess.run(
+        ["cargo", "run", "-q", "--locked", "-p", "integration-tests", "--bin", "directory-costs"],
+        cwd=ROOT, check=True, capture_output=True, text=True, env=os.environ,
+    ).stdout
+    figures = json.loads(out)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    figures["commit"] = commit or "?"
+    figures["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    DIRECTORY.write_text(json.dumps(figures, indent=2) + "\n")
+    section = member_pages({}, None)  # type: ignore[arg-type]
+    report = ROOT / "BENCHMARKS.md"
+    text = report.read_text()
+    title = section[0].split("\n")[0]
+    start = text.find("## Member pages")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + "\n".join(section) + ("" if end < 0 else text[end:])
+    report.write_text(text.rstrip("\n") + "\n")
+    print(f"{title.strip('# ')}: {len(figures['queries'])} queries -> {DIRECTORY.relative_to(BENCH.parent)}, BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
