@@ -3,7 +3,7 @@
 # (bench/bench.py); prints the report and writes BENCHMARKS.md. BENCH_FLAGS passes options,
 # e.g. a quick look without touching
 # BENCHMARKS.md: make bench BENCH_FLAGS="--runs 3 --pairs 20 --seconds 3 --out /tmp/b.md"
-.PHONY: bench
+.PHONY: bench bench-directory
 
 BENCH_FLAGS ?=
 # cargo-lambda builds x86_64 functions with -C target-cpu=haswell; the baseline and the
@@ -18,7 +18,11 @@ bench: package ## Benchmark the release functions (cold start vs hello-world, si
 	  RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
 	    cargo build -q --release --locked --manifest-path bench/$$crate/Cargo.toml || exit 1; \
 	done
+	@$(MAKE) --no-print-directory bench-directory
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" python3 bench/bench.py $(BENCH_FLAGS)
+
+bench-directory: stack-up ## What a page of members costs on 10,000 seeded members (DynamoDB calls, items read) into BENCHMARKS.md
+	python3 bench/directory.py
 
 # Release profiles side by side (bench/tuning.py): login and not-found built with each
 # profile, then size, cold start, first response and peak RSS in one interleaved run.

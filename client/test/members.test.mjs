@@ -240,7 +240,8 @@ test('members.queryMembers, getMember, listMembers (the owner sees all; others t
   assert.ok(new URL(call.url).searchParams.get('.r'), 'the request as base64url JSON in .r');
   assert.equal(listed.members.length, 2);
   assert.ok(listed.metadata.total >= 2);
-  const created = listed.members.map((m) => new Date(m.createdDate).getTime());
+  const created = listed.members.map((m) => new Date(m._createdDate).getTime());
+  assert.ok(created.every((t) => t > 0), 'the client reads _createdDate');
   assert.ok(created[0] >= created[1], 'newest first');
   const listedByVisitor = await visitor.members.listMembers({ paging: { limit: 100 } });
   assert.ok(listedByVisitor.members.every((m) => m.loginEmail === undefined));

@@ -31,7 +31,7 @@ fn seeded(i: usize) -> Member {
         2 => MemberStatus::Blocked,
         _ => MemberStatus::Approved,
     };
-    let privacy = if i % 10 < 3 {
+    let privacy = if (i / 10) % 10 < 3 {
         PrivacyStatus::Public
     } else {
         PrivacyStatus::Private
