@@ -269,6 +269,71 @@ locals {
       sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "Query"]
     }
+    # The owner's member management, continued: one function per method, each public at
+    # the gateway for ApiKeyStrategy (the key is checked in the function).
+    "create-member" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["PutItem"]
+    }
+    "mute-member" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/{id}/mute"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["UpdateItem"]
+    }
+    "unmute-member" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/{id}/unmute"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["UpdateItem"]
+    }
+    "disconnect-member" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/{id}/disconnect"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["DeleteItem", "GetItem", "UpdateItem"]
+    }
+    "bulk-delete-members" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/bulk/delete"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query"]
+    }
+    "bulk-delete-members-by-filter" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/bulk/delete-by-filter"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "GetItem", "Query"]
+    }
+    "bulk-approve-members" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/bulk/approve-by-filter"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "GetItem", "Query", "UpdateItem"]
+    }
+    "bulk-block-members" = {
+      routes           = []
+      key_routes       = ["POST /members/v1/members/bulk/block-by-filter"]
+      privileged       = true
+      sends_mail       = false
+      dynamodb_actions = ["BatchGetItem", "GetItem", "Query", "UpdateItem"]
+    }
+    "send-activation-email" = {
+      routes           = []
+      key_routes       = ["POST /_api/iam/recovery/v1/activation-email"]
+      privileged       = true
+      sends_mail       = true
+      dynamodb_actions = ["GetItem", "PutItem"]
+    }
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
     "not-found" = {
       routes           = ["$default"]

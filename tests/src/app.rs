@@ -318,7 +318,7 @@ impl TestApp {
         loop {
             let out = client
                 .scan()
-                .table_name(table())
+                .table_name(&self.app.config.table)
                 .set_exclusive_start_key(start)
                 .send()
                 .await

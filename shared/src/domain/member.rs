@@ -4,13 +4,15 @@ use serde_json::{Map, Value};
 use super::Email;
 
 /// Velo's member statuses. A registration answers ACTIVE or PENDING; the member
-/// record itself says APPROVED, PENDING or BLOCKED.
+/// record itself says APPROVED, PENDING, BLOCKED or OFFLINE (disconnected by the site:
+/// its login email released, no way back in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum MemberStatus {
     Approved,
     Pending,
     Blocked,
+    Offline,
 }
 
 impl MemberStatus {
@@ -19,6 +21,7 @@ impl MemberStatus {
             MemberStatus::Approved => "APPROVED",
             MemberStatus::Pending => "PENDING",
             MemberStatus::Blocked => "BLOCKED",
+            MemberStatus::Offline => "OFFLINE",
         }
     }
 
@@ -27,6 +30,7 @@ impl MemberStatus {
             "APPROVED" => Some(Self::Approved),
             "PENDING" => Some(Self::Pending),
             "BLOCKED" => Some(Self::Blocked),
+            "OFFLINE" => Some(Self::Offline),
             _ => None,
         }
     }
@@ -210,6 +214,9 @@ pub struct Member {
     /// The verification (its id) whose emailed code the member is waiting on, so a code
     /// can be sent again that the visitor's state token still accepts.
     pub pending_verification: Option<String>,
+    /// Muted by the site (`activityStatus` MUTED): the site decides what a muted member
+    /// may not do; signing in is not affected.
+    pub muted: bool,
     pub profile: Profile,
     pub contact_details: ContactDetails,
 }
@@ -253,6 +260,7 @@ impl Member {
             token_version: 0,
             email_verified: true,
             pending_verification: None,
+            muted: false,
             profile: Profile {
                 nickname,
                 slug,

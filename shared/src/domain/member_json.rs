@@ -12,6 +12,7 @@ impl Member {
             MemberStatus::Approved => "ACTIVE",
             MemberStatus::Pending => "PENDING",
             MemberStatus::Blocked => "BLOCKED",
+            MemberStatus::Offline => "OFFLINE",
         };
         let c = &self.contact_details;
         serde_json::json!({
@@ -43,12 +44,18 @@ impl Member {
         })
     }
 
+    /// `activityStatus`: MUTED once the site muted the member.
+    fn activity_status(&self) -> &'static str {
+        if self.muted { "MUTED" } else { "ACTIVE" }
+    }
+
     /// The REST member of `GET /members/v1/members/my`.
     pub fn to_rest_json(&self) -> Value {
         let status = match self.status {
             MemberStatus::Approved => "APPROVED",
             MemberStatus::Pending => "PENDING",
             MemberStatus::Blocked => "BLOCKED",
+            MemberStatus::Offline => "OFFLINE",
         };
         serde_json::json!({
             "id": self.id,
@@ -57,7 +64,7 @@ impl Member {
             "status": status,
             "contactId": self.contact_id,
             "privacyStatus": self.privacy_status,
-            "activityStatus": "ACTIVE",
+            "activityStatus": self.activity_status(),
             "createdDate": self.created_date,
             "updatedDate": self.updated_date,
             "lastLoginDate": self.last_login_date,
@@ -91,7 +98,7 @@ impl Member {
             "status": self.status.as_str(),
             "contactId": self.contact_id,
             "privacyStatus": self.privacy_status,
-            "activityStatus": "ACTIVE",
+            "activityStatus": self.activity_status(),
             "_createdDate": self.created_date,
             "_updatedDate": self.updated_date,
             "lastLoginDate": self.last_login_date,
@@ -107,6 +114,7 @@ impl Member {
             MemberStatus::Approved => "ACTIVE",
             MemberStatus::Pending => "APPLICANT",
             MemberStatus::Blocked => "BLOCKED",
+            MemberStatus::Offline => "OFFLINE",
         };
         serde_json::json!({
             "id": self.id,

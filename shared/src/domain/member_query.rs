@@ -105,10 +105,11 @@ pub struct Facet {
     pub privacy: PrivacyStatus,
 }
 
-const STATUSES: [MemberStatus; 3] = [
+const STATUSES: [MemberStatus; 4] = [
     MemberStatus::Approved,
     MemberStatus::Pending,
     MemberStatus::Blocked,
+    MemberStatus::Offline,
 ];
 const PRIVACIES: [PrivacyStatus; 2] = [PrivacyStatus::Public, PrivacyStatus::Private];
 
@@ -707,6 +708,6 @@ mod tests {
         .unwrap();
         assert_eq!((q.offset, q.limit), (2, 5));
         assert_eq!(q.sort.order, Order::Ascending);
-        assert_eq!(q.facets().len(), 6);
+        assert_eq!(q.facets().len(), 8);
     }
 }

@@ -63,9 +63,14 @@ pub async fn approve_member<B: Backend>(
     app: &App<B>,
     member_id: &str,
 ) -> Result<crate::domain::Member, ApiError> {
+    // Not a disconnected member: that is final.
     let change = StatusChange {
         to: MemberStatus::Approved,
-        only_from: &[],
+        only_from: &[
+            MemberStatus::Approved,
+            MemberStatus::Pending,
+            MemberStatus::Blocked,
+        ],
         revoke_tokens: false,
         now: &app.clock.timestamp(),
     };
@@ -73,7 +78,7 @@ pub async fn approve_member<B: Backend>(
         .store
         .update_member_status(member_id, change)
         .await
-        .on_not_found(ApiError::MemberNotFound)?;
+        .on_expected(|_| ApiError::MemberNotFound)?;
     info!(member_id = %member.id, "member approved");
     Ok(member)
 }

@@ -30,9 +30,14 @@ pub async fn block_member<B: Backend>(
     app: &App<B>,
     member_id: &str,
 ) -> Result<crate::domain::Member, ApiError> {
+    // Not a disconnected member: that is final.
     let change = StatusChange {
         to: MemberStatus::Blocked,
-        only_from: &[],
+        only_from: &[
+            MemberStatus::Approved,
+            MemberStatus::Pending,
+            MemberStatus::Blocked,
+        ],
         revoke_tokens: true,
         now: &app.clock.timestamp(),
     };
@@ -40,7 +45,7 @@ pub async fn block_member<B: Backend>(
         .store
         .update_member_status(member_id, change)
         .await
-        .on_not_found(ApiError::MemberNotFound)?;
+        .on_expected(|_| ApiError::MemberNotFound)?;
     info!(member_id = %member.id, "member blocked");
     Ok(member)
 }

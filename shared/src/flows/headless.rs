@@ -188,6 +188,7 @@ pub async fn login<B: Backend>(
         }),
         Err(super::login::LoginError::NotSignedIn(member)) => match member.status {
             MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+            MemberStatus::Offline => Err(ApiError::WrongCredentials),
             _ if !member.email_verified => {
                 let (verification, code) = new_verification(app, Some(&member.id));
                 app.store.put_verification(&verification).await?;
@@ -233,6 +234,7 @@ pub async fn verify<B: Backend>(
     info!(member_id = %member.id, "email verified");
     match member.status {
         MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+        MemberStatus::Offline => Err(ApiError::MemberNotFound),
         MemberStatus::Pending => {
             let token = random_token();
             app.store
@@ -264,6 +266,7 @@ pub async fn recover<B: Backend>(
     let mut member = reset.member;
     match member.status {
         MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+        MemberStatus::Offline => Err(ApiError::InvalidGrant),
         MemberStatus::Pending => Ok(AuthState::RequireOwnerApproval { member }),
         MemberStatus::Approved => {
             if !member.email_verified {

@@ -6,7 +6,7 @@ use crate::{
     App,
     app::Backend,
     domain::{
-        Email, Member, Password,
+        Email, Member, MemberStatus, Password,
         token::{random_token, token_hash},
     },
     error::ApiError,
@@ -73,6 +73,27 @@ pub async fn send_recovery_email<B: Backend>(
     Ok(true)
 }
 
+/// `recovery.sendActivationEmail` (privileged): emails the member a link to set its
+/// password, as a member the site created needs before it can sign in. The site
+/// learns whether the member exists (404), as it can by `getMember`.
+pub async fn send_activation_email<B: Backend>(
+    app: &App<B>,
+    member_id: &str,
+) -> Result<(), ApiError> {
+    let member = app
+        .store
+        .member(member_id)
+        .await?
+        .filter(|m| m.status != MemberStatus::Offline)
+        .ok_or(ApiError::MemberNotFound)?;
+    let kind = PasswordMail::SetPassword { ignore_note: true };
+    if !send_recovery_email(app, Some(member.login_email), None, kind).await? {
+        // The member exists: the email went nowhere. The site may send it again.
+        return Err(ApiError::unavailable("the activation email was not sent"));
+    }
+    Ok(())
+}
+
 /// Where a reset may lead for `client_id`: its registered URLs, or our own hosted
 /// sign-in page (checked when the link is made and again when it is followed).
 fn may_return_to<B: Backend>(app: &App<B>, client_id: &str, url: &str) -> bool {
@@ -129,10 +150,12 @@ pub async fn reset_password<B: Backend>(
     if recovery.expires_at <= app.clock.now() {
         return Err(ApiError::InvalidGrant);
     }
+    // A disconnected member has no login any more: its links lead nowhere.
     let mut member: Member = app
         .store
         .member(&recovery.member_id)
         .await?
+        .filter(|m| m.status != MemberStatus::Offline)
         .ok_or(ApiError::InvalidGrant)?;
     let hash = app.hasher.hash(password).await?;
     let now = app.clock.timestamp();

@@ -30,6 +30,8 @@ pub fn ensure_may_sign_in(member: &Member) -> Result<(), ApiError> {
         MemberStatus::Approved => Ok(()),
         MemberStatus::Pending => Err(ApiError::MemberPending),
         MemberStatus::Blocked => Err(ApiError::MemberBlocked),
+        // Disconnected: its login email is released, so it is nobody's account now.
+        MemberStatus::Offline => Err(ApiError::WrongCredentials),
     }
 }
 

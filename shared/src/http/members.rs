@@ -17,7 +17,7 @@ use crate::{
         member_query::{MemberPage, MemberQuery},
     },
     error::ApiError,
-    flows,
+    flows::{self, bulk::JobAction},
 };
 
 use super::{
@@ -235,11 +235,118 @@ pub async fn query_members<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     page_answer(page, offset, asked, full)
 }
 
+#[derive(Deserialize)]
+struct CreateBody {
+    member: serde_json::Value,
+}
+
+/// `createMember({member})` (owner): `POST /members/v1/members`.
+pub async fn create_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: CreateBody = call.json(app.config.max_body_bytes)?;
+    let login_email = body.member.get("loginEmail").and_then(|e| e.as_str());
+    let patch: MemberPatch = serde_json::from_value(body.member.clone())
+        .map_err(|e| ApiError::MalformedBody(format!("member: {e}")))?;
+    answer(&flows::create::create_member(app, login_email, patch).await?)
+}
+
+/// `muteMember(id)` / `unmuteMember(id)` (owner).
+pub async fn mute_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    answer(&flows::moderation::set_muted(app, id, true).await?)
+}
+
+pub async fn unmute_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    answer(&flows::moderation::set_muted(app, id, false).await?)
+}
+
+/// `disconnectMember(id)` (owner): final; the member's login email is released.
+pub async fn disconnect_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let id = owner_member_id(&call)?;
+    answer(&flows::moderation::disconnect(app, id).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkDeleteBody {
+    member_ids: Vec<String>,
+}
+
+/// `bulkDeleteMembers(memberIds)` (owner): a result per id, in order.
+pub async fn bulk_delete_members<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: BulkDeleteBody = call.json(app.config.max_body_bytes)?;
+    let results = flows::bulk::delete_members(app, body.member_ids).await?;
+    let failures = results.iter().filter(|r| r.error.is_some()).count();
+    let items: Vec<_> = results
+        .iter()
+        .enumerate()
+        .map(|(index, result)| {
+            let mut metadata = json!({
+                "id": result.id,
+                "originalIndex": index,
+                "success": result.error.is_none(),
+            });
+            if let Some(error) = &result.error {
+                metadata["error"] =
+                    json!({ "code": error.code(), "description": error.to_string() });
+            }
+            json!({ "itemMetadata": metadata })
+        })
+        .collect();
+    Ok(ok(json!({
+        "results": items,
+        "bulkActionMetadata": {
+            "totalSuccesses": results.len() - failures,
+            "totalFailures": failures,
+            "undetailedFailures": 0,
+        },
+    })))
+}
+
+#[derive(Deserialize)]
+struct FilterBody {
+    #[serde(default)]
+    filter: serde_json::Value,
+}
+
+async fn filter_job<B: Backend>(app: &App<B>, call: Call<'_>, action: JobAction) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: FilterBody = call.json(app.config.max_body_bytes)?;
+    let query = MemberQuery::from_query(&json!({ "filter": body.filter }))?;
+    let job = flows::bulk::run_job(app, action, query).await?;
+    Ok(ok(json!({ "jobId": job.id })))
+}
+
+/// `bulkDeleteMembersByFilter(filter)` (owner) → `{jobId}`, done when it answers.
+pub async fn bulk_delete_by_filter<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    filter_job(app, call, JobAction::Delete).await
+}
+
+pub async fn bulk_approve_by_filter<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    filter_job(app, call, JobAction::Approve).await
+}
+
+pub async fn bulk_block_by_filter<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    filter_job(app, call, JobAction::Block).await
+}
+
 /// Feeds `data` to every body parser of this module's routes (for the fuzzer).
 pub(super) fn fuzz_bodies(data: &[u8]) {
     let request = fuzz_request(data);
     let _ = parse_json_body::<UpdateBody>(&request, 16 * 1024);
     let _ = parse_json_body::<SlugBody>(&request, 16 * 1024);
+    let _ = parse_json_body::<BulkDeleteBody>(&request, 16 * 1024);
+    if let Ok(body) = parse_json_body::<FilterBody>(&request, 16 * 1024) {
+        let _ = MemberQuery::from_query(&json!({ "filter": body.filter }));
+    }
+    if let Ok(body) = parse_json_body::<CreateBody>(&request, 16 * 1024) {
+        let _ = serde_json::from_value::<MemberPatch>(body.member);
+    }
     if let Ok(body) = parse_json_body::<QueryBody>(&request, 16 * 1024) {
         let _ = MemberQuery::from_query(&body.query);
     }

@@ -38,13 +38,22 @@ pub enum Function {
     GetMember,
     ListMembers,
     QueryMembers,
+    CreateMember,
+    MuteMember,
+    UnmuteMember,
+    DisconnectMember,
+    BulkDeleteMembers,
+    BulkDeleteMembersByFilter,
+    BulkApproveMembers,
+    BulkBlockMembers,
+    SendActivationEmail,
     /// Answers every request no other route takes (API Gateway's `$default` route),
     /// so unknown paths and wrong methods get the error envelope too.
     NotFound,
 }
 
 impl Function {
-    pub const ALL: [Function; 32] = [
+    pub const ALL: [Function; 41] = [
         Function::Login,
         Function::Register,
         Function::GenerateSessionToken,
@@ -76,6 +85,15 @@ impl Function {
         Function::GetMember,
         Function::ListMembers,
         Function::QueryMembers,
+        Function::CreateMember,
+        Function::MuteMember,
+        Function::UnmuteMember,
+        Function::DisconnectMember,
+        Function::BulkDeleteMembers,
+        Function::BulkDeleteMembersByFilter,
+        Function::BulkApproveMembers,
+        Function::BulkBlockMembers,
+        Function::SendActivationEmail,
         Function::NotFound,
     ];
 
@@ -113,6 +131,15 @@ impl Function {
             Function::GetMember => "get-member",
             Function::ListMembers => "list-members",
             Function::QueryMembers => "query-members",
+            Function::CreateMember => "create-member",
+            Function::MuteMember => "mute-member",
+            Function::UnmuteMember => "unmute-member",
+            Function::DisconnectMember => "disconnect-member",
+            Function::BulkDeleteMembers => "bulk-delete-members",
+            Function::BulkDeleteMembersByFilter => "bulk-delete-members-by-filter",
+            Function::BulkApproveMembers => "bulk-approve-members",
+            Function::BulkBlockMembers => "bulk-block-members",
+            Function::SendActivationEmail => "send-activation-email",
             Function::NotFound => "not-found",
         }
     }
@@ -170,6 +197,15 @@ pub enum Endpoint {
     GetMember,
     ListMembers,
     QueryMembers,
+    CreateMember,
+    MuteMember,
+    UnmuteMember,
+    DisconnectMember,
+    BulkDeleteMembers,
+    BulkDeleteMembersByFilter,
+    BulkApproveMembers,
+    BulkBlockMembers,
+    SendActivationEmail,
 }
 
 /// What a route answers: JSON (errors in the Wix envelope) or a hosted HTML page
@@ -224,6 +260,15 @@ impl Endpoint {
             Endpoint::GetMember => Function::GetMember,
             Endpoint::ListMembers => Function::ListMembers,
             Endpoint::QueryMembers => Function::QueryMembers,
+            Endpoint::CreateMember => Function::CreateMember,
+            Endpoint::MuteMember => Function::MuteMember,
+            Endpoint::UnmuteMember => Function::UnmuteMember,
+            Endpoint::DisconnectMember => Function::DisconnectMember,
+            Endpoint::BulkDeleteMembers => Function::BulkDeleteMembers,
+            Endpoint::BulkDeleteMembersByFilter => Function::BulkDeleteMembersByFilter,
+            Endpoint::BulkApproveMembers => Function::BulkApproveMembers,
+            Endpoint::BulkBlockMembers => Function::BulkBlockMembers,
+            Endpoint::SendActivationEmail => Function::SendActivationEmail,
         }
     }
 
@@ -401,6 +446,34 @@ pub static ROUTES: &[Route] = &[
     get(Endpoint::ListMembers, "/members/v1/members"),
     post(Endpoint::QueryMembers, "/members/v1/members/query"),
     get(Endpoint::GetMember, "/members/v1/members/{id}"),
+    // The owner's member management, continued (site API key or IAM).
+    post(Endpoint::CreateMember, "/members/v1/members"),
+    post(Endpoint::MuteMember, "/members/v1/members/{id}/mute"),
+    post(Endpoint::UnmuteMember, "/members/v1/members/{id}/unmute"),
+    post(
+        Endpoint::DisconnectMember,
+        "/members/v1/members/{id}/disconnect",
+    ),
+    post(
+        Endpoint::BulkDeleteMembers,
+        "/members/v1/members/bulk/delete",
+    ),
+    post(
+        Endpoint::BulkDeleteMembersByFilter,
+        "/members/v1/members/bulk/delete-by-filter",
+    ),
+    post(
+        Endpoint::BulkApproveMembers,
+        "/members/v1/members/bulk/approve-by-filter",
+    ),
+    post(
+        Endpoint::BulkBlockMembers,
+        "/members/v1/members/bulk/block-by-filter",
+    ),
+    post(
+        Endpoint::SendActivationEmail,
+        "/_api/iam/recovery/v1/activation-email",
+    ),
 ];
 
 /// Whether `path` fits `pattern`, where a `{name}` segment takes any one segment.

@@ -187,6 +187,35 @@ pub fn handle<'a, B: Backend, const F: u8>(
         Endpoint::QueryMembers if built_in::<F>(Function::QueryMembers) => {
             Box::pin(members::query_members(app, call))
         }
+        Endpoint::CreateMember if built_in::<F>(Function::CreateMember) => {
+            Box::pin(members::create_member(app, call))
+        }
+        Endpoint::MuteMember if built_in::<F>(Function::MuteMember) => {
+            Box::pin(members::mute_member(app, call))
+        }
+        Endpoint::UnmuteMember if built_in::<F>(Function::UnmuteMember) => {
+            Box::pin(members::unmute_member(app, call))
+        }
+        Endpoint::DisconnectMember if built_in::<F>(Function::DisconnectMember) => {
+            Box::pin(members::disconnect_member(app, call))
+        }
+        Endpoint::BulkDeleteMembers if built_in::<F>(Function::BulkDeleteMembers) => {
+            Box::pin(members::bulk_delete_members(app, call))
+        }
+        Endpoint::BulkDeleteMembersByFilter
+            if built_in::<F>(Function::BulkDeleteMembersByFilter) =>
+        {
+            Box::pin(members::bulk_delete_by_filter(app, call))
+        }
+        Endpoint::BulkApproveMembers if built_in::<F>(Function::BulkApproveMembers) => {
+            Box::pin(members::bulk_approve_by_filter(app, call))
+        }
+        Endpoint::BulkBlockMembers if built_in::<F>(Function::BulkBlockMembers) => {
+            Box::pin(members::bulk_block_by_filter(app, call))
+        }
+        Endpoint::SendActivationEmail if built_in::<F>(Function::SendActivationEmail) => {
+            Box::pin(headless::identity::send_activation_email(app, call))
+        }
         Endpoint::CurrentMember if built_in::<F>(Function::CurrentMember) => {
             Box::pin(headless::oauth::current_member(app, call))
         }

@@ -149,6 +149,7 @@ pub mod attr {
     /// The member's slug, apart from the rest of its profile: only its claim moves it.
     pub const SLUG: &str = "slug";
     pub const CONTACT_DETAILS: &str = "contactDetails";
+    pub const MUTED: &str = "muted";
     /// A member's listing partition: `<status>#<privacy>` (`domain::member_query::Facet`).
     pub const FACET: &str = "facet";
     /// A member's place in the name and last-login indexes (`SortField::key_of`).

@@ -105,6 +105,25 @@ pub trait MemberStore: Send + Sync {
         now: &str,
     ) -> impl Future<Output = Answer<Member>> + Send;
 
+    /// Mutes (or unmutes) the member, stamped `now`; `NotFound` when there is none.
+    fn set_muted(
+        &self,
+        member_id: &str,
+        muted: bool,
+        now: &str,
+    ) -> impl Future<Output = Answer<Member>> + Send;
+
+    /// Disconnects `member` for good: status OFFLINE with a bumped token version (every
+    /// token dies) and its login email claim released (no sign-in; the email may
+    /// register again), all at once; the record and its slug claim stay. The member as
+    /// it is now; `StateMismatch` (with the record) when its status or privacy changed
+    /// since `member` was read, `NotFound` when it is gone.
+    fn disconnect_member(
+        &self,
+        member: &Member,
+        now: &str,
+    ) -> impl Future<Output = Answer<Member>> + Send;
+
     /// Erases the member and every item that names it: its email and slug claims,
     /// sessions, refresh tokens, codes, recovery, approval, verification and browser
     /// records. Every token stops working and the email is free at once. `NotFound`

@@ -166,6 +166,22 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct ActivationBody {
+    identity_id: String,
+}
+
+/// `recovery.sendActivationEmail(identityId)` (site API key): a set-password link.
+pub async fn send_activation_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    call.require_trusted(&app.config)?;
+    let body: ActivationBody = call.json(app.config.max_body_bytes)?;
+    let id =
+        crate::http::call::member_id(&body.identity_id).map_err(|_| ApiError::MemberNotFound)?;
+    flows::recovery::send_activation_email(app, id).await?;
+    Ok(ok(json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct SignOnBody {
     login_id: LoginId,
     #[serde(default)]
@@ -279,6 +295,7 @@ pub(super) fn fuzz_bodies(data: &[u8]) {
         }
     }
     let _ = parse_json_body::<VerifyBody>(&request, limit);
+    let _ = parse_json_body::<ActivationBody>(&request, limit);
     let _ = parse_json_body::<RecoveryBody>(&request, limit);
     let _ = parse_json_body::<ValidateEmailBody>(&request, limit);
     let _ = parse_json_body::<RecoverBody>(&request, limit);

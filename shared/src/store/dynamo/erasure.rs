@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::types::{
 
 use super::{DynamoStore, cancellation_code, corrupt, s, unavailable};
 use crate::{
-    domain::Member,
+    domain::{Member, MemberStatus},
     store::{
         StoreError,
         keys::{self, Key, attr},
@@ -139,14 +139,17 @@ impl DynamoStore {
             attr::PK,
             attr::MEMBER_ID
         );
-        let result = self
+        let mut transaction = self
             .client
             .transact_write_items()
             .transact_items(delete(Key::Member(&member.id), &member_exists)?)
-            .transact_items(delete(Key::Email(&member.login_email), &owned_by_member)?)
-            .transact_items(delete(Key::Slug(&member.profile.slug), &owned_by_member)?)
-            .send()
-            .await;
+            .transact_items(delete(Key::Slug(&member.profile.slug), &owned_by_member)?);
+        // A disconnected member released its email, which another may hold by now.
+        if member.status != MemberStatus::Offline {
+            transaction = transaction
+                .transact_items(delete(Key::Email(&member.login_email), &owned_by_member)?);
+        }
+        let result = transaction.send().await;
         match result {
             Ok(_) => Ok(()),
             Err(err) if cancellation_code(&err, 0) == Some("ConditionalCheckFailed") => {

@@ -144,6 +144,10 @@ pub(crate) fn member_item(member: &Member) -> Result<Item, StoreError> {
                 attr::PENDING_VERIFICATION,
                 member.pending_verification.as_deref().map(s),
             ),
+            (
+                attr::MUTED,
+                member.muted.then_some(AttributeValue::Bool(true)),
+            ),
         ],
     );
     item.extend(
@@ -190,6 +194,7 @@ pub(crate) fn member_from_item(item: &Item) -> Result<Member, StoreError> {
             Some(AttributeValue::Bool(false))
         ),
         pending_verification: opt_s(item, attr::PENDING_VERIFICATION),
+        muted: is_true(item, attr::MUTED),
         profile,
         contact_details,
     })

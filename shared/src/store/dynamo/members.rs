@@ -4,7 +4,8 @@ use aws_sdk_dynamodb::{
     error::SdkError,
     operation::update_item::{UpdateItemError, builders::UpdateItemFluentBuilder},
     types::{
-        Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+        AttributeValue, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+        TransactWriteItem, Update,
     },
 };
 
@@ -223,6 +224,91 @@ impl MemberStore for DynamoStore {
         Err(StoreError::Unavailable(
             "the member's status kept changing during a profile update".into(),
         ))
+    }
+
+    async fn set_muted(
+        &self,
+        member_id: &str,
+        muted: bool,
+        now: &str,
+    ) -> Result<Member, StoreError> {
+        let request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(member_id)))
+            .update_expression(format!(
+                "SET {} = :muted, {} = :now",
+                attr::MUTED,
+                attr::UPDATED_DATE
+            ))
+            .condition_expression(format!("attribute_exists({})", attr::PK))
+            .expression_attribute_values(":muted", AttributeValue::Bool(muted))
+            .expression_attribute_values(":now", s(now));
+        conditional_member_update(request).await
+    }
+
+    async fn disconnect_member(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
+        let offline = Facet {
+            status: MemberStatus::Offline,
+            privacy: member.privacy_status,
+        };
+        let update = Update::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Member(&member.id)))
+            .update_expression(format!(
+                "SET #status = :offline, {facet} = :facet, {version} = {version} + :one, \
+                 {updated} = :now",
+                facet = attr::FACET,
+                version = attr::TOKEN_VERSION,
+                updated = attr::UPDATED_DATE
+            ))
+            .condition_expression(format!(
+                "attribute_exists({}) AND #status = :was AND {} = :privacy",
+                attr::PK,
+                attr::PRIVACY_STATUS
+            ))
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":offline", s(MemberStatus::Offline.as_str()))
+            .expression_attribute_values(":facet", s(&offline.key()))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":now", s(now))
+            .expression_attribute_values(":was", s(member.status.as_str()))
+            .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
+            .build()
+            .map_err(corrupt)?;
+        let release = Delete::builder()
+            .table_name(&self.table)
+            .key(attr::PK, pk(Key::Email(&member.login_email)))
+            .condition_expression(format!(
+                "attribute_not_exists({}) OR {} = :id",
+                attr::PK,
+                attr::MEMBER_ID
+            ))
+            .expression_attribute_values(":id", s(&member.id))
+            .build()
+            .map_err(corrupt)?;
+        let items = [
+            TransactWriteItem::builder().update(update).build(),
+            TransactWriteItem::builder().delete(release).build(),
+        ];
+        match self.transact(&items, 4).await {
+            Ok(()) => {
+                let mut disconnected = member.clone();
+                disconnected.status = MemberStatus::Offline;
+                disconnected.token_version += 1;
+                disconnected.updated_date = now.to_string();
+                Ok(disconnected)
+            }
+            // The record is not as it was read: say how it is now.
+            Err(err) if cancellation_code(&err, 0) == Some("ConditionalCheckFailed") => {
+                match self.member(&member.id).await? {
+                    Some(now) => Err(StoreError::StateMismatch(Some(Box::new(now)))),
+                    None => Err(StoreError::NotFound),
+                }
+            }
+            Err(err) => Err(unavailable(err)),
+        }
     }
 
     async fn erase_member(&self, member: &Member) -> Result<usize, StoreError> {

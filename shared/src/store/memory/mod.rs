@@ -195,6 +195,38 @@ impl MemberStore for MemoryStore {
         Ok(member.clone())
     }
 
+    async fn set_muted(
+        &self,
+        member_id: &str,
+        muted: bool,
+        now: &str,
+    ) -> Result<Member, StoreError> {
+        let mut t = self.call(1)?;
+        let member = t.members.get_mut(member_id).ok_or(StoreError::NotFound)?;
+        member.muted = muted;
+        member.updated_date = now.to_string();
+        Ok(member.clone())
+    }
+
+    async fn disconnect_member(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
+        let mut t = self.call(1)?;
+        let stored = t.members.get_mut(&member.id).ok_or(StoreError::NotFound)?;
+        if stored.status != member.status || stored.privacy_status != member.privacy_status {
+            return Err(StoreError::StateMismatch(Some(Box::new(stored.clone()))));
+        }
+        stored.status = MemberStatus::Offline;
+        stored.token_version += 1;
+        stored.updated_date = now.to_string();
+        let disconnected = stored.clone();
+        if t.emails
+            .get(member.login_email.as_str())
+            .is_some_and(|c| c.member_id == member.id)
+        {
+            t.emails.remove(member.login_email.as_str());
+        }
+        Ok(disconnected)
+    }
+
     async fn erase_member(&self, member: &Member) -> Result<usize, StoreError> {
         // As DynamoDB: the index read, the transaction, the index read again (plus a
         // batch write per 25 items, not counted here).
