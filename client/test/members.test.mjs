@@ -6,11 +6,24 @@ import { randomBytes } from 'node:crypto';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiKeyStrategy, createClient } from '@wix/sdk';
+import { recovery } from '@wix/identity';
 import { members } from '@wix/members';
 import { exchanges } from '../lib/backend.mjs';
-import { login, memberTokensFor, newClient, registerMember, siteApiKey, visitorClient, wrongApiKey } from '../lib/helpers.mjs';
+import {
+  login,
+  memberTokensFor,
+  newClient,
+  randomEmail,
+  randomPassword,
+  recoveryToken,
+  registerMember,
+  siteApiKey,
+  visitorClient,
+  wrongApiKey,
+} from '../lib/helpers.mjs';
 
-const ownerClient = (apiKey = siteApiKey()) => createClient({ modules: { members }, auth: ApiKeyStrategy({ apiKey }) });
+const ownerClient = (apiKey = siteApiKey()) =>
+  createClient({ modules: { members, recovery }, auth: ApiKeyStrategy({ apiKey }) });
 
 let member;
 before(async () => {
@@ -245,4 +258,71 @@ test('members.queryMembers, getMember, listMembers (the owner sees all; others t
   assert.ok(created[0] >= created[1], 'newest first');
   const listedByVisitor = await visitor.members.listMembers({ paging: { limit: 100 } });
   assert.ok(listedByVisitor.members.every((m) => m.loginEmail === undefined));
+});
+
+test('members.createMember, muteMember, unmuteMember, disconnectMember; recovery.sendActivationEmail (owner)', async () => {
+  const owner = ownerClient();
+  const email = randomEmail('created');
+  let start = exchanges.length;
+  const created = await owner.members.createMember({ member: { loginEmail: email, profile: { nickname: 'created' } } });
+  assert.equal(lastCall(start), 'POST /members/v1/members');
+  assert.equal(created.status, 'APPROVED');
+  assert.equal(created.loginEmail, email);
+  await assert.rejects(ownerClient(wrongApiKey()).members.createMember({ member: { loginEmail: randomEmail('nope') } }));
+
+  start = exchanges.length;
+  await owner.recovery.sendActivationEmail(created._id);
+  assert.equal(lastCall(start), 'POST /_api/iam/recovery/v1/activation-email');
+  const password = randomPassword();
+  await newClient().recovery.recover(await recoveryToken(email), { password });
+  await login(email, password);
+
+  start = exchanges.length;
+  const { member: muted } = await owner.members.muteMember(created._id);
+  assert.equal(lastCall(start), `POST /members/v1/members/${created._id}/mute`);
+  assert.equal(muted.activityStatus, 'MUTED');
+  const { member: unmuted } = await owner.members.unmuteMember(created._id);
+  assert.equal(unmuted.activityStatus, 'ACTIVE');
+
+  start = exchanges.length;
+  const { member: offline } = await owner.members.disconnectMember(created._id);
+  assert.equal(lastCall(start), `POST /members/v1/members/${created._id}/disconnect`);
+  assert.equal(offline.status, 'OFFLINE');
+  const refused = await newClient().auth.login({ email, password });
+  assert.equal(refused.loginState, 'FAILURE', 'a disconnected member cannot sign in');
+});
+
+test('members.bulkDeleteMembers, bulkApproveMembers, bulkBlockMembers, bulkDeleteMembersByFilter (owner)', async () => {
+  const owner = ownerClient();
+  const a = await signedIn('bulk-a');
+  const b = await signedIn('bulk-b');
+  const c = await signedIn('bulk-c');
+
+  let start = exchanges.length;
+  const deleted = await owner.members.bulkDeleteMembers([a.me._id, b.me._id]);
+  assert.equal(lastCall(start), 'POST /members/v1/members/bulk/delete');
+  assert.deepEqual(deleted.results.map((r) => [r.itemMetadata._id, r.itemMetadata.success]), [[a.me._id, true], [b.me._id, true]]);
+  assert.equal(deleted.bulkActionMetadata.totalSuccesses, 2);
+  await assert.rejects(owner.members.getMember(a.me._id), 'erased');
+
+  // The filter jobs, on this test's member only.
+  const onlyC = { _id: { $in: [c.me._id] } };
+  start = exchanges.length;
+  const blocked = await owner.members.bulkBlockMembers(onlyC);
+  assert.equal(lastCall(start), 'POST /members/v1/members/bulk/block-by-filter');
+  assert.ok(blocked.jobId);
+  assert.equal((await owner.members.getMember(c.me._id, { fieldsets: ['FULL'] })).status, 'BLOCKED');
+  await assert.rejects(c.client.members.getCurrentMember(), 'blocked: its tokens died');
+
+  start = exchanges.length;
+  const approved = await owner.members.bulkApproveMembers(onlyC);
+  assert.equal(lastCall(start), 'POST /members/v1/members/bulk/approve-by-filter');
+  assert.ok(approved.jobId);
+  assert.equal((await owner.members.getMember(c.me._id, { fieldsets: ['FULL'] })).status, 'APPROVED');
+
+  start = exchanges.length;
+  const erased = await owner.members.bulkDeleteMembersByFilter(onlyC);
+  assert.equal(lastCall(start), 'POST /members/v1/members/bulk/delete-by-filter');
+  assert.ok(erased.jobId);
+  await assert.rejects(owner.members.getMember(c.me._id), 'erased by the job');
 });
