@@ -167,7 +167,11 @@ async fn the_owner_creates_a_member_who_signs_in_after_the_activation_email() {
     let id = member["id"].as_str().unwrap().to_string();
 
     let twice = owner(&app, "POST", MEMBERS, Some(body)).await;
-    assert_eq!((twice.status, twice.code()), (409, "-19995"), "as a registration of a taken email");
+    assert_eq!(
+        (twice.status, twice.code()),
+        (409, "-19995"),
+        "as a registration of a taken email"
+    );
     let bad = owner(
         &app,
         "POST",

@@ -1112,6 +1112,45 @@ add("query-members/visitor-email-filter", "POST", f"{MEMBERS}/query",
 for label, r in {"not-base64": "%%%", "not-json": "bm90IGpzb24", "huge-limit": "eyJwYWdpbmciOnsibGltaXQiOjEwMDB9fQ"}.items():
     add(f"list-members/r/{label}", "GET", f"{MEMBERS}?.r={r}", {"authorization": "${API_KEY}"})
 
+# The owner's management, continued: without the key, with a wrong one, with junk.
+for name, (path, body) in {
+    "create-member": (MEMBERS, {"member": {"loginEmail": "corpus.created@example.com"}}),
+    "mute-member": (f"{MEMBERS}/{SOMEONE}/mute", {}),
+    "unmute-member": (f"{MEMBERS}/{SOMEONE}/unmute", {}),
+    "disconnect-member": (f"{MEMBERS}/{SOMEONE}/disconnect", {}),
+    "bulk-delete-members": (f"{MEMBERS}/bulk/delete", {"memberIds": [SOMEONE]}),
+    "bulk-delete-members-by-filter": (f"{MEMBERS}/bulk/delete-by-filter", {"filter": {"id": SOMEONE}}),
+    "bulk-approve-members": (f"{MEMBERS}/bulk/approve-by-filter", {"filter": {"id": SOMEONE}}),
+    "bulk-block-members": (f"{MEMBERS}/bulk/block-by-filter", {"filter": {"id": SOMEONE}}),
+    "send-activation-email": ("/_api/iam/recovery/v1/activation-email", {"identityId": SOMEONE}),
+}.items():
+    for label, auth in {"missing": None, "wrong-key": "not-the-key", "key": "${API_KEY}"}.items():
+        headers = {"content-type": "application/json"}
+        if auth:
+            headers["authorization"] = auth
+        add(f"{name}/auth/{label}", "POST", path, headers, body)
+KEYED = {"content-type": "application/json", "authorization": "${API_KEY}"}
+for label, body in {
+    "empty-filter": {"filter": {}},
+    "no-filter": {},
+    "unsupported-filter": {"filter": {"contact.company": "x"}},
+    "filter-not-object": {"filter": "status = PENDING"},
+}.items():
+    add(f"bulk-block-members/body/{label}", "POST", f"{MEMBERS}/bulk/block-by-filter", KEYED, body)
+for label, body in {
+    "too-many-ids": {"memberIds": [SOMEONE] * 101},
+    "ids-not-strings": {"memberIds": [1, None, {}]},
+    "huge-id": {"memberIds": ["i" * LARGE]},
+}.items():
+    add(f"bulk-delete-members/body/{label}", "POST", f"{MEMBERS}/bulk/delete", KEYED, body)
+for label, member in {
+    "no-email": {"profile": {"nickname": "x"}},
+    "bad-email": {"loginEmail": "not an email"},
+    "huge-nickname": {"loginEmail": "corpus.huge@example.com", "profile": {"nickname": "n" * LARGE}},
+    "typed-wrong": {"loginEmail": 7, "contact": {"phones": "x"}},
+}.items():
+    add(f"create-member/body/{label}", "POST", MEMBERS, KEYED, {"member": member})
+
 LOGOUT_V1 = GET_ROUTES["logout-v1"]
 for label, params in {
     "unregistered-redirect": {"postLogoutRedirectUri": "https://evil.example/", "clientId": CLIENT},

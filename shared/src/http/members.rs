@@ -317,6 +317,16 @@ struct FilterBody {
 async fn filter_job<B: Backend>(app: &App<B>, call: Call<'_>, action: JobAction) -> Answer {
     call.require_trusted(&app.config)?;
     let body: FilterBody = call.json(app.config.max_body_bytes)?;
+    // An empty filter would act on every member: that must be asked for by name.
+    if body.filter.as_object().is_none_or(|f| f.is_empty()) {
+        return Err(ApiError::Validation(vec![
+            crate::error::FieldViolation::new(
+                "filter",
+                "REQUIRED",
+                "a filter is required (an empty one would act on every member)",
+            ),
+        ]));
+    }
     let query = MemberQuery::from_query(&json!({ "filter": body.filter }))?;
     let job = flows::bulk::run_job(app, action, query).await?;
     Ok(ok(json!({ "jobId": job.id })))
