@@ -35,7 +35,7 @@ def member_pages(r: dict, facts: Facts) -> list[str]:
     add("")
     add("- **A page reads in proportion to the page.** The listing walk reads at most "
         "`offset + limit + 1` index entries from each partition the filter allows (status × "
-        "privacy: 6 partitions with no filter, 2 for one status, 1 for the public "
+        "privacy: 8 partitions with no filter, 2 for one status, 1 for the public "
         "directory), merges them in the asked order and reads only the page's members, in "
         "one BatchGetItem. Unique fields (id, login email, slug) are read by key; contact "
         "ids through `by-contact`. No query scans the table.")
@@ -46,7 +46,9 @@ def member_pages(r: dict, facts: Facts) -> list[str]:
         "7,000–10,000 of them per MB, 1 MB per call). On 10,000 members that is the "
         "largest figure in each row above. What would make it constant: counters per "
         "partition kept in the same transactions as status and privacy changes "
-        "(sharded, so concurrent registrations do not conflict) — not built.")
+        "(sharded, so concurrent registrations do not conflict); written on branch "
+        "`wip/partition-counts`, not on main: on moto each approval then becomes a 3-item "
+        "transaction, and moto copies the table per transaction item.")
     add("- **Offset paging costs the offset.** Page 10 reads 10× page 1's entries; "
         "offsets past 10,000 are refused (400). A cursor would make every page cost the "
         "same; the Wix client pages by offset for members, so offsets are what it sends.")
