@@ -15,7 +15,9 @@ mod counters;
 mod directory;
 mod erasure;
 mod items;
+mod member_updates;
 mod members;
+mod record_items;
 mod records;
 mod sessions;
 

@@ -11,8 +11,10 @@ use aws_sdk_dynamodb::{
 
 use super::{
     Claim, DynamoStore, Item, corrupt, is_condition_failure,
-    items::{approval_item, get_n, get_s},
-    n, pk, s, unavailable,
+    items::{get_n, get_s},
+    n, pk,
+    record_items::approval_item,
+    s, unavailable,
 };
 use crate::store::{
     AuthCode, LogoutRequest, RecordStore, Recovery, Redemption, StoreError, TakenToken,

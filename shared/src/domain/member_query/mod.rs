@@ -3,203 +3,27 @@
 //! indexes (partitioned by status and privacy, one per sort field). Whatever no index
 //! answers is refused here, naming the field, so no query becomes a full read.
 
+mod conditions;
+mod listing;
+
 use serde_json::{Map, Value};
 
+use self::conditions::{
+    DEFAULT_SORT, choice, invalid, name_match, operator, parse_paging, parse_sort, privacy_name,
+    string_value,
+};
+pub use self::listing::{
+    Facet, Listing, NameMatch, Order, Sort, SortField, Unique, compare, last_login_key,
+};
+use self::listing::{PRIVACIES, STATUSES};
 use super::{Email, Member, MemberStatus, member::PrivacyStatus};
-use crate::error::{ApiError, FieldViolation};
+use crate::error::ApiError;
 
 /// At most this many members a page, as Wix allows.
 pub const MAX_LIMIT: usize = 100;
 /// Offset paging reads every member before the page; past this it is refused.
 pub const MAX_OFFSET: usize = 10_000;
 const DEFAULT_LIMIT: usize = 50;
-
-/// The fields a listing index sorts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
-    Nickname,
-    FirstName,
-    LastName,
-    Created,
-    Updated,
-    LastLogin,
-}
-
-impl SortField {
-    pub const ALL: [SortField; 6] = [
-        SortField::Nickname,
-        SortField::FirstName,
-        SortField::LastName,
-        SortField::Created,
-        SortField::Updated,
-        SortField::LastLogin,
-    ];
-
-    fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// The field as the client names it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SortField::Nickname => "profile.nickname",
-            SortField::FirstName => "contact.firstName",
-            SortField::LastName => "contact.lastName",
-            SortField::Created => "createdDate",
-            SortField::Updated => "updatedDate",
-            SortField::LastLogin => "lastLoginDate",
-        }
-    }
-
-    /// The member's position in this field's index. Names and last logins end in
-    /// their member's id, so equal ones keep one order from page to page and no key is
-    /// empty; a member that never signed in sorts before every one that did.
-    pub fn key_of(self, member: &Member) -> String {
-        let named = |name: Option<&str>| format!("{}{NAME_END}{}", name.unwrap_or(""), member.id);
-        match self {
-            SortField::Nickname => named(Some(&member.profile.nickname)),
-            SortField::FirstName => named(member.contact_details.first_name.as_deref()),
-            SortField::LastName => named(member.contact_details.last_name.as_deref()),
-            SortField::Created => member.created_date.clone(),
-            SortField::Updated => member.updated_date.clone(),
-            SortField::LastLogin => last_login_key(&member.id, member.last_login_date.as_deref()),
-        }
-    }
-
-    fn name_of(self, member: &Member) -> Option<&str> {
-        match self {
-            SortField::Nickname => Some(&member.profile.nickname),
-            SortField::FirstName => member.contact_details.first_name.as_deref(),
-            SortField::LastName => member.contact_details.last_name.as_deref(),
-            _ => None,
-        }
-    }
-}
-
-/// Ends the name part of a name key: below every printable character, so a name sorts
-/// before its extensions ("ab" before "abc").
-const NAME_END: char = '\u{1}';
-
-/// A member's key in the last-login index (a login writes it without reading the
-/// member).
-pub fn last_login_key(member_id: &str, last_login: Option<&str>) -> String {
-    format!("{}{NAME_END}{member_id}", last_login.unwrap_or(""))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    Ascending,
-    Descending,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub field: SortField,
-    pub order: Order,
-}
-
-/// A listing partition: every member is in exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Facet {
-    pub status: MemberStatus,
-    pub privacy: PrivacyStatus,
-}
-
-const STATUSES: [MemberStatus; 4] = [
-    MemberStatus::Approved,
-    MemberStatus::Pending,
-    MemberStatus::Blocked,
-    MemberStatus::Offline,
-];
-const PRIVACIES: [PrivacyStatus; 2] = [PrivacyStatus::Public, PrivacyStatus::Private];
-
-impl Facet {
-    pub fn of(member: &Member) -> Self {
-        Self {
-            status: member.status,
-            privacy: member.privacy_status,
-        }
-    }
-
-    /// The partition key, e.g. `APPROVED#PUBLIC`.
-    pub fn key(self) -> String {
-        let privacy = match self.privacy {
-            PrivacyStatus::Public => "PUBLIC",
-            PrivacyStatus::Private => "PRIVATE",
-        };
-        format!("{}#{privacy}", self.status.as_str())
-    }
-}
-
-/// Fields that name at most one member each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unique {
-    Id,
-    LoginEmail,
-    Slug,
-    ContactId,
-}
-
-impl Unique {
-    fn of(self, member: &Member) -> &str {
-        match self {
-            Unique::Id => &member.id,
-            Unique::LoginEmail => member.login_email.as_str(),
-            Unique::Slug => &member.profile.slug,
-            Unique::ContactId => &member.contact_id,
-        }
-    }
-
-    /// Only the site may look members up by these: they would tell a visitor whose
-    /// email (or contact) belongs to a member.
-    pub fn is_private(self) -> bool {
-        matches!(self, Unique::LoginEmail | Unique::ContactId)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Unique::Id => "id",
-            Unique::LoginEmail => "loginEmail",
-            Unique::Slug => "profile.slug",
-            Unique::ContactId => "contactId",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NameMatch {
-    Exact(String),
-    Prefix(String),
-}
-
-impl NameMatch {
-    /// The index key prefix that selects exactly the matching names.
-    pub fn key_prefix(&self) -> String {
-        match self {
-            NameMatch::Exact(name) => format!("{name}{NAME_END}"),
-            NameMatch::Prefix(prefix) => prefix.clone(),
-        }
-    }
-
-    fn matches(&self, name: &str) -> bool {
-        match self {
-            NameMatch::Exact(wanted) => name == wanted,
-            NameMatch::Prefix(prefix) => name.starts_with(prefix.as_str()),
-        }
-    }
-}
-
-/// What an index walk reads: the partitions, in the sort's order, from `offset`. A
-/// `name` condition is on the sort field, which is then a name (the index key starts
-/// with the name).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listing {
-    pub facets: Vec<Facet>,
-    pub sort: Sort,
-    pub name: Option<NameMatch>,
-    pub offset: usize,
-    pub limit: usize,
-}
 
 /// A members query, checked: every condition is one an index answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,10 +44,6 @@ pub struct MemberQuery {
 pub struct MemberPage {
     pub members: Vec<Member>,
     pub total: usize,
-}
-
-fn invalid(field: &str, problem: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldViolation::new(field, "INVALID", problem)])
 }
 
 impl MemberQuery {
@@ -450,156 +270,11 @@ impl MemberQuery {
     }
 }
 
-/// Members in `sort`'s order, ties by id (as the indexes order them).
-pub fn compare(sort: Sort, a: &Member, b: &Member) -> std::cmp::Ordering {
-    let ordering = sort
-        .field
-        .key_of(a)
-        .cmp(&sort.field.key_of(b))
-        .then_with(|| a.id.cmp(&b.id));
-    match sort.order {
-        Order::Ascending => ordering,
-        Order::Descending => ordering.reverse(),
-    }
-}
-
-/// Newest first, when the caller names no order.
-const DEFAULT_SORT: Sort = Sort {
-    field: SortField::Created,
-    order: Order::Descending,
-};
-
-fn parse_sort(sort: Option<&Value>, path: &str) -> Result<Sort, ApiError> {
-    let entries = match sort {
-        None | Some(Value::Null) => return Ok(DEFAULT_SORT),
-        Some(Value::Array(entries)) => entries,
-        Some(_) => return Err(invalid(path, "must be an array")),
-    };
-    match entries.as_slice() {
-        [] => Ok(DEFAULT_SORT),
-        [entry] => {
-            let name = entry
-                .get("fieldName")
-                .and_then(Value::as_str)
-                .ok_or_else(|| invalid(path, "fieldName is required"))?;
-            let field = SortField::parse(name)
-                .ok_or_else(|| invalid(path, format!("sorting by {name} is not supported")))?;
-            let order = match entry.get("order").and_then(Value::as_str) {
-                None | Some("ASC") => Order::Ascending,
-                Some("DESC") => Order::Descending,
-                Some(other) => {
-                    return Err(invalid(path, format!("order {other} is not ASC or DESC")));
-                }
-            };
-            Ok(Sort { field, order })
-        }
-        _ => Err(invalid(
-            path,
-            "sorting by more than one field is not supported",
-        )),
-    }
-}
-
-fn parse_paging(paging: Option<&Value>, path: &str) -> Result<(usize, usize), ApiError> {
-    let number = |name: &str, default: usize, max: usize| -> Result<usize, ApiError> {
-        let field = format!("{path}.{name}");
-        match paging.and_then(|p| p.get(name)) {
-            None | Some(Value::Null) => Ok(default),
-            Some(value) => {
-                let n = value
-                    .as_u64()
-                    .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
-                    .ok_or_else(|| invalid(&field, "must be a whole number"))?;
-                usize::try_from(n)
-                    .ok()
-                    .filter(|n| *n <= max)
-                    .ok_or_else(|| invalid(&field, format!("at most {max}")))
-            }
-        }
-    };
-    Ok((
-        number("offset", 0, MAX_OFFSET)?,
-        number("limit", DEFAULT_LIMIT, MAX_LIMIT)?,
-    ))
-}
-
-/// A condition's operator and operand: `"x"` is `(None, "x")`, `{"$in": [...]}` is
-/// `(Some("$in"), [...])`.
-fn operator(condition: &Value) -> (Option<&str>, &Value) {
-    match condition {
-        Value::Object(map) if map.len() == 1 => {
-            let (op, value) = map.iter().next().expect("one entry");
-            (Some(op.as_str()), value)
-        }
-        other => (None, other),
-    }
-}
-
-fn string_value(path: &str, value: &Value) -> Result<String, ApiError> {
-    value
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| invalid(path, "must be a string"))
-}
-
-/// The values of an enumerated field a condition allows.
-fn choice<T: Copy + PartialEq>(
-    field: &str,
-    condition: &Value,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Result<Vec<T>, ApiError> {
-    let path = format!("query.filter.{field}");
-    let one = |value: &Value| -> Result<T, ApiError> {
-        let raw = string_value(&path, value)?;
-        all.iter()
-            .copied()
-            .find(|v| name(*v) == raw)
-            .ok_or_else(|| invalid(&path, format!("{raw} is not a {field}")))
-    };
-    let many = |value: &Value| -> Result<Vec<T>, ApiError> {
-        match value {
-            Value::Array(values) => values.iter().map(one).collect(),
-            _ => Err(invalid(&path, "must be an array")),
-        }
-    };
-    let complement = |out: Vec<T>| all.iter().copied().filter(|v| !out.contains(v)).collect();
-    match operator(condition) {
-        (None, value) | (Some("$eq"), value) => Ok(vec![one(value)?]),
-        (Some("$ne"), value) => Ok(complement(vec![one(value)?])),
-        (Some("$in"), value) => many(value),
-        (Some("$nin"), value) => Ok(complement(many(value)?)),
-        (Some(op), _) => Err(invalid(
-            &path,
-            format!("{op} on {field} is not supported (use $eq, $ne, $in or $nin)"),
-        )),
-    }
-}
-
-fn name_match(field: &str, condition: &Value) -> Result<NameMatch, ApiError> {
-    let path = format!("query.filter.{field}");
-    match operator(condition) {
-        (None, value) | (Some("$eq"), value) => Ok(NameMatch::Exact(string_value(&path, value)?)),
-        (Some("$startsWith"), value) => Ok(NameMatch::Prefix(string_value(&path, value)?)),
-        (Some(op), _) => Err(invalid(
-            &path,
-            format!("{op} on {field} is not supported (use $eq or $startsWith)"),
-        )),
-    }
-}
-
-fn privacy_name(privacy: PrivacyStatus) -> &'static str {
-    match privacy {
-        PrivacyStatus::Public => "PUBLIC",
-        PrivacyStatus::Private => "PRIVATE",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
-    use super::*;
+    use super::{listing::NAME_END, *};
 
     fn query(value: Value) -> Result<MemberQuery, ApiError> {
         MemberQuery::from_query(&value)
