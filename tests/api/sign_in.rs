@@ -688,7 +688,7 @@ async fn without_a_site_key_a_captcha_the_page_cannot_show_fails_closed() {
 }
 
 #[tokio::test]
-async fn a_hosted_sign_in_costs_four_dynamodb_calls_and_a_return_three() {
+async fn a_hosted_sign_in_costs_six_dynamodb_calls_and_a_return_three() {
     let app = TestApp::new().await;
     let email = random_email();
     app.register(&email, PASSWORD).await;
@@ -711,9 +711,9 @@ async fn a_hosted_sign_in_costs_four_dynamodb_calls_and_a_return_three() {
             )
             .await,
     );
-    // The login gate (credentials and counters in one read), the last-login stamp,
-    // the browser session and the code.
-    assert_eq!(app.dynamodb_calls.take(), 4);
+    // The login (the attempt counted, the credentials read, the last-login stamp, the
+    // run cleared), the browser session and the code.
+    assert_eq!(app.dynamodb_calls.take(), 6);
     code_of(
         &browser
             .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))

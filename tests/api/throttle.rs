@@ -1,7 +1,7 @@
 use integration_tests::{PASSWORD, TestApp, TestResponse, random_email};
 use members_auth::{
     flows::throttle,
-    store::{CounterStore, LoginCounters, LoginFailure},
+    store::{Attempt, CounterStore, LoginCounters, LoginFailure},
 };
 use serde_json::json;
 
@@ -27,12 +27,19 @@ async fn lock(app: &TestApp, email: &str) {
         source: &app.source_ip,
         window: throttle::source_window(now).0,
     };
+    let rule = throttle::attempt_rule(now);
+    for _ in 0..throttle::LOCK_AFTER_FAILURES {
+        app.app
+            .store
+            .begin_login(None, &counters, &rule)
+            .await
+            .unwrap();
+    }
     let failure = LoginFailure {
-        restart: true,
+        number: throttle::LOCK_AFTER_FAILURES,
+        stale: 0,
         locked_until: now + 600,
-        lock_expires_at: now + 1200,
         source_expires_at: now + 900,
-        now,
     };
     app.app
         .store
@@ -54,6 +61,24 @@ async fn repeated_failures_lock_the_account_for_that_source_only() {
     // The same account from another source is unaffected: no lock-out by strangers.
     let elsewhere = TestApp::new().await;
     assert_eq!(elsewhere.login(&email, PASSWORD).await.status, 200);
+}
+
+#[tokio::test]
+async fn parallel_guesses_from_one_source_verify_no_more_than_five() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+
+    let guesses = (0..30).map(|_| app.login(&email, "wrong-password"));
+    let statuses: Vec<u16> = futures::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+
+    let verified = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((verified, refused), (5, 25), "{statuses:?}");
 }
 
 #[tokio::test]
@@ -94,8 +119,21 @@ async fn the_first_lock_lasts_a_second_and_a_success_ends_the_run() {
         source: &app.source_ip,
         window: throttle::source_window(app.app.clock.now()).0,
     };
-    let gate = app.app.store.login_gate(None, &counters).await.unwrap();
-    assert_eq!(gate.lockout.failures, 0, "a success clears the run");
+    let rule = throttle::attempt_rule(app.app.clock.now());
+    let gate = app
+        .app
+        .store
+        .begin_login(None, &counters, &rule)
+        .await
+        .unwrap();
+    assert_eq!(
+        gate.attempt,
+        Attempt::Counted {
+            number: 1,
+            stale: 0
+        },
+        "a success clears the run"
+    );
 }
 
 #[tokio::test]

@@ -13,9 +13,9 @@ use members_auth::{
         member_query::{Facet, Listing, MemberPage, NameMatch, Order, Sort, SortField, Unique},
     },
     store::{
-        AuthCode, BrowserSession, LoginCounters, LoginFailure, LogoutRequest, NewRecord,
-        RateCounter, Recovery, Redemption, RefreshRecord, Session, StatusChange, Store, StoreError,
-        Verification,
+        Attempt, AttemptRule, AuthCode, BrowserSession, LoginCounters, LoginFailure, LoginGate,
+        LogoutRequest, NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session,
+        StatusChange, Store, StoreError, Verification,
     },
 };
 
@@ -67,6 +67,7 @@ pub async fn run<S: Store>(store: &S) {
     the_directory_follows_status_privacy_and_profile_changes(store).await;
     the_directory_finds_members_by_unique_fields(store).await;
     login_counters_count_restart_and_clear(store).await;
+    parallel_attempts_stop_at_the_lock_threshold(store).await;
     rates_stop_at_their_limit(store).await;
 }
 
@@ -826,6 +827,23 @@ async fn erasure_takes_the_member_and_what_names_it<S: Store>(store: &S) {
     store.create_member(&again, "hash-2", &[]).await.unwrap();
 }
 
+fn rule(now: u64) -> AttemptRule {
+    AttemptRule {
+        now,
+        lock_after: 5,
+        idle_before: now - 900,
+        expires_at: now + 1_800,
+    }
+}
+
+async fn begin<S: Store>(store: &S, counters: &LoginCounters<'_>, now: u64) -> LoginGate {
+    store.begin_login(None, counters, &rule(now)).await.unwrap()
+}
+
+fn counted(number: u64, stale: u64) -> Attempt {
+    Attempt::Counted { number, stale }
+}
+
 async fn login_counters_count_restart_and_clear<S: Store>(store: &S) {
     let raw_email = random_email();
     let source = id();
@@ -834,68 +852,131 @@ async fn login_counters_count_restart_and_clear<S: Store>(store: &S) {
         source: &source,
         window: 7,
     };
-    let gate = store.login_gate(None, &counters).await.unwrap();
-    assert_eq!((gate.lockout.failures, gate.source_failures), (0, 0));
-    assert!(gate.credentials.is_none());
-
-    let failure = |restart, now| LoginFailure {
-        restart,
-        locked_until: now + 1,
-        lock_expires_at: now + 900,
+    let failed = |number, stale, locked_until| LoginFailure {
+        number,
+        stale,
+        locked_until,
         source_expires_at: 8 * 900,
-        now,
     };
+    let gate = begin(store, &counters, 1_000).await;
+    assert_eq!((gate.attempt, gate.source_failures), (counted(1, 0), 0));
+    assert!(gate.credentials.is_none());
     store
-        .record_login_failure(&counters, &failure(false, 100))
+        .record_login_failure(&counters, &failed(1, 0, 0))
         .await
         .unwrap();
-    store
-        .record_login_failure(&counters, &failure(false, 101))
-        .await
-        .unwrap();
-    let gate = store.login_gate(None, &counters).await.unwrap();
-    assert_eq!(gate.lockout.failures, 2);
+    for number in 2..=4 {
+        assert_eq!(
+            begin(store, &counters, 1_000).await.attempt,
+            counted(number, 0)
+        );
+        store
+            .record_login_failure(&counters, &failed(number, 0, 0))
+            .await
+            .unwrap();
+    }
+    assert_eq!(begin(store, &counters, 1_000).await.attempt, counted(5, 0));
+    // The fifth attempt holds the turn until its outcome is written.
     assert_eq!(
-        (gate.lockout.last_failure, gate.lockout.locked_until),
-        (101, 102)
+        begin(store, &counters, 1_000).await.attempt,
+        Attempt::Refused {
+            locked_until: 1_001
+        }
     );
-    assert_eq!(gate.source_failures, 2);
+    store
+        .record_login_failure(&counters, &failed(5, 0, 1_002))
+        .await
+        .unwrap();
+    let gate = begin(store, &counters, 1_001).await;
+    assert_eq!(
+        gate.attempt,
+        Attempt::Refused {
+            locked_until: 1_002
+        }
+    );
+    assert_eq!(gate.source_failures, 5);
+    assert_eq!(begin(store, &counters, 1_002).await.attempt, counted(6, 0));
+    // An attempt refused before its password was checked is taken back.
+    store.release_attempt(&counters, 0).await.unwrap();
+    assert_eq!(begin(store, &counters, 1_002).await.attempt, counted(6, 0));
+    store
+        .record_login_failure(&counters, &failed(6, 0, 1_004))
+        .await
+        .unwrap();
 
-    // The email is normalised, so case and spaces do not open a new run.
+    // The email is normalised, so case and spaces do not open a new run; a run idle
+    // for 15 minutes has ended: its attempts come off with the next one's outcome.
     let shouted = format!(" {} ", raw_email.to_uppercase());
     let same_account = LoginCounters {
         raw_email: &shouted,
         ..counters
     };
+    assert_eq!(
+        begin(store, &same_account, 3_000).await.attempt,
+        counted(1, 6)
+    );
     store
-        .record_login_failure(&same_account, &failure(true, 2_000))
+        .record_login_failure(&same_account, &failed(1, 6, 0))
         .await
         .unwrap();
-    let gate = store.login_gate(None, &counters).await.unwrap();
-    assert_eq!(gate.lockout.failures, 1, "a restart begins a new run");
-    assert_eq!(gate.source_failures, 3, "the source counts on");
+    let gate = begin(store, &counters, 3_000).await;
+    assert_eq!(gate.attempt, counted(2, 0), "a restart begins a new run");
+    assert_eq!(gate.source_failures, 7, "the source counts on");
+    store.release_attempt(&counters, 0).await.unwrap();
 
     let next_window = LoginCounters {
         window: 8,
         ..counters
     };
-    let gate = store.login_gate(None, &next_window).await.unwrap();
-    assert_eq!((gate.lockout.failures, gate.source_failures), (1, 0));
+    assert_eq!(begin(store, &next_window, 3_000).await.source_failures, 0);
+    store.release_attempt(&counters, 0).await.unwrap();
 
     store.clear_lockout(&counters).await.unwrap();
-    let gate = store.login_gate(None, &counters).await.unwrap();
-    assert_eq!(gate.lockout, Default::default());
+    let gate = begin(store, &counters, 3_000).await;
+    assert_eq!(gate.attempt, counted(1, 0), "a right password ends the run");
     assert_eq!(
-        gate.source_failures, 3,
+        gate.source_failures, 7,
         "clearing the account leaves the source"
     );
+    // A failure written after the run ended (a right password in parallel) does
+    // not bring the run back.
+    store.clear_lockout(&counters).await.unwrap();
+    store
+        .record_login_failure(&counters, &failed(5, 0, 9_999))
+        .await
+        .unwrap();
+    assert_eq!(begin(store, &counters, 3_000).await.attempt, counted(1, 0));
 
     let member = registered(store, MemberStatus::Approved).await;
     let gate = store
-        .login_gate(Some(&member.login_email), &counters)
+        .begin_login(Some(&member.login_email), &counters, &rule(3_000))
         .await
         .unwrap();
     assert_eq!(gate.credentials.unwrap().member_id, member.id);
+}
+
+/// Parallel attempts on one account from one source: the lock threshold counts,
+/// the rest are refused before any password could be checked.
+async fn parallel_attempts_stop_at_the_lock_threshold<S: Store>(store: &S) {
+    let raw_email = random_email();
+    let source = id();
+    let counters = LoginCounters {
+        raw_email: &raw_email,
+        source: &source,
+        window: 7,
+    };
+    let rule = rule(1_000);
+    let attempts = (0..20).map(|_| store.begin_login(None, &counters, &rule));
+    let gates = futures::future::join_all(attempts).await;
+    let mut numbers: Vec<u64> = gates
+        .into_iter()
+        .filter_map(|gate| match gate.unwrap().attempt {
+            Attempt::Counted { number, .. } => Some(number),
+            Attempt::Refused { .. } => None,
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, [1, 2, 3, 4, 5]);
 }
 
 async fn rates_stop_at_their_limit<S: Store>(store: &S) {

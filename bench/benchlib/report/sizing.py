@@ -35,7 +35,7 @@ def sizing(r: dict, facts: Facts) -> list[str]:
         f"{FULL_VCPU_MB} MB; argon2 with p=1 uses one thread, so it stops getting faster there. "
         f"Verify time below = {fmt_ms(t1)} ms (this run's median CPU time per verify on one core "
         f"of this machine, taken as one Lambda vCPU) × {FULL_VCPU_MB} ÷ memory. A login's duration adds "
-        f"{ASSUMED_DYNAMODB_MS:g} ms for its two DynamoDB calls (an assumption for calls "
+        f"{ASSUMED_DYNAMODB_MS:g} ms for its two round trips to DynamoDB (an assumption for calls "
         f"in-region, not measured here). Cost per million logins = requests "
         f"(${PRICE_PER_MILLION_REQUESTS:.2f}/M) + duration (1 ms granularity) × memory × "
         f"${PRICE_GB_S['x86_64']:.10f} per GB-s (x86_64) or ${PRICE_GB_S['arm64']:.10f} (arm64), "

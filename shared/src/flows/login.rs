@@ -5,7 +5,7 @@ use crate::{
     app::Backend,
     domain::{Email, Member, Password},
     error::ApiError,
-    store::{CounterStore, LoginCounters, LoginFailure, MemberStore, StoreError},
+    store::{Attempt, CounterStore, LoginCounters, LoginFailure, MemberStore, StoreError},
 };
 
 use super::{captcha, session, throttle};
@@ -40,9 +40,10 @@ impl<E: Into<ApiError>> From<E> for LoginError {
     }
 }
 
-/// Checks the password and stamps the login: one read, one conditional update.
-/// An unknown (or unparseable) email and a wrong password take the same path, time
-/// and answer.
+/// Counts the attempt, checks the password and stamps the login: two round trips
+/// (the attempt counted while the credentials are read; the login stamped while the
+/// run is cleared). An unknown (or unparseable) email and a wrong password take the
+/// same path, time and answer.
 pub async fn login<B: Backend>(
     app: &App<B>,
     attempt: LoginAttempt,
@@ -56,21 +57,34 @@ pub async fn login<B: Backend>(
     };
     let gate = app
         .store
-        .login_gate(attempt.email.as_ref(), &counters)
+        .begin_login(
+            attempt.email.as_ref(),
+            &counters,
+            &throttle::attempt_rule(now),
+        )
         .await?;
-    let idle = now.saturating_sub(gate.lockout.last_failure) > throttle::IDLE_RESET_SECS;
-    if !idle && gate.lockout.locked_until > now {
-        info!(outcome = "locked", "login refused");
-        return Err(ApiError::TooManyRequests(gate.lockout.locked_until - now).into());
-    }
+    let (number, stale) = match gate.attempt {
+        Attempt::Counted { number, stale } => (number, stale),
+        Attempt::Refused { locked_until } => {
+            info!(outcome = "locked", "login refused");
+            return Err(ApiError::TooManyRequests(locked_until - now).into());
+        }
+    };
+    // Refused before the password is checked: the attempt is taken back.
+    let refused = |err: ApiError| async {
+        app.store.release_attempt(&counters, stale).await?;
+        Err::<LoggedIn, LoginError>(err.into())
+    };
     if gate.source_failures >= throttle::SOURCE_FAILURE_LIMIT {
         info!(outcome = "source_limited", "login refused");
-        return Err(ApiError::TooManyRequests(window_end - now).into());
+        return refused(ApiError::TooManyRequests(window_end - now)).await;
     }
     if let Some(token) = &attempt.captcha {
-        let suspected = (!idle && gate.lockout.failures >= throttle::SUSPECT_ACCOUNT_FAILURES)
+        let suspected = number > throttle::SUSPECT_ACCOUNT_FAILURES
             || gate.source_failures >= throttle::SUSPECT_SOURCE_FAILURES;
-        captcha::check(app, token.as_deref(), suspected).await?;
+        if let Err(err) = captcha::check(app, token.as_deref(), suspected).await {
+            return refused(err).await;
+        }
     }
     let (member_id, stored_hash) = match gate.credentials {
         Some(c) => (Some(c.member_id), Some(c.password_hash)),
@@ -80,28 +94,30 @@ pub async fn login<B: Backend>(
     let member_id = match member_id {
         Some(id) if matched => id,
         _ => {
-            let failures = if idle { 1 } else { gate.lockout.failures + 1 };
-            let delay = throttle::lock_delay(failures);
+            let delay = throttle::lock_delay(number);
             let failure = LoginFailure {
-                restart: idle,
+                number,
+                stale,
                 locked_until: if delay > 0 { now + delay } else { 0 },
-                lock_expires_at: now + throttle::IDLE_RESET_SECS + delay,
                 source_expires_at: window_end,
-                now,
             };
             app.store.record_login_failure(&counters, &failure).await?;
-            info!(outcome = "wrong_credentials", failures, "login refused");
+            info!(
+                outcome = "wrong_credentials",
+                failures = number,
+                "login refused"
+            );
             return Err(ApiError::WrongCredentials.into());
         }
     };
-    if gate.lockout.failures > 0 {
-        app.store.clear_lockout(&counters).await?;
-    }
-    match app
-        .store
-        .record_login(&member_id, &app.clock.timestamp())
-        .await
-    {
+    // The right password ends the run, while the login is stamped.
+    let timestamp = app.clock.timestamp();
+    let (cleared, stamped) = tokio::join!(
+        app.store.clear_lockout(&counters),
+        app.store.record_login(&member_id, &timestamp)
+    );
+    cleared?;
+    match stamped {
         Ok(member) => {
             let session_token = session::issue_for(app, &member)?;
             Ok(LoggedIn {

@@ -2,7 +2,8 @@
 //!
 //! Logins lock per account *and source*: five consecutive failures from one source lock
 //! that account for that source only (1 s, doubling to 15 minutes), so an attacker
-//! elsewhere cannot lock a real member out. A source failing logins across accounts is
+//! elsewhere cannot lock a real member out. Each attempt is counted before its password
+//! is checked, so parallel guesses verify no more than sequential ones. A source failing logins across accounts is
 //! stopped by its own counter; the other routes take fixed per-source rates.
 
 use crate::{
@@ -10,7 +11,7 @@ use crate::{
     app::Backend,
     config::RateLimits,
     error::ApiError,
-    store::{CounterStore, RateCounter},
+    store::{AttemptRule, CounterStore, RateCounter},
 };
 
 pub const LOCK_AFTER_FAILURES: u64 = 5;
@@ -47,6 +48,16 @@ impl RateKind {
             RateKind::Recovery => "recovery",
             RateKind::Token => "token",
         }
+    }
+}
+
+/// The rule a login attempt at `now` is counted under.
+pub fn attempt_rule(now: u64) -> AttemptRule {
+    AttemptRule {
+        now,
+        lock_after: LOCK_AFTER_FAILURES,
+        idle_before: now.saturating_sub(IDLE_RESET_SECS),
+        expires_at: now + IDLE_RESET_SECS + MAX_LOCK_SECS,
     }
 }
 

@@ -14,7 +14,7 @@
 //! | `RECOVERY#<sha256(token)>`      | a recovery link and where it leads afterwards          | 1 hour                     | sendRecoveryEmail, sendSetPasswordEmail, register of a taken email |
 //! | `LOGOUT#<id>`                   | a logout redirect session                              | 10 minutes                 | redirect session (logout) |
 //! | `BROWSER#<sha256(cookie)>`      | a browser signed in on the hosted page: member, token version | 30 days             | authorize (sign-in page), logout |
-//! | `LOCK#<sha256(email, source)>`  | consecutive failed logins of one account from one source | 15 minutes after the last failure (+ lock) | login |
+//! | `LOCK#<sha256(email, source)>`  | the login attempts of one account from one source in a run, each counted before its password is checked | 15 minutes after the last attempt (+ the longest lock) | login |
 //! | `IPFAIL#<source>#<window>`      | failed logins of one source over all accounts          | end of the 15-minute window | login |
 //! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
 //!
@@ -22,7 +22,7 @@
 //! [`BY_MEMBER`] (partition `memberId`, sort `pk`, keys only) finds them all, so that
 //! erasing a member reads in proportion to what the member left, never the table.
 //!
-//! Member items alone carry a `facet` (`<status>#<privacy>`: six partitions) and a key
+//! Member items alone carry a `facet` (`<status>#<privacy>`: eight partitions) and a key
 //! per sort field; six sparse, keys-only listing indexes ([`listing_index`]: partition
 //! `facet`, sort by nickname, first name, last name, created, updated or last login)
 //! answer `listMembers`/`queryMembers` by walking only the partitions a filter allows,
@@ -177,6 +177,7 @@ pub mod attr {
     pub const FAILURES: &str = "failures";
     pub const LAST_FAILURE: &str = "lastFailure";
     pub const LOCKED_UNTIL: &str = "lockedUntil";
+    pub const LOCKED_FOR: &str = "lockedFor";
     pub const HITS: &str = "hits";
 }
 

@@ -19,9 +19,9 @@ pub use dynamo::{DynamoStore, create_table_if_missing};
 pub use error::{Expected, StoreError, StoreResultExt};
 pub use memory::MemoryStore;
 pub use types::{
-    AuthCode, BrowserSession, Credentials, Lockout, LoginCounters, LoginFailure, LoginGate,
-    LogoutRequest, NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session,
-    StatusChange, TakenToken, Verification,
+    Attempt, AttemptRule, AuthCode, BrowserSession, Credentials, Lockout, LoginCounters,
+    LoginFailure, LoginGate, LogoutRequest, NewRecord, RateCounter, Recovery, Redemption,
+    RefreshRecord, Session, StatusChange, TakenToken, Verification,
 };
 
 use crate::domain::{
@@ -242,18 +242,30 @@ pub trait SessionStore: Send + Sync {
 
 /// Counters against brute force, updated atomically.
 pub trait CounterStore: Send + Sync {
-    /// The credentials (when `email` is given) and both counters, in one read.
-    fn login_gate(
+    /// Counts a login attempt against the account-from-source before its password is
+    /// checked, in the write that reads the lock (so parallel guesses cannot pass it),
+    /// and reads the credentials (when `email` is given) and the source's failures
+    /// beside it.
+    fn begin_login(
         &self,
         email: Option<&Email>,
         counters: &LoginCounters<'_>,
+        rule: &AttemptRule,
     ) -> impl Future<Output = Answer<LoginGate>> + Send;
-    /// Counts a failure against the account-from-source and the source together.
+    /// Writes a counted attempt's failure: the source's count, and the lock once the
+    /// run reaches it.
     fn record_login_failure(
         &self,
         counters: &LoginCounters<'_>,
         failure: &LoginFailure,
     ) -> impl Future<Output = Answer<()>> + Send;
+    /// Takes back a counted attempt that was refused before its password was checked.
+    fn release_attempt(
+        &self,
+        counters: &LoginCounters<'_>,
+        stale: u64,
+    ) -> impl Future<Output = Answer<()>> + Send;
+    /// Ends the run: a right password.
     fn clear_lockout(
         &self,
         counters: &LoginCounters<'_>,

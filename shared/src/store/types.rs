@@ -136,30 +136,90 @@ pub struct LoginCounters<'a> {
     pub window: u64,
 }
 
-/// The lockout state of one account from one source.
+/// The lockout counter of one account from one source, as stored. `failures` counts
+/// the attempts of the current run, each from before its password was checked;
+/// `locked_for` is the attempt whose failure set `locked_until`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Lockout {
     pub failures: u64,
     pub last_failure: u64,
     pub locked_until: u64,
+    pub locked_for: u64,
 }
 
-/// What a login needs to know before it checks a password: one read.
+impl Lockout {
+    /// Whether the counter takes one more attempt: below the threshold, after an
+    /// ended run, or once the lock of the latest attempt has passed (so past the
+    /// threshold only one attempt at a time is in flight).
+    pub fn admits(&self, rule: &AttemptRule) -> bool {
+        self.failures == 0
+            || self.failures < rule.lock_after
+            || self.last_failure < rule.idle_before
+            || (self.locked_until <= rule.now && self.locked_for == self.failures)
+    }
+
+    /// The attempt that this counter, as it was before, counts.
+    pub fn count(&self, rule: &AttemptRule) -> Attempt {
+        if self.failures == 0 || self.last_failure < rule.idle_before {
+            Attempt::Counted {
+                number: 1,
+                stale: self.failures,
+            }
+        } else {
+            Attempt::Counted {
+                number: self.failures + 1,
+                stale: 0,
+            }
+        }
+    }
+
+    /// The refusal of an attempt this counter does not admit: until its lock ends, or
+    /// a second while another attempt holds the turn.
+    pub fn refusal(&self, rule: &AttemptRule) -> Attempt {
+        Attempt::Refused {
+            locked_until: self.locked_until.max(rule.now + 1),
+        }
+    }
+}
+
+/// The policy an attempt is counted under.
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptRule {
+    pub now: u64,
+    /// Attempts a run may have before each further one waits for its lock.
+    pub lock_after: u64,
+    /// A run whose last attempt is older than this has ended.
+    pub idle_before: u64,
+    pub expires_at: u64,
+}
+
+/// A login attempt, counted before its password is checked (or refused uncounted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// This attempt's number in its run. `stale` is what an ended run left in the
+    /// counter: it comes off when the attempt's outcome is written.
+    Counted { number: u64, stale: u64 },
+    /// Past the lock threshold, one attempt at a time once each lock has passed.
+    Refused { locked_until: u64 },
+}
+
+/// What a login knows before it checks a password: the attempt already counted, and
+/// the credentials and the source's failures read beside it.
 pub struct LoginGate {
     pub credentials: Option<Credentials>,
-    pub lockout: Lockout,
+    pub attempt: Attempt,
     pub source_failures: u64,
 }
 
 /// One failed login, as the policy counts it.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginFailure {
-    /// Begin a new run of failures (the last one was long ago) instead of adding one.
-    pub restart: bool,
+    /// The attempt's number in its run, and what an ended run left (see [`Attempt`]).
+    pub number: u64,
+    pub stale: u64,
+    /// 0 when the run is below the threshold.
     pub locked_until: u64,
-    pub lock_expires_at: u64,
     pub source_expires_at: u64,
-    pub now: u64,
 }
 
 /// Requests of one kind from one source in one window.

@@ -20,7 +20,7 @@ fn registration(email: &members_auth::domain::Email) -> register::Registration {
 }
 
 #[tokio::test]
-async fn register_then_login_costs_one_write_and_two_calls() {
+async fn register_then_login_costs_one_write_and_four_calls() {
     let app = app(&[]);
     let email = email();
     let registered = register::register(&app, registration(&email))
@@ -39,8 +39,8 @@ async fn register_then_login_costs_one_write_and_two_calls() {
         .unwrap();
     assert_eq!(
         app.store.calls() - before,
-        2,
-        "the login gate and the stamp"
+        4,
+        "the attempt counted beside the credentials' read, the stamp beside the run's end"
     );
     assert_eq!(logged_in.member.id, registered.member.id);
     assert!(logged_in.member.last_login_date.is_some());
@@ -98,6 +98,34 @@ async fn the_lockout_doubles_and_ends_with_time_not_sleep() {
     login::velo_login(&app, attempt(&email, PASSWORD))
         .await
         .unwrap();
+}
+
+/// Guesses sent at once all read the lock before any password is checked; each is
+/// counted in that read, so no more are verified than one at a time would be.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_verify_no_more_than_the_lock_threshold() {
+    let app = app(&[]);
+    let email = email();
+    register::register(&app, registration(&email))
+        .await
+        .unwrap();
+    let guesses = (0..30).map(|_| login::velo_login(&app, attempt(&email, "wrong-password")));
+    let answers = futures_util::future::join_all(guesses).await;
+
+    let verified = answers
+        .iter()
+        .filter(|a| matches!(a, Err(ApiError::WrongCredentials)))
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| matches!(a, Err(ApiError::TooManyRequests(_))))
+        .count();
+    assert_eq!((verified, refused), (5, 25));
+    // The fifth failure set the first lock: the right password waits a second.
+    assert!(matches!(
+        login::velo_login(&app, attempt(&email, PASSWORD)).await,
+        Err(ApiError::TooManyRequests(1))
+    ));
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The DynamoDB store: one table keyed by `pk` alone ([`super::keys`]). The email
-//! item holds the password hash, so a login is one read plus one update.
+//! item holds the password hash, so a login reads its credentials beside the write that
+//! counts its attempt.
 
 use std::collections::HashMap;
 

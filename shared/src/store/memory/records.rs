@@ -4,9 +4,9 @@ use super::{MemoryStore, insert_new};
 use crate::{
     domain::{Email, Member},
     store::{
-        AuthCode, BrowserSession, CounterStore, LoginCounters, LoginFailure, LoginGate,
-        LogoutRequest, RateCounter, RecordStore, Recovery, Redemption, RefreshRecord, Session,
-        SessionStore, StoreError, TakenToken, Verification, keys::Key,
+        AttemptRule, AuthCode, BrowserSession, CounterStore, LoginCounters, LoginFailure,
+        LoginGate, LogoutRequest, RateCounter, RecordStore, Recovery, Redemption, RefreshRecord,
+        Session, SessionStore, StoreError, TakenToken, Verification, keys::Key,
     },
 };
 
@@ -229,21 +229,27 @@ fn source_pk(counters: &LoginCounters<'_>) -> String {
 }
 
 impl CounterStore for MemoryStore {
-    async fn login_gate(
+    async fn begin_login(
         &self,
         email: Option<&Email>,
         counters: &LoginCounters<'_>,
+        rule: &AttemptRule,
     ) -> Result<LoginGate, StoreError> {
-        let t = self.call(1)?;
+        let mut t = self.call(2)?;
+        let lock = t.lockouts.entry(lock_pk(counters)).or_default();
+        let attempt = if lock.admits(rule) {
+            let attempt = lock.count(rule);
+            lock.failures += 1;
+            lock.last_failure = rule.now;
+            attempt
+        } else {
+            lock.refusal(rule)
+        };
         Ok(LoginGate {
             credentials: email
                 .and_then(|e| t.emails.get(e.as_str()))
                 .map(super::clone_credentials),
-            lockout: t
-                .lockouts
-                .get(&lock_pk(counters))
-                .copied()
-                .unwrap_or_default(),
+            attempt,
             source_failures: t.counts.get(&source_pk(counters)).copied().unwrap_or(0),
         })
     }
@@ -253,16 +259,34 @@ impl CounterStore for MemoryStore {
         counters: &LoginCounters<'_>,
         failure: &LoginFailure,
     ) -> Result<(), StoreError> {
-        let mut t = self.call(1)?;
-        let lock = t.lockouts.entry(lock_pk(counters)).or_default();
-        lock.failures = if failure.restart {
-            1
-        } else {
-            lock.failures + 1
-        };
-        lock.last_failure = failure.now;
-        lock.locked_until = failure.locked_until;
+        let lock_changes = failure.stale > 0 || failure.locked_until > 0;
+        let mut t = self.call(1 + usize::from(lock_changes))?;
         *t.counts.entry(source_pk(counters)).or_default() += 1;
+        if let Some(lock) = t.lockouts.get_mut(&lock_pk(counters)) {
+            lock.failures -= failure.stale.min(lock.failures);
+            if failure.stale > 0 {
+                lock.locked_for = 0;
+            }
+            if failure.locked_until > 0 {
+                lock.locked_until = failure.locked_until;
+                lock.locked_for = failure.number;
+            }
+        }
+        Ok(())
+    }
+
+    async fn release_attempt(
+        &self,
+        counters: &LoginCounters<'_>,
+        stale: u64,
+    ) -> Result<(), StoreError> {
+        let mut t = self.call(1)?;
+        if let Some(lock) = t.lockouts.get_mut(&lock_pk(counters)) {
+            lock.failures -= (stale + 1).min(lock.failures);
+            if stale > 0 {
+                lock.locked_for = 0;
+            }
+        }
         Ok(())
     }
 
