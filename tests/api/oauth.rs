@@ -202,13 +202,20 @@ async fn the_whole_journey_from_session_token_to_logout() {
         .await;
     assert_eq!(again.status, 400);
     assert!(again.location.is_none());
+    // Nor does the session token that opened the session open another one.
+    let (_, challenge) = pkce();
+    let path = authorize_path(&app, &challenge, "web_message", &session).await;
+    let message = posted_message(&app.get(&path, &[]).await);
+    assert_eq!(message["error"], "access_denied", "{message}");
+    assert!(message.get("code").is_none());
 }
 
 #[tokio::test]
 async fn query_and_fragment_modes_redirect_to_the_registered_uri() {
     let app = TestApp::new().await;
-    let (_, session) = session_token(&app).await;
     for (mode, separator) in [("query", '?'), ("fragment", '#')] {
+        // A session token opens one session.
+        let (_, session) = session_token(&app).await;
         let (verifier, challenge) = pkce();
         let path = authorize_path(&app, &challenge, mode, &session).await;
         let response = app.get(&path, &[]).await;

@@ -163,6 +163,9 @@ pub struct SessionClaims {
     pub sub: String,
     /// The member's token version when issued; blocking bumps it, killing the token.
     pub ver: u64,
+    /// The one session this token may open: redeeming it again, or after that
+    /// session's logout, finds the session already there.
+    pub sid: String,
     pub iat: u64,
     pub exp: u64,
     pub typ: String,
@@ -181,10 +184,17 @@ impl TypedClaims for SessionClaims {
 pub const SESSION_TOKEN_PREFIX: &str = "JWS.";
 
 impl SessionClaims {
-    pub fn new(member_id: &str, token_version: u64, now: u64, ttl_secs: u64) -> Self {
+    pub fn new(
+        member_id: &str,
+        token_version: u64,
+        session_id: &str,
+        now: u64,
+        ttl_secs: u64,
+    ) -> Self {
         Self {
             sub: member_id.to_string(),
             ver: token_version,
+            sid: session_id.to_string(),
             iat: now,
             exp: now + ttl_secs,
             typ: Self::TYPE.into(),
@@ -376,7 +386,7 @@ mod tests {
     fn session_token_round_trip_with_rotation() {
         let old = keys(&format!("k1:{}", key_b64(1)));
         let rotated = keys(&format!("k2:{},k1:{}", key_b64(2), key_b64(1)));
-        let claims = SessionClaims::new("m-1", 3, now(), 600);
+        let claims = SessionClaims::new("m-1", 3, "s-1", now(), 600);
         let token = issue_session_token(&old, &claims).unwrap();
         assert!(token.starts_with("JWS."));
         assert_eq!(
@@ -393,7 +403,7 @@ mod tests {
     #[test]
     fn expiry_is_checked_against_the_given_time() {
         let k = keys(&format!("k1:{}", key_b64(1)));
-        let claims = SessionClaims::new("m-1", 0, 1_000, 600);
+        let claims = SessionClaims::new("m-1", 0, "s-1", 1_000, 600);
         let token = issue_session_token(&k, &claims).unwrap();
         assert!(verify_session_token(&k, &token, 1_600).is_ok());
         assert_eq!(
@@ -405,7 +415,7 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let k = keys(&format!("k1:{}", key_b64(1)));
-        let claims = SessionClaims::new("m-1", 0, now() - 1000, 600);
+        let claims = SessionClaims::new("m-1", 0, "s-1", now() - 1000, 600);
         let token = issue_session_token(&k, &claims).unwrap();
         assert_eq!(
             verify_session_token(&k, &token, now()),
@@ -416,7 +426,7 @@ mod tests {
     #[test]
     fn forged_and_alg_none_tokens_are_refused() {
         let k = keys(&format!("k1:{}", key_b64(1)));
-        let claims = SessionClaims::new("m-1", 0, now(), 600);
+        let claims = SessionClaims::new("m-1", 0, "s-1", now(), 600);
         let token = issue_session_token(&k, &claims).unwrap();
         let jwt = token.strip_prefix("JWS.").unwrap();
         let (_, rest) = jwt.split_once('.').unwrap();
@@ -445,7 +455,7 @@ mod tests {
     #[test]
     fn other_algorithms_with_the_same_key_are_refused() {
         let k = keys(&format!("k1:{}", key_b64(1)));
-        let claims = SessionClaims::new("m-1", 0, now(), 600);
+        let claims = SessionClaims::new("m-1", 0, "s-1", now(), 600);
         for alg in [Algorithm::HS384, Algorithm::HS512] {
             let header = Header {
                 kid: Some("k1".into()),

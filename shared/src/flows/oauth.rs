@@ -9,10 +9,12 @@ use crate::{
     config::OAuthClient,
     domain::{
         Member, MemberStatus,
-        token::{random_token, token_hash, verify_access_token, verify_session_token},
+        token::{
+            SessionClaims, random_token, token_hash, verify_access_token, verify_session_token,
+        },
     },
     error::ApiError,
-    store::{AuthCode, LogoutRequest, MemberStore, RecordStore, Session, SessionStore},
+    store::{AuthCode, LogoutRequest, RecordStore, Session, SessionStore},
 };
 
 pub use super::tokens::{TokenSet, exchange_code, external_tokens, refresh, visitor_tokens};
@@ -228,7 +230,9 @@ pub(super) fn member_may_hold_tokens(member: &Member, token_version: u64) -> boo
         && member.token_version == token_version
 }
 
-/// Issues an authorization code for the member holding `session_token`.
+/// Issues an authorization code for the member holding `session_token`, for the one
+/// session the token may open: a token whose session exists already (redeemed, or
+/// logged out since) opens nothing.
 pub async fn issue_code<B: Backend>(
     app: &App<B>,
     client_id: &str,
@@ -238,21 +242,48 @@ pub async fn issue_code<B: Backend>(
 ) -> Result<String, ApiError> {
     let claims = verify_session_token(&app.config.signing_keys, session_token, app.clock.now())
         .map_err(|_| ApiError::Unauthenticated)?;
-    let member = app
-        .store
-        .member(&claims.sub)
+    let member = member_for_session_token(app, &claims)
         .await?
-        .filter(|m| member_may_hold_tokens(m, claims.ver))
         .ok_or(ApiError::Unauthenticated)?;
-    issue_code_for(app, client_id, redirect_uri, code_challenge, &member).await
+    let code = CodeRequest {
+        client_id,
+        redirect_uri,
+        code_challenge,
+        session_id: &claims.sid,
+    };
+    issue_code_for(app, &code, &member).await
+}
+
+/// The member a session token names, if it may still open its session: the member
+/// current at the token's version, and the session not yet there (one read).
+pub(super) async fn member_for_session_token<B: Backend>(
+    app: &App<B>,
+    claims: &SessionClaims,
+) -> Result<Option<Member>, ApiError> {
+    let (member, session) = app
+        .store
+        .member_and_session(&claims.sub, &claims.sid)
+        .await?;
+    if session.is_some() {
+        info!(member_id = %claims.sub, "session token redeemed again");
+        return Ok(None);
+    }
+    Ok(member.filter(|m| member_may_hold_tokens(m, claims.ver)))
+}
+
+/// What an authorization code is issued for.
+pub struct CodeRequest<'a> {
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub code_challenge: &'a str,
+    /// The session the code opens.
+    pub session_id: &'a str,
 }
 
 /// Issues an authorization code for `member`, whom the caller has just signed in.
 pub async fn issue_code_for<B: Backend>(
     app: &App<B>,
-    client_id: &str,
-    redirect_uri: &str,
-    code_challenge: &str,
+    request: &CodeRequest<'_>,
     member: &Member,
 ) -> Result<String, ApiError> {
     let code = random_token();
@@ -260,15 +291,15 @@ pub async fn issue_code_for<B: Backend>(
         .put_auth_code(&AuthCode {
             code_hash: token_hash(&code),
             member_id: member.id.clone(),
-            client_id: client_id.to_string(),
-            redirect_uri: redirect_uri.to_string(),
-            code_challenge: code_challenge.to_string(),
-            session_id: uuid::Uuid::new_v4().to_string(),
+            client_id: request.client_id.to_string(),
+            redirect_uri: request.redirect_uri.to_string(),
+            code_challenge: request.code_challenge.to_string(),
+            session_id: request.session_id.to_string(),
             token_version: member.token_version,
             expires_at: app.clock.now() + AUTH_CODE_TTL_SECS,
         })
         .await?;
-    info!(member_id = %member.id, client_id, "authorization code issued");
+    info!(member_id = %member.id, client_id = request.client_id, "authorization code issued");
     Ok(code)
 }
 

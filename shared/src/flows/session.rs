@@ -10,11 +10,13 @@ use crate::{
     store::{MemberStore, StoreError},
 };
 
-/// Signs a short-lived session token bound to the member's current token version.
+/// Signs a short-lived session token bound to the member's current token version and
+/// to the one session it may open.
 pub fn issue_for<B: Backend>(app: &App<B>, member: &Member) -> Result<String, ApiError> {
     let claims = SessionClaims::new(
         &member.id,
         member.token_version,
+        &uuid::Uuid::new_v4().to_string(),
         app.clock.now(),
         app.config.session_token_ttl.as_secs(),
     );

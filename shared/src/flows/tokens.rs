@@ -21,7 +21,9 @@ use crate::{
     },
 };
 
-use super::oauth::{ACCESS_TOKEN_TTL_SECS, REFRESH_TOKEN_TTL_SECS, member_may_hold_tokens};
+use super::oauth::{
+    ACCESS_TOKEN_TTL_SECS, REFRESH_TOKEN_TTL_SECS, member_for_session_token, member_may_hold_tokens,
+};
 
 pub struct TokenSet {
     pub access_token: String,
@@ -181,27 +183,27 @@ pub async fn external_tokens<B: Backend>(
     session_token: Option<&str>,
 ) -> Result<TokenSet, ApiError> {
     let client = registered_client(app, client_id)?;
-    let claimed = match session_token {
+    if member_id.is_empty() || member_id.len() > 64 {
+        return Err(ApiError::InvalidGrant);
+    }
+    // With a session token, the session is the token's one (opened once); without,
+    // the API key vouches for the member and the session is new.
+    let (member, session_id) = match session_token {
         Some(token) => {
             let claims = verify_session_token(&app.config.signing_keys, token, app.clock.now())
                 .map_err(|_| ApiError::InvalidGrant)?;
             if claims.sub != member_id {
                 return Err(ApiError::InvalidGrant);
             }
-            Some(claims.ver)
+            (member_for_session_token(app, &claims).await?, claims.sid)
         }
-        None => None,
+        None => {
+            let member = app.store.member(member_id).await?;
+            let member = member.filter(|m| member_may_hold_tokens(m, m.token_version));
+            (member, uuid::Uuid::new_v4().to_string())
+        }
     };
-    if member_id.is_empty() || member_id.len() > 64 {
-        return Err(ApiError::InvalidGrant);
-    }
-    let member = app
-        .store
-        .member(member_id)
-        .await?
-        .filter(|m| member_may_hold_tokens(m, claimed.unwrap_or(m.token_version)))
-        .ok_or(ApiError::InvalidGrant)?;
-    let session_id = uuid::Uuid::new_v4().to_string();
+    let member = member.ok_or(ApiError::InvalidGrant)?;
     let tokens = open_session(app, &client.client_id, &member, &session_id).await?;
     info!(member_id = %member.id, client_id = %client.client_id, "external login");
     Ok(tokens)

@@ -140,6 +140,50 @@ async fn blocking_ends_refresh_and_access_at_once() {
     ));
 }
 
+/// A session token opens one session: asked again, before or after that session's
+/// logout, it opens none; a second code issued before the first was exchanged opens
+/// nothing either.
+#[tokio::test]
+async fn a_session_token_opens_one_session_even_after_its_logout() {
+    let app = app(&[]);
+    let registered = register::register(
+        &app,
+        register::Registration {
+            email: email(),
+            password: new_password(),
+            contact: ContactInfo::default(),
+            privacy_status: Default::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let session_token = registered.session_token.unwrap();
+    let challenge = challenge();
+    let issue = || oauth::issue_code(&app, CLIENT_ID, REDIRECT_URI, &challenge, &session_token);
+    let first = issue().await.unwrap();
+    let second = issue().await.unwrap();
+    let tokens = exchange(&app, &first).await.unwrap();
+    assert!(matches!(
+        exchange(&app, &second).await,
+        Err(ApiError::InvalidGrant)
+    ));
+    oauth::current_member(&app, &tokens.access_token)
+        .await
+        .unwrap();
+    assert!(matches!(issue().await, Err(ApiError::Unauthenticated)));
+
+    let url = oauth::logout_url(
+        &app,
+        CLIENT_ID,
+        "https://site.example/out",
+        Some(&tokens.access_token),
+    )
+    .await
+    .unwrap();
+    oauth::logout(&app, &url.params[0].1).await.unwrap();
+    assert!(matches!(issue().await, Err(ApiError::Unauthenticated)));
+}
+
 #[tokio::test]
 async fn logout_ends_the_session_of_the_access_token_and_expires_unused() {
     let app = app(&[]);

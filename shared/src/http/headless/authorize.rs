@@ -100,14 +100,14 @@ impl Checked<'_> {
         params: &AuthorizeParams,
         member: &Member,
     ) -> Answer {
-        let code = oauth::issue_code_for(
-            app,
-            self.client_id,
-            &self.redirect_uri,
-            &params.code_challenge,
-            member,
-        )
-        .await?;
+        let session_id = uuid::Uuid::new_v4().to_string();
+        let request = oauth::CodeRequest {
+            client_id: self.client_id,
+            redirect_uri: &self.redirect_uri,
+            code_challenge: &params.code_challenge,
+            session_id: &session_id,
+        };
+        let code = oauth::issue_code_for(app, &request, member).await?;
         Ok(self.reply.send(&[("code", &code)]))
     }
 }
