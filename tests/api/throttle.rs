@@ -205,3 +205,86 @@ async fn recovery_requests_are_rate_limited_per_source() {
     }
     assert!(limited >= 1);
 }
+
+/// A login through the Velo method as a site's backend sends it for one of its
+/// visitors: `authorization` (the admin key here; IAM in AWS) when `trusted`, and the
+/// visitor's address in the documented header.
+async fn login_for(
+    app: &TestApp,
+    trusted: bool,
+    end_user: &str,
+    email: &str,
+    password: &str,
+) -> u16 {
+    let admin = format!("Bearer {}", app.admin_key);
+    let mut headers = vec![
+        ("content-type", "application/json"),
+        (members_auth::http::END_USER_IP_HEADER, end_user),
+    ];
+    if trusted {
+        headers.push(("authorization", &admin));
+    }
+    let body = json!({ "email": email, "password": password }).to_string();
+    app.request(
+        "POST",
+        integration_tests::paths::LOGIN,
+        &headers,
+        Some(&body),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn a_trusted_backend_names_its_end_user_and_the_lock_keys_on_that_user() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    for _ in 0..throttle::LOCK_AFTER_FAILURES {
+        assert_eq!(
+            login_for(&app, true, "203.0.113.7", &email, "wrong-password").await,
+            401
+        );
+    }
+    assert_eq!(
+        login_for(&app, true, "203.0.113.7", &email, PASSWORD).await,
+        429,
+        "the guessing visitor is locked out"
+    );
+    // Another visitor of the same backend signs in: the site is not one source.
+    assert_eq!(
+        login_for(&app, true, "198.51.100.9", &email, PASSWORD).await,
+        200
+    );
+    // IPv6 visitors count by their /64.
+    for i in 0..throttle::LOCK_AFTER_FAILURES {
+        let address = format!("2001:db8:7:7::{}", i + 1);
+        assert_eq!(
+            login_for(&app, true, &address, &email, "wrong-password").await,
+            401
+        );
+    }
+    assert_eq!(
+        login_for(&app, true, "2001:db8:7:7::ffff", &email, PASSWORD).await,
+        429
+    );
+}
+
+#[tokio::test]
+async fn the_end_user_header_of_an_untrusted_caller_is_ignored() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    for i in 0..throttle::LOCK_AFTER_FAILURES {
+        let claimed = format!("203.0.113.{}", i + 1);
+        assert_eq!(
+            login_for(&app, false, &claimed, &email, "wrong-password").await,
+            401
+        );
+    }
+    // Naming yet another address does not escape the caller's own lock.
+    assert_eq!(
+        login_for(&app, false, "198.51.100.9", &email, PASSWORD).await,
+        429
+    );
+}

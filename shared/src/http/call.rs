@@ -1,6 +1,8 @@
 //! What a handler sees of a request: body parsing (JSON or form), query, path
 //! parameters, the access token, the source address and trusted-caller checks.
 
+use std::net::IpAddr;
+
 use lambda_http::{
     Body, Request, RequestExt,
     http::{HeaderValue, header},
@@ -15,6 +17,27 @@ use crate::{
 };
 
 use super::routes::{self, Route};
+
+/// The header in which a trusted backend (IAM, a site API key, the admin key) names the
+/// address of the end user it calls for, as Auth0's `auth0-forwarded-for` does, so that
+/// one site backend is not one source for every visitor.
+pub const END_USER_IP_HEADER: &str = "x-end-user-ip";
+
+/// A source as the counters key it: an IPv4 address (IPv4-mapped IPv6 included), or
+/// an IPv6 address's /64.
+fn counted_source(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+    }
+}
 
 /// What a handler sees of a request once its route matched.
 pub struct Call<'a> {
@@ -119,15 +142,30 @@ impl Call<'_> {
         (!token.is_empty()).then_some(token)
     }
 
-    /// The caller's address as API Gateway saw it; the brute-force counters key on it.
-    pub fn source_ip(&self) -> String {
+    /// The address the brute-force counters and rates key on: the end user's, when a
+    /// trusted backend names it in [`END_USER_IP_HEADER`] (from anyone else the header
+    /// is ignored), else the caller's as API Gateway saw it. IPv6 addresses count by
+    /// their /64, which one host commonly holds whole.
+    pub fn source(&self, config: &Config) -> String {
+        let named = self
+            .request
+            .headers()
+            .get(END_USER_IP_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<IpAddr>().ok())
+            .filter(|_| self.is_trusted(config));
+        if let Some(ip) = named {
+            return counted_source(ip);
+        }
         match self.request.request_context_ref() {
-            Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx
-                .http
-                .source_ip
-                .clone()
-                .filter(|ip| !ip.is_empty() && ip.len() <= 64)
-                .unwrap_or_else(|| "unknown".into()),
+            Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => {
+                let seen = ctx.http.source_ip.as_deref().unwrap_or("");
+                match seen.parse::<IpAddr>() {
+                    Ok(ip) => counted_source(ip),
+                    Err(_) if !seen.is_empty() && seen.len() <= 64 => seen.to_string(),
+                    Err(_) => "unknown".into(),
+                }
+            }
             _ => "unknown".into(),
         }
     }
@@ -297,5 +335,23 @@ pub(super) fn request_path(request: &Request) -> &str {
     match path.strip_suffix('/') {
         Some(trimmed) if !trimmed.is_empty() => trimmed,
         _ => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_sources_count_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let source = |ip: &str| counted_source(ip.parse().unwrap());
+        assert_eq!(source("203.0.113.7"), "203.0.113.7");
+        assert_eq!(source("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(
+            source("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(source("2001:db8:1:2::1"), source("2001:db8:1:2:ffff::9"));
+        assert_ne!(source("2001:db8:1:2::1"), source("2001:db8:1:3::1"));
     }
 }

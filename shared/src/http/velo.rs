@@ -154,7 +154,7 @@ fn backend_login<B: Backend>(app: &App<B>, call: &Call<'_>) -> Result<LoginAttem
         email: Email::parse(&body.email).ok(),
         password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
         raw_email: body.email,
-        source: call.source_ip(),
+        source: call.source(&app.config),
     })
 }
 
@@ -165,7 +165,7 @@ pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 
 pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: RegisterBody = call.json(app.config.max_body_bytes)?;
-    take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    take_rate(app, RateKind::Register, &call.source(&app.config)).await?;
     let (email, password) = new_credentials(&app.config, "email", &body.email, body.password)?;
     let options = body.options.unwrap_or_default();
     let registered = flows::register::register(
@@ -198,7 +198,7 @@ pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 /// body names, its site-member answer (`session.token` when approved at once).
 pub async fn site_register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: SiteRegisterBody = call.json(app.config.max_body_bytes)?;
-    take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    take_rate(app, RateKind::Register, &call.source(&app.config)).await?;
     let (email, password) = new_credentials(&app.config, "email", &body.email, body.password)?;
     let info = body.contact_info.unwrap_or_default();
     let contact = ContactInfo {

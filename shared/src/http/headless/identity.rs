@@ -79,7 +79,7 @@ impl CredentialsV2 {
 
 pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: CredentialsV2 = call.json(app.config.max_body_bytes)?;
-    let suspected = take_rate(app, RateKind::Register, &call.source_ip()).await?;
+    let suspected = take_rate(app, RateKind::Register, &call.source(&app.config)).await?;
     flows::captcha::check(app, body.captcha_token(), suspected).await?;
     let (email, password) = new_credentials(
         &app.config,
@@ -106,7 +106,7 @@ pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         email: Email::parse(&body.login_id.email).ok(),
         password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
         raw_email: body.login_id.email,
-        source: call.source_ip(),
+        source: call.source(&app.config),
     };
     let state = flows::headless::login(app, attempt).await?;
     Ok(ok(state_json(state)))
@@ -121,7 +121,7 @@ struct VerifyBody {
 
 pub async fn verify<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: VerifyBody = call.json(app.config.max_body_bytes)?;
-    take_rate(app, RateKind::Verify, &call.source_ip()).await?;
+    take_rate(app, RateKind::Verify, &call.source(&app.config)).await?;
     if body.code.len() > 32 || body.state_token.len() > 4096 {
         return Err(ApiError::InvalidCode);
     }
@@ -149,7 +149,7 @@ struct RecoveryBody {
 
 pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let body: RecoveryBody = call.json(app.config.max_body_bytes)?;
-    take_rate(app, RateKind::Recovery, &call.source_ip()).await?;
+    take_rate(app, RateKind::Recovery, &call.source(&app.config)).await?;
     let after = body.redirect.map(|r| AfterReset {
         url: r.url,
         client_id: r.client_id,
@@ -227,7 +227,7 @@ pub async fn start_verification<B: Backend>(app: &App<B>, call: Call<'_>) -> Ans
         .identity_id
         .filter(|id| !id.is_empty())
         .ok_or_else(|| ApiError::field("identityId", "REQUIRED_FIELD", "identityId is required"))?;
-    take_rate(app, RateKind::Verify, &call.source_ip()).await?;
+    take_rate(app, RateKind::Verify, &call.source(&app.config)).await?;
     // Member ids are UUIDs; a longer one is no member (and no DynamoDB key).
     if identity_id.len() <= 64 {
         flows::headless::resend_code(app, &identity_id).await?;
@@ -265,7 +265,7 @@ pub async fn change_password<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer
     let token = call.access_token().ok_or(ApiError::Unauthenticated)?;
     let body: ChangePasswordBody = call.json(app.config.max_body_bytes)?;
     // Each change costs an argon2 hash and an email: the recovery budget applies.
-    take_rate(app, RateKind::Recovery, &call.source_ip()).await?;
+    take_rate(app, RateKind::Recovery, &call.source(&app.config)).await?;
     let password = Password::parse_new(body.new_password, app.config.password_min_length)
         .map_err(|e| ApiError::field("newPassword", "PASSWORD_POLICY", e.to_string()))?;
     flows::password::change_password(app, token, password).await?;

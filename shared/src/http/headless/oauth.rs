@@ -177,7 +177,7 @@ pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     // Refresh tokens carry 256 bits; guessing them is hopeless, and the refresh
     // path keeps its two-read budget. The grants that mint new tokens are limited.
     if body.grant_type != "refresh_token" {
-        take_rate(app, RateKind::Token, &call.source_ip()).await?;
+        take_rate(app, RateKind::Token, &call.source(&app.config)).await?;
     }
     let tokens = match body.grant_type.as_str() {
         "anonymous" => oauth::visitor_tokens(app, client_id).await?,

@@ -167,7 +167,7 @@ impl<B: Backend> Post<'_, B> {
             email: Email::parse(&self.form.email).ok(),
             raw_email: self.form.email.clone(),
             password,
-            source: self.call.source_ip(),
+            source: self.call.source(&self.app.config),
         };
         let logged_in = flows::login::velo_login(self.app, attempt).await?;
         self.signed_in(&logged_in.member).await
@@ -189,7 +189,12 @@ impl<B: Backend> Post<'_, B> {
     }
 
     async fn sign_up(&self) -> Answer {
-        let suspected = take_rate(self.app, RateKind::Register, &self.call.source_ip()).await?;
+        let suspected = take_rate(
+            self.app,
+            RateKind::Register,
+            &self.call.source(&self.app.config),
+        )
+        .await?;
         flows::captcha::check(self.app, self.form.captcha.as_deref(), suspected).await?;
         let (email, password) = new_credentials(
             &self.app.config,
@@ -207,7 +212,12 @@ impl<B: Backend> Post<'_, B> {
     }
 
     async fn verify(&self) -> Answer {
-        take_rate(self.app, RateKind::Verify, &self.call.source_ip()).await?;
+        take_rate(
+            self.app,
+            RateKind::Verify,
+            &self.call.source(&self.app.config),
+        )
+        .await?;
         let state =
             flows::headless::verify(self.app, self.form.code.trim(), &self.form.state_token)
                 .await?;
@@ -239,7 +249,12 @@ impl<B: Backend> Post<'_, B> {
     }
 
     async fn resend(&self) -> Answer {
-        take_rate(self.app, RateKind::Verify, &self.call.source_ip()).await?;
+        take_rate(
+            self.app,
+            RateKind::Verify,
+            &self.call.source(&self.app.config),
+        )
+        .await?;
         // Member ids are UUIDs; a longer one is no member (and no DynamoDB key).
         if !self.form.identity_id.is_empty() && self.form.identity_id.len() <= 64 {
             flows::headless::resend_code(self.app, &self.form.identity_id).await?;
@@ -259,7 +274,12 @@ impl<B: Backend> Post<'_, B> {
     /// The same answer whether or not the email is a member's; the link leads back to
     /// this authorize request once the password is set.
     async fn forgot(&self) -> Answer {
-        take_rate(self.app, RateKind::Recovery, &self.call.source_ip()).await?;
+        take_rate(
+            self.app,
+            RateKind::Recovery,
+            &self.call.source(&self.app.config),
+        )
+        .await?;
         let back = AfterReset {
             url: format!(
                 "{}/oauth2/authorize?{}",
