@@ -688,7 +688,7 @@ async fn without_a_site_key_a_captcha_the_page_cannot_show_fails_closed() {
 }
 
 #[tokio::test]
-async fn a_hosted_sign_in_costs_six_dynamodb_calls_and_a_return_three() {
+async fn a_hosted_sign_in_costs_eight_dynamodb_calls_and_a_return_three() {
     let app = TestApp::new().await;
     let email = random_email();
     app.register(&email, PASSWORD).await;
@@ -711,9 +711,8 @@ async fn a_hosted_sign_in_costs_six_dynamodb_calls_and_a_return_three() {
             )
             .await,
     );
-    // The login (the attempt counted, the credentials read, the last-login stamp, the
-    // run cleared), the browser session and the code.
-    assert_eq!(app.dynamodb_calls.take(), 6);
+    // The login (six: see tests/api/login.rs), the browser session and the code.
+    assert_eq!(app.dynamodb_calls.take(), 8);
     code_of(
         &browser
             .get(&app, &authorize_query(&challenge, &[("prompt", "none")]))
@@ -811,4 +810,72 @@ async fn a_locked_account_is_told_in_place_and_web_message_mode_posts_the_code_t
     assert!(done.text.contains("postMessage"), "{}", done.text);
     assert!(done.text.contains("\"https://site.example\""));
     assert!(done.text.contains("\"code\":\""));
+}
+
+/// Strangers at many addresses spend the account's budget; the browser the member
+/// signed in with before (its device cookie) still signs in with the password, a
+/// browser without one is told to wait.
+#[tokio::test]
+async fn a_browser_that_signed_in_before_goes_on_while_strangers_spend_the_budget() {
+    use members_auth::flows::throttle;
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let (_, challenge) = pkce();
+    let mut known = Browser::default();
+    let page = known.get(&app, &authorize_query(&challenge, &[])).await;
+    let signed_in = known
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    code_of(&signed_in);
+    assert!(known.cookies.contains_key("__Host-members-device"));
+    // Its browser session ends (as at logout): the next sign-in takes the password.
+    known.cookies.remove(SESSION_COOKIE);
+
+    let admin = format!("Bearer {}", app.admin_key);
+    let body = json!({ "email": email, "password": "wrong-password" }).to_string();
+    for source in 0..throttle::ACCOUNT_FAILURE_BUDGET {
+        let address = format!("203.0.113.{}", source + 1);
+        let guess = app
+            .request(
+                "POST",
+                integration_tests::paths::LOGIN,
+                &[
+                    ("content-type", "application/json"),
+                    ("authorization", &admin),
+                    (members_auth::http::END_USER_IP_HEADER, &address),
+                ],
+                Some(&body),
+            )
+            .await;
+        assert_eq!(guess.status, 401);
+    }
+
+    let page = known.get(&app, &authorize_query(&challenge, &[])).await;
+    let again = known
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    code_of(&again);
+    let mut stranger = Browser::default();
+    let page = stranger.get(&app, &authorize_query(&challenge, &[])).await;
+    let refused = stranger
+        .post(
+            &app,
+            &page,
+            "sign-in",
+            &[("email", &email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status, 429, "{refused:?}");
+    assert!(alert(&refused).starts_with("Too many attempts"));
 }

@@ -27,7 +27,7 @@ async fn lock(app: &TestApp, email: &str) {
         source: &app.source_ip,
         window: throttle::source_window(now).0,
     };
-    let rule = throttle::attempt_rule(now);
+    let rule = throttle::attempt_rule(now, true);
     for _ in 0..throttle::LOCK_AFTER_FAILURES {
         app.app
             .store
@@ -119,7 +119,7 @@ async fn the_first_lock_lasts_a_second_and_a_success_ends_the_run() {
         source: &app.source_ip,
         window: throttle::source_window(app.app.clock.now()).0,
     };
-    let rule = throttle::attempt_rule(app.app.clock.now());
+    let rule = throttle::attempt_rule(app.app.clock.now(), true);
     let gate = app
         .app
         .store
@@ -285,6 +285,59 @@ async fn the_end_user_header_of_an_untrusted_caller_is_ignored() {
     // Naming yet another address does not escape the caller's own lock.
     assert_eq!(
         login_for(&app, false, "198.51.100.9", &email, PASSWORD).await,
+        429
+    );
+}
+
+/// Forty sources (visitors a site's backend names) guess one account at once, five
+/// guesses each: no more than the account-wide budget are checked, and the member,
+/// showing the device token of its earlier login, signs in during the attack.
+#[tokio::test]
+async fn forty_sources_verify_at_most_the_budget_and_the_member_signs_in_from_its_device() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    let first = app.login(&email, PASSWORD).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let device = first.body["deviceToken"].as_str().unwrap().to_string();
+    assert!(device.starts_with("DEV."));
+
+    let guesses = (0..40).flat_map(|source| {
+        let email = &email;
+        let app = &app;
+        (0..throttle::LOCK_AFTER_FAILURES).map(move |_| async move {
+            let address = format!("203.0.113.{}", source + 1);
+            login_for(app, true, &address, email, "wrong-password").await
+        })
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let verified = statuses.iter().filter(|s| **s == 401).count() as u64;
+    let refused = statuses.iter().filter(|s| **s == 429).count() as u64;
+    assert_eq!(
+        (verified, refused),
+        (
+            throttle::ACCOUNT_FAILURE_BUDGET,
+            200 - throttle::ACCOUNT_FAILURE_BUDGET
+        ),
+        "{statuses:?}"
+    );
+
+    let body = json!({ "email": email, "password": PASSWORD }).to_string();
+    let member = app
+        .request(
+            "POST",
+            integration_tests::paths::LOGIN,
+            &[
+                ("content-type", "application/json"),
+                (members_auth::http::DEVICE_TOKEN_HEADER, &device),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(member.status, 200, "{member:?}");
+    // A newcomer with the right password waits for the window.
+    assert_eq!(
+        login_for(&app, true, "198.51.100.77", &email, PASSWORD).await,
         429
     );
 }

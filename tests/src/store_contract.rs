@@ -13,9 +13,9 @@ use members_auth::{
         member_query::{Facet, Listing, MemberPage, NameMatch, Order, Sort, SortField, Unique},
     },
     store::{
-        Attempt, AttemptRule, AuthCode, BrowserSession, LoginCounters, LoginFailure, LoginGate,
-        LogoutRequest, NewRecord, RateCounter, Recovery, Redemption, RefreshRecord, Session,
-        StatusChange, Store, StoreError, Verification,
+        AccountBudget, Attempt, AttemptRule, AuthCode, BrowserSession, LoginCounters, LoginFailure,
+        LoginGate, LogoutRequest, NewRecord, RateCounter, Recovery, Redemption, RefreshRecord,
+        Session, StatusChange, Store, StoreError, Verification,
     },
 };
 
@@ -68,6 +68,7 @@ pub async fn run<S: Store>(store: &S) {
     the_directory_finds_members_by_unique_fields(store).await;
     login_counters_count_restart_and_clear(store).await;
     parallel_attempts_stop_at_the_lock_threshold(store).await;
+    the_account_budget_is_shared_by_every_source(store).await;
     rates_stop_at_their_limit(store).await;
 }
 
@@ -833,6 +834,8 @@ fn rule(now: u64) -> AttemptRule {
         lock_after: 5,
         idle_before: now - 900,
         expires_at: now + 1_800,
+        account_budget: None,
+        account_expires_at: now + 900,
     }
 }
 
@@ -977,6 +980,66 @@ async fn parallel_attempts_stop_at_the_lock_threshold<S: Store>(store: &S) {
         .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, [1, 2, 3, 4, 5]);
+}
+
+/// The account-wide budget counts attempts from all sources (in parallel too), is
+/// given back on release, exempts proved callers and starts again each window.
+async fn the_account_budget_is_shared_by_every_source<S: Store>(store: &S) {
+    let raw_email = random_email();
+    let sources: Vec<String> = (0..12).map(|_| id()).collect();
+    let budgeted = AttemptRule {
+        account_budget: Some(5),
+        ..rule(1_000)
+    };
+    let attempts = sources.iter().map(|source| {
+        let counters = LoginCounters {
+            raw_email: &raw_email,
+            source,
+            window: 7,
+        };
+        async move { store.begin_login(None, &counters, &budgeted).await.unwrap() }
+    });
+    let gates = futures::future::join_all(attempts).await;
+    let within = gates
+        .iter()
+        .filter(|g| g.account == AccountBudget::Counted)
+        .count();
+    let spent = gates
+        .iter()
+        .filter(|g| g.account == AccountBudget::Spent)
+        .count();
+    assert_eq!((within, spent), (5, 7));
+    // Every attempt was still counted for its own source.
+    assert!(gates.iter().all(|g| g.attempt == counted(1, 0)));
+
+    let counters = LoginCounters {
+        raw_email: &raw_email,
+        source: &sources[0],
+        window: 7,
+    };
+    store.release_account_attempt(&counters).await.unwrap();
+    let again = store.begin_login(None, &counters, &budgeted).await.unwrap();
+    assert_eq!(
+        again.account,
+        AccountBudget::Counted,
+        "a released attempt frees its place"
+    );
+    let spent = store.begin_login(None, &counters, &budgeted).await.unwrap();
+    assert_eq!(spent.account, AccountBudget::Spent);
+    let exempt = store
+        .begin_login(None, &counters, &rule(1_000))
+        .await
+        .unwrap();
+    assert_eq!(exempt.account, AccountBudget::Exempt);
+    let next_window = LoginCounters {
+        window: 8,
+        ..counters
+    };
+    let fresh = store
+        .begin_login(None, &next_window, &budgeted)
+        .await
+        .unwrap();
+    assert_eq!(fresh.account, AccountBudget::Counted);
 }
 
 async fn rates_stop_at_their_limit<S: Store>(store: &S) {

@@ -90,13 +90,13 @@ def dynamodb_calls(r: dict, facts: Facts) -> list[str]:
         "not re-measured here.\n")
     add("| operation | DynamoDB calls | test |")
     add("|---|---:|---|")
-    add("| login | 4 in two round trips (the attempt counted by a conditional `UpdateItem` of the lockout counter beside a `BatchGetItem` of the credentials and the source counter; then the login stamped beside the run's `DeleteItem`) | `tests/api/login.rs`: `a_login_costs_four_dynamodb_calls` |")
+    add("| login | 6 in two round trips (the attempt counted by conditional `UpdateItem`s of the lockout counter and the account-wide budget beside a `BatchGetItem` of the credentials and the source counter; then the login stamped beside the run's `DeleteItem` and the budget's return) | `tests/api/login.rs`: `a_login_costs_six_dynamodb_calls_in_two_round_trips` |")
     add("| register | ≤ 2 | `tests/api/register.rs`: `a_registration_costs_at_most_two_dynamodb_calls` |")
     add("| refresh (token, `grant_type=refresh_token`) | ≤ 2 | `tests/api/oauth.rs`: `token_and_member_reads_stay_within_their_dynamodb_budgets` |")
     add("| current member | ≤ 1 | `tests/api/oauth.rs`: `token_and_member_reads_stay_within_their_dynamodb_budgets` |")
     add("")
     add("A failed login writes the source counter instead (and the lock, from the fifth "
-        "attempt of a run): a wrong password and an unknown email cost the same three "
+        "attempt of a run): a wrong password and an unknown email cost the same four "
         "calls. The attempt is counted before its password is checked, so parallel "
         "guesses verify no more than sequential ones.\n")
     return lines

@@ -146,7 +146,11 @@ pub trait TypedClaims: Serialize + for<'de> Deserialize<'de> {
 
 /// A token of kind `C`, signed by one of `keys` and not expired at `now` (seconds;
 /// a token is good through its `exp` second, as jsonwebtoken has it).
-fn verify_typed<C: TypedClaims>(keys: &SigningKeys, jwt: &str, now: u64) -> Result<C, TokenError> {
+pub(super) fn verify_typed<C: TypedClaims>(
+    keys: &SigningKeys,
+    jwt: &str,
+    now: u64,
+) -> Result<C, TokenError> {
     let claims: C = keys.verify(jwt)?;
     if claims.token_type() != C::TYPE {
         return Err(TokenError::Invalid);

@@ -3,9 +3,13 @@ use tracing::info;
 use crate::{
     App,
     app::Backend,
+    config::CaptchaMode,
+    domain::device,
     domain::{Email, Member, Password},
     error::ApiError,
-    store::{Attempt, CounterStore, LoginCounters, LoginFailure, MemberStore, StoreError},
+    store::{
+        AccountBudget, Attempt, CounterStore, LoginCounters, LoginFailure, MemberStore, StoreError,
+    },
 };
 
 use super::{captcha, session, throttle};
@@ -13,6 +17,8 @@ use super::{captcha, session, throttle};
 pub struct LoggedIn {
     pub member: Member,
     pub session_token: String,
+    /// Proves this client at the account's later logins ([`crate::domain::device`]).
+    pub device_token: String,
 }
 
 /// A login as it arrives: the email as typed (parsed when it parses), the password,
@@ -25,6 +31,8 @@ pub struct LoginAttempt {
     pub email: Option<Email>,
     pub password: Password,
     pub source: String,
+    /// The device token the client holds from an earlier login, if any.
+    pub device_token: Option<String>,
 }
 
 pub enum LoginError {
@@ -41,8 +49,8 @@ impl<E: Into<ApiError>> From<E> for LoginError {
 }
 
 /// Counts the attempt, checks the password and stamps the login: two round trips
-/// (the attempt counted while the credentials are read; the login stamped while the
-/// run is cleared). An unknown (or unparseable) email and a wrong password take the
+/// (the attempt counted, per source and account-wide, while the credentials are read;
+/// the login stamped while the counts are cleared). An unknown (or unparseable) email and a wrong password take the
 /// same path, time and answer.
 pub async fn login<B: Backend>(
     app: &App<B>,
@@ -55,35 +63,70 @@ pub async fn login<B: Backend>(
         source: &attempt.source,
         window,
     };
+    let proved_device = attempt.device_token.as_deref().is_some_and(|token| {
+        device::proves_device(&app.config.signing_keys, token, &attempt.raw_email, now)
+    });
     let gate = app
         .store
         .begin_login(
             attempt.email.as_ref(),
             &counters,
-            &throttle::attempt_rule(now),
+            &throttle::attempt_rule(now, proved_device),
         )
         .await?;
+    let account_counted = gate.account == AccountBudget::Counted;
+    // Refused before the password is checked: what was counted is taken back.
+    let refused = |stale: Option<u64>, err: ApiError| async move {
+        let lock = async {
+            match stale {
+                Some(stale) => app.store.release_attempt(&counters, stale).await,
+                None => Ok(()),
+            }
+        };
+        let account = async {
+            match account_counted {
+                true => app.store.release_account_attempt(&counters).await,
+                false => Ok(()),
+            }
+        };
+        let (lock, account) = tokio::join!(lock, account);
+        lock?;
+        account?;
+        Err::<LoggedIn, LoginError>(err.into())
+    };
     let (number, stale) = match gate.attempt {
         Attempt::Counted { number, stale } => (number, stale),
         Attempt::Refused { locked_until } => {
             info!(outcome = "locked", "login refused");
-            return Err(ApiError::TooManyRequests(locked_until - now).into());
+            return refused(None, ApiError::TooManyRequests(locked_until - now)).await;
         }
     };
-    // Refused before the password is checked: the attempt is taken back.
-    let refused = |err: ApiError| async {
-        app.store.release_attempt(&counters, stale).await?;
-        Err::<LoggedIn, LoginError>(err.into())
-    };
+    let mut captcha_solved = false;
+    if gate.account == AccountBudget::Spent {
+        // Strangers have spent the account's budget: only a solved captcha (where
+        // one is configured and the contract carries it) lets this caller try.
+        let offered = attempt
+            .captcha
+            .as_ref()
+            .filter(|_| app.config.captcha != CaptchaMode::Off);
+        let Some(token) = offered else {
+            info!(outcome = "account_budget_spent", "login refused");
+            return refused(Some(stale), ApiError::TooManyRequests(window_end - now)).await;
+        };
+        if let Err(err) = captcha::check(app, token.as_deref(), true).await {
+            return refused(Some(stale), err).await;
+        }
+        captcha_solved = true;
+    }
     if gate.source_failures >= throttle::SOURCE_FAILURE_LIMIT {
         info!(outcome = "source_limited", "login refused");
-        return refused(ApiError::TooManyRequests(window_end - now)).await;
+        return refused(Some(stale), ApiError::TooManyRequests(window_end - now)).await;
     }
-    if let Some(token) = &attempt.captcha {
+    if let Some(token) = attempt.captcha.as_ref().filter(|_| !captcha_solved) {
         let suspected = number > throttle::SUSPECT_ACCOUNT_FAILURES
             || gate.source_failures >= throttle::SUSPECT_SOURCE_FAILURES;
         if let Err(err) = captcha::check(app, token.as_deref(), suspected).await {
-            return refused(err).await;
+            return refused(Some(stale), err).await;
         }
     }
     let (member_id, stored_hash) = match gate.credentials {
@@ -110,19 +153,30 @@ pub async fn login<B: Backend>(
             return Err(ApiError::WrongCredentials.into());
         }
     };
-    // The right password ends the run, while the login is stamped.
+    // The right password ends the run and is no failure, while the login is stamped.
     let timestamp = app.clock.timestamp();
-    let (cleared, stamped) = tokio::join!(
+    let account = async {
+        match account_counted {
+            true => app.store.release_account_attempt(&counters).await,
+            false => Ok(()),
+        }
+    };
+    let (cleared, released, stamped) = tokio::join!(
         app.store.clear_lockout(&counters),
+        account,
         app.store.record_login(&member_id, &timestamp)
     );
     cleared?;
+    released?;
     match stamped {
         Ok(member) => {
             let session_token = session::issue_for(app, &member)?;
+            let device_token =
+                device::issue_device_token(&app.config.signing_keys, &attempt.raw_email, now)?;
             Ok(LoggedIn {
                 member,
                 session_token,
+                device_token,
             })
         }
         Err(StoreError::StateMismatch(Some(member))) => Err(LoginError::NotSignedIn(member)),

@@ -3,7 +3,10 @@
 //! Logins lock per account *and source*: five consecutive failures from one source lock
 //! that account for that source only (1 s, doubling to 15 minutes), so an attacker
 //! elsewhere cannot lock a real member out. Each attempt is counted before its password
-//! is checked, so parallel guesses verify no more than sequential ones. A source failing logins across accounts is
+//! is checked, so parallel guesses verify no more than sequential ones. Many sources
+//! guessing one account share its account-wide budget; a client that signed in to the
+//! account before (its device token) is not held to it, so the attack cannot lock the
+//! member out. A source failing logins across accounts is
 //! stopped by its own counter; the other routes take fixed per-source rates.
 
 use crate::{
@@ -21,6 +24,10 @@ pub const IDLE_RESET_SECS: u64 = 900;
 pub const SOURCE_WINDOW_SECS: u64 = 900;
 /// Failed logins one source may make, over all accounts, per window.
 pub const SOURCE_FAILURE_LIMIT: u64 = 100;
+/// Failed logins one account takes per window from all sources together, counting
+/// only callers without its device token. Past it, those callers are refused unless
+/// they solve a captcha (where one is configured); the member's own devices go on.
+pub const ACCOUNT_FAILURE_BUDGET: u64 = 20;
 
 /// Requests one source may make per minute, by kind.
 #[derive(Debug, Clone, Copy)]
@@ -51,13 +58,16 @@ impl RateKind {
     }
 }
 
-/// The rule a login attempt at `now` is counted under.
-pub fn attempt_rule(now: u64) -> AttemptRule {
+/// The rule a login attempt at `now` is counted under; a caller that showed the
+/// account's device token is not counted against the account-wide budget.
+pub fn attempt_rule(now: u64, proved_device: bool) -> AttemptRule {
     AttemptRule {
         now,
         lock_after: LOCK_AFTER_FAILURES,
         idle_before: now.saturating_sub(IDLE_RESET_SECS),
         expires_at: now + IDLE_RESET_SECS + MAX_LOCK_SECS,
+        account_budget: (!proved_device).then_some(ACCOUNT_FAILURE_BUDGET),
+        account_expires_at: source_window(now).1,
     }
 }
 

@@ -23,6 +23,10 @@ use super::routes::{self, Route};
 /// one site backend is not one source for every visitor.
 pub const END_USER_IP_HEADER: &str = "x-end-user-ip";
 
+/// The header in which a client shows the device token an earlier login gave it
+/// (the Velo login answers it as `deviceToken`; the hosted page keeps it in a cookie).
+pub const DEVICE_TOKEN_HEADER: &str = "x-device-token";
+
 /// A source as the counters key it: an IPv4 address (IPv4-mapped IPv6 included), or
 /// an IPv6 address's /64.
 fn counted_source(ip: IpAddr) -> String {
@@ -140,6 +144,17 @@ impl Call<'_> {
             .trim();
         let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
         (!token.is_empty()).then_some(token)
+    }
+
+    /// The device token the caller shows, if any (checked by the login flow).
+    pub fn device_token(&self) -> Option<String> {
+        self.request
+            .headers()
+            .get(DEVICE_TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= 1024)
+            .map(str::to_string)
     }
 
     /// The address the brute-force counters and rates key on: the end user's, when a

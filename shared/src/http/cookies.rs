@@ -8,6 +8,7 @@ pub const SIGN_IN_FORM: Cookie = Cookie {
     name: "__Host-members-signin",
     same_site: "Strict",
     max_age_secs: 3600,
+    signed: false,
 };
 
 /// A browser signed in on the hosted page. Lax, so that a site's top-level navigation
@@ -17,17 +18,31 @@ pub const BROWSER_SESSION: Cookie = Cookie {
     name: "__Host-members-session",
     same_site: "Lax",
     max_age_secs: crate::flows::browser::BROWSER_SESSION_TTL_SECS,
+    signed: false,
+};
+
+/// The device token of the account this browser signed in to last (a signed token,
+/// not a secret of the session: it only keeps the normal pace during an attack on
+/// the account). Strict: only the sign-in form's own posts need it.
+pub const DEVICE: Cookie = Cookie {
+    name: "__Host-members-device",
+    same_site: "Strict",
+    max_age_secs: crate::domain::device::DEVICE_TOKEN_TTL_SECS,
+    signed: true,
 };
 
 pub struct Cookie {
     pub name: &'static str,
     same_site: &'static str,
     max_age_secs: u64,
+    /// Holds a signed token (base64url parts and dots) rather than a random one.
+    signed: bool,
 }
 
 impl Cookie {
-    /// Its value in `request`, if it looks like one of our tokens (base64url, 32+ bytes
-    /// of text); anything else is no cookie.
+    /// Its value in `request`, if it looks like one of our tokens (random ones:
+    /// base64url, 32–128 characters; signed ones: base64url parts and dots, at most
+    /// 1024); anything else is no cookie.
     pub fn read(&self, request: &Request) -> Option<String> {
         request
             .headers()
@@ -39,10 +54,14 @@ impl Cookie {
             .find(|(name, _)| *name == self.name)
             .map(|(_, value)| value.to_string())
             .filter(|value| {
-                (32..=128).contains(&value.len())
-                    && value
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                let lengths = if self.signed { 32..=1024 } else { 32..=128 };
+                lengths.contains(&value.len())
+                    && value.bytes().all(|b| {
+                        b.is_ascii_alphanumeric()
+                            || b == b'-'
+                            || b == b'_'
+                            || (self.signed && b == b'.')
+                    })
             })
     }
 

@@ -155,12 +155,18 @@ fn backend_login<B: Backend>(app: &App<B>, call: &Call<'_>) -> Result<LoginAttem
         password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
         raw_email: body.email,
         source: call.source(&app.config),
+        device_token: call.device_token(),
     })
 }
 
+/// Answers the session token, and a device token for the backend to keep with its
+/// visitor and show at the visitor's next login (`x-device-token`).
 pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let logged_in = flows::login::velo_login(app, backend_login(app, &call)?).await?;
-    Ok(ok(json!({ "sessionToken": logged_in.session_token })))
+    Ok(ok(json!({
+        "sessionToken": logged_in.session_token,
+        "deviceToken": logged_in.device_token,
+    })))
 }
 
 pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {

@@ -16,6 +16,7 @@
 //! | `BROWSER#<sha256(cookie)>`      | a browser signed in on the hosted page: member, token version | 30 days             | authorize (sign-in page), logout |
 //! | `LOCK#<sha256(email, source)>`  | the login attempts of one account from one source in a run, each counted before its password is checked | 15 minutes after the last attempt (+ the longest lock) | login |
 //! | `IPFAIL#<source>#<window>`      | failed logins of one source over all accounts          | end of the 15-minute window | login |
+//! | `ACCOUNT#<sha256(email)>#<window>` | login attempts on one account from callers without its device token, over all sources (a failure budget: successes are taken back) | end of the 15-minute window | login |
 //! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
 //!
 //! Every item that names a member carries its id in `memberId`, and the sparse index
@@ -33,6 +34,8 @@
 //! the signing key (a million values), and no plain email/source pair is stored.
 
 use sha2::{Digest, Sha256};
+
+pub use crate::domain::device::account_digest;
 
 use crate::domain::{Email, member_query::SortField};
 
@@ -90,6 +93,11 @@ pub enum Key<'a> {
         source: &'a str,
         window: u64,
     },
+    /// An account as typed (normalised), over all sources, in one window.
+    AccountAttempts {
+        raw_email: &'a str,
+        window: u64,
+    },
     Rate {
         kind: &'a str,
         source: &'a str,
@@ -115,6 +123,9 @@ impl Key<'_> {
                 format!("LOCK#{}", lockout_digest(raw_email, source))
             }
             Key::SourceFailures { source, window } => format!("IPFAIL#{source}#{window}"),
+            Key::AccountAttempts { raw_email, window } => {
+                format!("ACCOUNT#{}#{window}", account_digest(raw_email))
+            }
             Key::Rate {
                 kind,
                 source,
@@ -220,6 +231,10 @@ mod tests {
             },
             Key::SourceFailures {
                 source: "x",
+                window: 1,
+            },
+            Key::AccountAttempts {
+                raw_email: "x",
                 window: 1,
             },
             Key::Rate {

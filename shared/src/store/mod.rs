@@ -19,9 +19,9 @@ pub use dynamo::{DynamoStore, create_table_if_missing};
 pub use error::{Expected, StoreError, StoreResultExt};
 pub use memory::MemoryStore;
 pub use types::{
-    Attempt, AttemptRule, AuthCode, BrowserSession, Credentials, Lockout, LoginCounters,
-    LoginFailure, LoginGate, LogoutRequest, NewRecord, RateCounter, Recovery, Redemption,
-    RefreshRecord, Session, StatusChange, TakenToken, Verification,
+    AccountBudget, Attempt, AttemptRule, AuthCode, BrowserSession, Credentials, Lockout,
+    LoginCounters, LoginFailure, LoginGate, LogoutRequest, NewRecord, RateCounter, Recovery,
+    Redemption, RefreshRecord, Session, StatusChange, TakenToken, Verification,
 };
 
 use crate::domain::{
@@ -258,6 +258,12 @@ pub trait CounterStore: Send + Sync {
         &self,
         counters: &LoginCounters<'_>,
         failure: &LoginFailure,
+    ) -> impl Future<Output = Answer<()>> + Send;
+    /// Takes back an attempt counted against the account-wide budget
+    /// ([`AccountBudget::Counted`]): its password was right, or it went unchecked.
+    fn release_account_attempt(
+        &self,
+        counters: &LoginCounters<'_>,
     ) -> impl Future<Output = Answer<()>> + Send;
     /// Takes back a counted attempt that was refused before its password was checked.
     fn release_attempt(

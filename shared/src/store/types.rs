@@ -128,7 +128,8 @@ pub struct LogoutRequest {
 }
 
 /// The counters one login attempt reads and bumps: the account as typed from its
-/// source, and the source in its current window.
+/// source, the source in its current window, and the account over all sources in
+/// that window.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginCounters<'a> {
     pub raw_email: &'a str,
@@ -191,6 +192,22 @@ pub struct AttemptRule {
     /// A run whose last attempt is older than this has ended.
     pub idle_before: u64,
     pub expires_at: u64,
+    /// Attempts the account takes per window from callers that have not proved
+    /// themselves (`None`: this caller showed the account's device token, and is not
+    /// counted account-wide).
+    pub account_budget: Option<u64>,
+    pub account_expires_at: u64,
+}
+
+/// The attempt against the account-wide budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountBudget {
+    /// Counted: taken back if the password is right or the attempt goes unchecked.
+    Counted,
+    /// The window's budget is spent; the attempt is not counted.
+    Spent,
+    /// A proved caller: not counted.
+    Exempt,
 }
 
 /// A login attempt, counted before its password is checked (or refused uncounted).
@@ -208,6 +225,7 @@ pub enum Attempt {
 pub struct LoginGate {
     pub credentials: Option<Credentials>,
     pub attempt: Attempt,
+    pub account: AccountBudget,
     pub source_failures: u64,
 }
 

@@ -301,3 +301,28 @@ async fn login_v2_with_captcha_on_suspects_an_account_after_three_failures() {
         Some(ApiError::CaptchaMissing)
     ));
 }
+
+/// Past the account-wide budget, a browser contract with captcha on is asked for a
+/// captcha instead of being refused: solving one is how it proves itself.
+#[tokio::test]
+async fn past_the_account_budget_a_headless_login_is_asked_for_a_captcha() {
+    use members_auth::flows::throttle;
+    let app = app(&[("CAPTCHA_MODE", "suspected-bots"), ("CAPTCHA_SECRET", "s")]);
+    let email = email();
+    register(&app, &email).await.unwrap();
+    for source in 0..throttle::ACCOUNT_FAILURE_BUDGET {
+        let mut guess = attempt(&email, "wrong-password");
+        guess.source = format!("10.3.0.{source}");
+        assert!(matches!(
+            headless::login(&app, guess).await.err(),
+            Some(ApiError::WrongCredentials)
+        ));
+    }
+    let mut member = attempt(&email, PASSWORD);
+    member.source = "10.9.9.9".into();
+    member.captcha = Some(None);
+    assert!(matches!(
+        headless::login(&app, member).await.err(),
+        Some(ApiError::CaptchaMissing)
+    ));
+}

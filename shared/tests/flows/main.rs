@@ -81,6 +81,7 @@ pub fn attempt(email: &Email, password: &str) -> LoginAttempt {
         email: Some(email.clone()),
         password: Password::for_login(password.into()).unwrap(),
         source: "10.0.0.1".into(),
+        device_token: None,
     }
 }
 

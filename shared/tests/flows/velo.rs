@@ -20,7 +20,7 @@ fn registration(email: &members_auth::domain::Email) -> register::Registration {
 }
 
 #[tokio::test]
-async fn register_then_login_costs_one_write_and_four_calls() {
+async fn register_then_login_costs_one_write_and_six_calls() {
     let app = app(&[]);
     let email = email();
     let registered = register::register(&app, registration(&email))
@@ -39,8 +39,9 @@ async fn register_then_login_costs_one_write_and_four_calls() {
         .unwrap();
     assert_eq!(
         app.store.calls() - before,
-        4,
-        "the attempt counted beside the credentials' read, the stamp beside the run's end"
+        6,
+        "the attempt counted (per source, account-wide) beside the credentials' read; the \
+         stamp beside both counts' end"
     );
     assert_eq!(logged_in.member.id, registered.member.id);
     assert!(logged_in.member.last_login_date.is_some());
@@ -332,4 +333,81 @@ async fn rates_refuse_past_the_minute_budget_and_recover_next_minute() {
     throttle::take_rate(&app, kind, "10.9.9.8").await.unwrap();
     app.clock.advance(secs(60));
     throttle::take_rate(&app, kind, "10.9.9.9").await.unwrap();
+}
+
+/// Forty sources guessing one account, five each: the account-wide budget stops
+/// all of them past it, while the member, from the device it signed in with before,
+/// keeps signing in; the next window gives strangers a new budget.
+#[tokio::test]
+async fn forty_sources_verify_at_most_the_account_budget_and_the_members_device_goes_on() {
+    let app = app(&[]);
+    let email = email();
+    register::register(&app, registration(&email))
+        .await
+        .unwrap();
+    let device_token = login::velo_login(&app, attempt(&email, PASSWORD))
+        .await
+        .unwrap()
+        .device_token;
+    let from = |source: String, password: &str| {
+        let mut guess = attempt(&email, password);
+        guess.source = source;
+        guess
+    };
+
+    let mut verified = 0;
+    for source in 0..40 {
+        for _ in 0..throttle::LOCK_AFTER_FAILURES {
+            match login::velo_login(&app, from(format!("10.1.0.{source}"), "wrong")).await {
+                Err(ApiError::WrongCredentials) => verified += 1,
+                Err(ApiError::TooManyRequests(_)) => {}
+                other => panic!("{:?}", other.err()),
+            }
+        }
+    }
+    assert_eq!(verified, throttle::ACCOUNT_FAILURE_BUDGET);
+
+    let mut member = from("10.0.0.1".into(), PASSWORD);
+    member.device_token = Some(device_token.clone());
+    login::velo_login(&app, member).await.unwrap();
+    // Without its device, the right password waits for the window like everyone.
+    assert!(matches!(
+        login::velo_login(&app, from("10.2.0.1".into(), PASSWORD)).await,
+        Err(ApiError::TooManyRequests(_))
+    ));
+    // A device token of another account proves nothing here.
+    let other = crate::email();
+    register::register(&app, registration(&other))
+        .await
+        .unwrap();
+    let foreign = login::velo_login(&app, attempt(&other, PASSWORD))
+        .await
+        .unwrap()
+        .device_token;
+    let mut stranger = from("10.2.0.2".into(), PASSWORD);
+    stranger.device_token = Some(foreign);
+    assert!(matches!(
+        login::velo_login(&app, stranger).await,
+        Err(ApiError::TooManyRequests(_))
+    ));
+
+    app.clock.advance(secs(throttle::SOURCE_WINDOW_SECS));
+    login::velo_login(&app, from("10.2.0.1".into(), PASSWORD))
+        .await
+        .unwrap();
+}
+
+/// A member's own successful logins are no failures: they give their place back.
+#[tokio::test]
+async fn successful_logins_do_not_spend_the_account_budget() {
+    let app = app(&[]);
+    let email = email();
+    register::register(&app, registration(&email))
+        .await
+        .unwrap();
+    for _ in 0..throttle::ACCOUNT_FAILURE_BUDGET + 5 {
+        login::velo_login(&app, attempt(&email, PASSWORD))
+            .await
+            .unwrap();
+    }
 }

@@ -107,6 +107,9 @@ pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         password: Password::for_login(body.password).map_err(|_| ApiError::WrongCredentials)?,
         raw_email: body.login_id.email,
         source: call.source(&app.config),
+        // Wix's client sends none (nor keeps one): its members prove themselves by
+        // captcha, where configured, once an attack has spent the account's budget.
+        device_token: call.device_token(),
     };
     let state = flows::headless::login(app, attempt).await?;
     Ok(ok(state_json(state)))

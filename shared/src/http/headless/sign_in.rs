@@ -22,7 +22,7 @@ use crate::{
     http::{
         Call,
         call::new_credentials,
-        cookies::{BROWSER_SESSION, SIGN_IN_FORM},
+        cookies::{BROWSER_SESSION, DEVICE, SIGN_IN_FORM},
         pages::Screen,
     },
 };
@@ -168,9 +168,12 @@ impl<B: Backend> Post<'_, B> {
             raw_email: self.form.email.clone(),
             password,
             source: self.call.source(&self.app.config),
+            device_token: DEVICE.read(self.call.request),
         };
         let logged_in = flows::login::velo_login(self.app, attempt).await?;
-        self.signed_in(&logged_in.member).await
+        let mut response = self.signed_in(&logged_in.member).await?;
+        DEVICE.set(&mut response, &logged_in.device_token);
+        Ok(response)
     }
 
     async fn continue_as_browser_member(&self) -> Answer {

@@ -15,8 +15,8 @@ use super::{
 use crate::{
     domain::Email,
     store::{
-        Attempt, AttemptRule, CounterStore, Credentials, Lockout, LoginCounters, LoginFailure,
-        LoginGate, RateCounter, StoreError,
+        AccountBudget, Attempt, AttemptRule, CounterStore, Credentials, Lockout, LoginCounters,
+        LoginFailure, LoginGate, RateCounter, StoreError,
         keys::{Key, attr},
     },
 };
@@ -25,6 +25,13 @@ fn lock_key<'a>(counters: &LoginCounters<'a>) -> Key<'a> {
     Key::Lockout {
         raw_email: counters.raw_email,
         source: counters.source,
+    }
+}
+
+fn account_key<'a>(counters: &LoginCounters<'a>) -> Key<'a> {
+    Key::AccountAttempts {
+        raw_email: counters.raw_email,
+        window: counters.window,
     }
 }
 
@@ -43,14 +50,16 @@ impl CounterStore for DynamoStore {
         rule: &AttemptRule,
     ) -> Result<LoginGate, StoreError> {
         // The attempt is counted while the credentials are read: one round trip.
-        let (attempt, read) = tokio::join!(
+        let (attempt, account, read) = tokio::join!(
             self.count_attempt(counters, rule),
+            self.count_account_attempt(counters, rule),
             self.credentials_and_source(email, counters)
         );
         let (credentials, source_failures) = read?;
         Ok(LoginGate {
             credentials,
             attempt: attempt?,
+            account: account?,
             source_failures,
         })
     }
@@ -84,6 +93,31 @@ impl CounterStore for DynamoStore {
         let (source, lock) = tokio::join!(source, lock);
         source.map_err(unavailable)?;
         lock
+    }
+
+    async fn release_account_attempt(
+        &self,
+        counters: &LoginCounters<'_>,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(account_key(counters)))
+            .update_expression(format!("ADD {} :taken", attr::FAILURES))
+            .condition_expression(format!("attribute_exists({})", attr::FAILURES))
+            .expression_attribute_values(":taken", minus(1))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(unavailable(err)),
+        }
     }
 
     async fn release_attempt(
@@ -202,6 +236,46 @@ impl DynamoStore {
                     unreachable!("matched above")
                 };
                 Ok(lockout_of(failed.item.as_ref()).refusal(rule))
+            }
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    /// Counts the attempt against the account's budget for the window, unless the
+    /// caller is exempt or the budget is spent.
+    async fn count_account_attempt(
+        &self,
+        counters: &LoginCounters<'_>,
+        rule: &AttemptRule,
+    ) -> Result<AccountBudget, StoreError> {
+        let Some(budget) = rule.account_budget else {
+            return Ok(AccountBudget::Exempt);
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(attr::PK, pk(account_key(counters)))
+            .update_expression(format!(
+                "ADD {} :one SET {} = :exp",
+                attr::FAILURES,
+                attr::EXPIRES_AT
+            ))
+            .condition_expression(format!(
+                "attribute_not_exists({0}) OR {0} < :budget",
+                attr::FAILURES
+            ))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":exp", n(rule.account_expires_at))
+            .expression_attribute_values(":budget", n(budget))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(AccountBudget::Counted),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(AccountBudget::Spent)
             }
             Err(err) => Err(unavailable(err)),
         }

@@ -4,9 +4,9 @@ use super::{MemoryStore, insert_new};
 use crate::{
     domain::{Email, Member},
     store::{
-        AttemptRule, AuthCode, BrowserSession, CounterStore, LoginCounters, LoginFailure,
-        LoginGate, LogoutRequest, RateCounter, RecordStore, Recovery, Redemption, RefreshRecord,
-        Session, SessionStore, StoreError, TakenToken, Verification, keys::Key,
+        AccountBudget, AttemptRule, AuthCode, BrowserSession, CounterStore, LoginCounters,
+        LoginFailure, LoginGate, LogoutRequest, RateCounter, RecordStore, Recovery, Redemption,
+        RefreshRecord, Session, SessionStore, StoreError, TakenToken, Verification, keys::Key,
     },
 };
 
@@ -220,6 +220,14 @@ fn lock_pk(counters: &LoginCounters<'_>) -> String {
     .pk()
 }
 
+fn account_pk(counters: &LoginCounters<'_>) -> String {
+    Key::AccountAttempts {
+        raw_email: counters.raw_email,
+        window: counters.window,
+    }
+    .pk()
+}
+
 fn source_pk(counters: &LoginCounters<'_>) -> String {
     Key::SourceFailures {
         source: counters.source,
@@ -235,7 +243,20 @@ impl CounterStore for MemoryStore {
         counters: &LoginCounters<'_>,
         rule: &AttemptRule,
     ) -> Result<LoginGate, StoreError> {
-        let mut t = self.call(2)?;
+        let mut t = self.call(2 + usize::from(rule.account_budget.is_some()))?;
+        let account = match rule.account_budget {
+            None => AccountBudget::Exempt,
+            Some(budget) => {
+                // As DynamoDB's `attribute_not_exists(failures) OR failures < :budget`.
+                let tried = t.counts.entry(account_pk(counters)).or_default();
+                if *tried > 0 && *tried >= budget {
+                    AccountBudget::Spent
+                } else {
+                    *tried += 1;
+                    AccountBudget::Counted
+                }
+            }
+        };
         let lock = t.lockouts.entry(lock_pk(counters)).or_default();
         let attempt = if lock.admits(rule) {
             let attempt = lock.count(rule);
@@ -250,6 +271,7 @@ impl CounterStore for MemoryStore {
                 .and_then(|e| t.emails.get(e.as_str()))
                 .map(super::clone_credentials),
             attempt,
+            account,
             source_failures: t.counts.get(&source_pk(counters)).copied().unwrap_or(0),
         })
     }
@@ -271,6 +293,17 @@ impl CounterStore for MemoryStore {
                 lock.locked_until = failure.locked_until;
                 lock.locked_for = failure.number;
             }
+        }
+        Ok(())
+    }
+
+    async fn release_account_attempt(
+        &self,
+        counters: &LoginCounters<'_>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.call(1)?;
+        if let Some(tried) = t.counts.get_mut(&account_pk(counters)) {
+            *tried = tried.saturating_sub(1);
         }
         Ok(())
     }
