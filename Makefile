@@ -19,6 +19,9 @@ export SES_INBOX_URL ?= http://127.0.0.1:8005
 # `make dev` listens here; the test site origin of the local OAuth client.
 export DEV_PORT ?= 9000
 export DEV_SITE_ORIGIN ?= http://127.0.0.1:5173
+# Instances per function under `make dev`: several, as Lambda runs them, so that races
+# between instances show locally.
+export DEV_CONCURRENCY ?= 3
 
 .PHONY: help tools stack-up stack-down table dev unit test invoke lint fmt package fuzz fuzz-tools clean
 
@@ -57,7 +60,7 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 	  echo "admin key: $$ADMIN_KEY"; \
 	  echo "site API key: $$(sed -n 's/^API_KEYS=local://p' $$env_file)"; \
 	  echo "OAuth client: local-client (redirect URI $(DEV_SITE_ORIGIN)/callback, origin $(DEV_SITE_ORIGIN), post-logout URL $(DEV_SITE_ORIGIN)/signed-out)"; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --env-file $$env_file
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --concurrency $(DEV_CONCURRENCY) --env-file $$env_file
 
 unit: ## Unit, flow and store-contract tests on the in-memory store: no stack, seconds on a warm build
 	cargo test --locked -p members-auth

@@ -373,6 +373,9 @@ locals {
 
   function_names = { for name, _ in local.functions : name => "${var.name_prefix}-${name}" }
 
+  # Where the security events' metrics live (infra/alarms.tf).
+  metrics_namespace = "MembersAuth/${var.name_prefix}"
+
   # `cargo lambda build --output-format zip` output; package_dir is relative to infra/.
   packages = { for name, _ in local.functions : name => "${var.package_dir}/${name}/bootstrap.zip" }
 

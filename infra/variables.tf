@@ -398,3 +398,39 @@ variable "captcha_secret" {
   nullable    = false
   sensitive   = true
 }
+
+variable "alarm_email" {
+  description = "An address subscribed to the alarms' SNS topic (it confirms by email); empty: none."
+  type        = string
+  default     = ""
+}
+
+variable "failed_login_alarm_threshold" {
+  description = "Failed logins in 5 minutes, over every function, past which the failed-login alarm fires."
+  type        = number
+  default     = 100
+}
+
+variable "refused_key_alarm_threshold" {
+  description = "Calls refused for want of a key in 5 minutes past which the refused-keys alarm fires."
+  type        = number
+  default     = 20
+}
+
+variable "server_error_alarm_percent" {
+  description = "Percentage of requests answered 5xx over 5 minutes past which the server-errors alarm fires."
+  type        = number
+  default     = 1
+}
+
+variable "ses_bounce_alarm_threshold" {
+  description = "SES bounces in an hour past which the bounce alarm fires."
+  type        = number
+  default     = 5
+}
+
+variable "ses_complaint_alarm_threshold" {
+  description = "SES complaints in an hour past which the complaint alarm fires."
+  type        = number
+  default     = 1
+}

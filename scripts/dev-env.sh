@@ -16,6 +16,8 @@ if ! grep -q '^API_KEYS=' "$keys"; then
   printf 'API_KEYS=local:%s\n' "$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$keys"
 fi
 site=${DEV_SITE_ORIGIN:-http://127.0.0.1:5173}
+local_client='[{"clientId":"local-client","redirectUris":["'$site'/callback"],"origins":["'$site'"],"postLogoutUrls":["'$site'/signed-out"]}]'
+clients=${OAUTH_CLIENTS:-$local_client}
 {
   cat "$keys"
   cat <<ENV
@@ -27,13 +29,20 @@ AWS_ENDPOINT_URL_SESV2=http://127.0.0.1:8005
 MEMBERS_TABLE=${MEMBERS_TABLE:-members}
 APPROVAL_MODE=${APPROVAL_MODE:-automatic}
 EMAIL_VERIFICATION=${EMAIL_VERIFICATION:-required}
-OWNER_EMAIL=owner@example.com
-MAIL_FROM=no-reply@example.com
-APPROVAL_LINK_URL=$site/approve
-PUBLIC_BASE_URL=http://127.0.0.1:${DEV_PORT:-9000}
-SITE_NAME=Local-members
-OAUTH_CLIENTS='[{"clientId":"local-client","redirectUris":["$site/callback"],"origins":["$site"],"postLogoutUrls":["$site/signed-out"]}]'
-RUST_LOG=info
+OWNER_EMAIL=${OWNER_EMAIL:-owner@example.com}
+MAIL_FROM=${MAIL_FROM:-no-reply@example.com}
+APPROVAL_LINK_URL=${APPROVAL_LINK_URL:-$site/approve}
+PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:${DEV_PORT:-9000}}
+SITE_NAME=${SITE_NAME:-Local-members}
+OAUTH_CLIENTS='$clients'
+RUST_LOG=${RUST_LOG:-info}
 ENV
+  # Every other setting the environment of `make dev` holds (README, Configuration),
+  # so that any of them can be tried locally.
+  for name in RATE_LIMITS PASSWORD_MIN_LENGTH SESSION_TOKEN_TTL_SECONDS APPROVAL_TOKEN_TTL_SECONDS \
+    ARGON2_MEMORY_KIB ARGON2_ITERATIONS ARGON2_PARALLELISM MAX_BODY_BYTES SES_CONFIGURATION_SET \
+    CAPTCHA_MODE CAPTCHA_SECRET CAPTCHA_VERIFY_URL CAPTCHA_SITE_KEY CAPTCHA_SCRIPT_URL; do
+    if [ -n "${!name:-}" ]; then printf '%s=%s\n' "$name" "${!name}"; fi
+  done
 } >.tools/dev.env
 echo .tools/dev.env

@@ -5,6 +5,7 @@ authorize → token → current member → logout journey, and the error envelop
 Standard library only. Exits non-zero on the first surprise."""
 
 import base64
+import concurrent.futures
 import os
 import hashlib
 import json
@@ -152,6 +153,40 @@ def main():
         {"authorization": f"{visitor['access_token']},{api_key}"},
     )
     assert signed_on["identity"]["email"]["address"] == email, signed_on
+
+    # Parallel guesses on one account from one (named) source, over several instances
+    # of the login function: no more than the lock threshold are checked; another
+    # named source is a source of its own.
+    target = f"burst-{secrets.token_hex(4)}@example.com"
+
+    def guess(source):
+        request = urllib.request.Request(
+            f"{BASE}{velo}/login", method="POST",
+            data=json.dumps({"email": target, "password": "wrong-password"}).encode())
+        request.add_header("content-type", "application/json")
+        request.add_header("x-local-source-ip", source)
+        try:
+            with opener.open(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(guess, ["192.0.2.77"] * 20))
+    took = time.monotonic() - started
+    # Five, plus one more each time a lock (1 s, 2 s, 4 s, ...) ran out during the
+    # burst, as sequential guesses would get in the same time.
+    allowed, elapsed, lock = 5, 0.0, 1
+    while elapsed + lock <= took:
+        allowed, elapsed, lock = allowed + 1, elapsed + lock, lock * 2
+    checked = statuses.count(401)
+    if not 1 <= checked <= allowed or checked + statuses.count(429) != 20:
+        sys.exit(f"dev smoke: 20 parallel guesses in {took:.1f} s (at most {allowed} checked) gave {statuses}")
+    if guess("192.0.2.78") != 401:
+        sys.exit("dev smoke: a second local source was locked with the first")
+    print(f"  20 parallel guesses in {took:.1f} s: {checked} checked (at most {allowed}), "
+          f"{20 - checked} refused; another source unaffected")
 
     # The envelope for what no route takes.
     body, _ = call("POST", "/no/such/route", {}, expect=404)

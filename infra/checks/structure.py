@@ -29,7 +29,7 @@ from hcl2.utils import SerializationOptions
 
 CONCERN_FILES = [
     "versions.tf", "variables.tf", "locals.tf", "dynamodb.tf", "lambda.tf",
-    "api.tf", "ses.tf", "iam.tf", "secrets.tf", "outputs.tf",
+    "api.tf", "ses.tf", "iam.tf", "secrets.tf", "outputs.tf", "alarms.tf",
 ]
 # Resources that must exist once per function, fanned out over local.functions.
 PER_FUNCTION = [

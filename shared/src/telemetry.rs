@@ -22,3 +22,57 @@ pub fn init() {
         .with(json)
         .try_init();
 }
+
+/// A security outcome: one log event each (`security_event` names it), which the
+/// terraform metric filters count and alarm on (infra/alarms.tf). Events carry the
+/// member id and the source where the flow knows them, never a secret or an email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityEvent {
+    LoginSucceeded,
+    LoginFailed,
+    /// Refused before the password check by the account's lock from this source.
+    LoginLocked,
+    /// Refused before the password check: the source's failures over all accounts.
+    LoginSourceLimited,
+    /// Refused before the password check: strangers spent the account-wide budget.
+    LoginBudgetSpent,
+    CodeFailed,
+    /// A code asked for once its tries, its time or its record are gone.
+    CodeExhausted,
+    MemberBlocked,
+    MemberApproved,
+    PasswordChanged,
+    PasswordReset,
+    LoginEmailChanged,
+    ApiKeyRefused,
+}
+
+impl SecurityEvent {
+    pub fn name(self) -> &'static str {
+        match self {
+            SecurityEvent::LoginSucceeded => "login_succeeded",
+            SecurityEvent::LoginFailed => "login_failed",
+            SecurityEvent::LoginLocked => "login_locked",
+            SecurityEvent::LoginSourceLimited => "login_source_limited",
+            SecurityEvent::LoginBudgetSpent => "login_budget_spent",
+            SecurityEvent::CodeFailed => "code_failed",
+            SecurityEvent::CodeExhausted => "code_exhausted",
+            SecurityEvent::MemberBlocked => "member_blocked",
+            SecurityEvent::MemberApproved => "member_approved",
+            SecurityEvent::PasswordChanged => "password_changed",
+            SecurityEvent::PasswordReset => "password_reset",
+            SecurityEvent::LoginEmailChanged => "login_email_changed",
+            SecurityEvent::ApiKeyRefused => "api_key_refused",
+        }
+    }
+}
+
+/// Logs `event` for `member_id` (if known) from `source` (if known).
+pub fn security_event(event: SecurityEvent, member_id: Option<&str>, source: Option<&str>) {
+    tracing::info!(
+        security_event = event.name(),
+        member_id = member_id.unwrap_or(""),
+        source = source.unwrap_or(""),
+        "security event"
+    );
+}

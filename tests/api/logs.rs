@@ -140,3 +140,78 @@ async fn no_password_token_code_or_key_appears_in_any_log_line() {
         );
     }
 }
+
+/// The security events of one member's journey, as the metric filters read them:
+/// `fields.security_event`, with the member id and the source where known.
+fn security_events(member_id: &str) -> Vec<(String, String)> {
+    captured_logs()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["fields"]["member_id"] == member_id)
+        .filter_map(|line| {
+            let fields = &line["fields"];
+            Some((
+                fields["security_event"].as_str()?.to_string(),
+                fields["source"].as_str().unwrap_or("").to_string(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_security_outcome_is_one_event_with_member_and_source() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    let registered = app.register(&email, "correct-horse-battery").await;
+    let member_id = registered.body["member"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    assert_eq!(app.login(&email, "correct-horse-battery").await.status, 200);
+    for _ in 0..5 {
+        assert_eq!(app.login(&email, "wrong-password").await.status, 401);
+    }
+    assert_eq!(app.login(&email, "correct-horse-battery").await.status, 429);
+    let blocked = app
+        .post_as_admin(
+            "/backend/authentication/block-by-email",
+            json!({ "email": email }),
+        )
+        .await;
+    assert_eq!(blocked.status, 200, "{blocked:?}");
+    let approved = app
+        .post_as_admin(
+            "/backend/authentication/approve-by-email",
+            json!({ "email": email }),
+        )
+        .await;
+    assert_eq!(approved.status, 200, "{approved:?}");
+
+    let source = app.source_ip.as_str();
+    let with_source = |name: &str| (name.to_string(), source.to_string());
+    let without = |name: &str| (name.to_string(), String::new());
+    let mut expected = vec![with_source("login_succeeded")];
+    expected.extend((0..5).map(|_| with_source("login_failed")));
+    expected.extend([
+        with_source("login_locked"),
+        without("member_blocked"),
+        without("member_approved"),
+    ]);
+    assert_eq!(security_events(&member_id), expected);
+
+    // A privileged call without a key is refused, and says so with its source.
+    let refused = app
+        .post(
+            "/backend/authentication/block-by-email",
+            json!({ "email": email }),
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let refusals = captured_logs()
+        .lines()
+        .filter(|line| line.contains("\"security_event\":\"api_key_refused\""))
+        .filter(|line| line.contains(&format!("\"source\":\"{source}\"")))
+        .count();
+    assert_eq!(refusals, 1);
+}

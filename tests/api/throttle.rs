@@ -78,7 +78,10 @@ async fn parallel_guesses_from_one_source_verify_no_more_than_five() {
 
     let verified = statuses.iter().filter(|s| **s == 401).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
-    assert_eq!((verified, refused), (5, 25), "{statuses:?}");
+    // Exactly five on a quiet stand-in; fewer when a counting write whose answer was
+    // lost is retried (it counts twice: never less than once).
+    assert!((1..=5).contains(&verified), "{statuses:?}");
+    assert_eq!(verified + refused, 30, "{statuses:?}");
 }
 
 #[tokio::test]
@@ -313,14 +316,13 @@ async fn forty_sources_verify_at_most_the_budget_and_the_member_signs_in_from_it
     let statuses = futures::future::join_all(guesses).await;
     let verified = statuses.iter().filter(|s| **s == 401).count() as u64;
     let refused = statuses.iter().filter(|s| **s == 429).count() as u64;
-    assert_eq!(
-        (verified, refused),
-        (
-            throttle::ACCOUNT_FAILURE_BUDGET,
-            200 - throttle::ACCOUNT_FAILURE_BUDGET
-        ),
+    // The budget exactly on a quiet stand-in; less when a counting write whose answer
+    // was lost is retried (it counts twice).
+    assert!(
+        (1..=throttle::ACCOUNT_FAILURE_BUDGET).contains(&verified),
         "{statuses:?}"
     );
+    assert_eq!(verified + refused, 200, "{statuses:?}");
 
     let body = json!({ "email": email, "password": PASSWORD }).to_string();
     let member = app
@@ -340,4 +342,45 @@ async fn forty_sources_verify_at_most_the_budget_and_the_member_signs_in_from_it
         login_for(&app, true, "198.51.100.77", &email, PASSWORD).await,
         429
     );
+}
+
+async fn login_as(app: &TestApp, email: &str, local: &str, password: &str) -> u16 {
+    let body = json!({ "email": email, "password": password }).to_string();
+    app.request(
+        "POST",
+        integration_tests::paths::LOGIN,
+        &[
+            ("content-type", "application/json"),
+            (members_auth::http::LOCAL_SOURCE_IP_HEADER, local),
+        ],
+        Some(&body),
+    )
+    .await
+    .status
+}
+
+/// Under `make dev` every caller is 127.0.0.1; a local test names its caller's
+/// address in `x-local-source-ip`, which only a loopback source may do.
+#[tokio::test]
+async fn only_a_loopback_caller_may_name_its_source_for_local_tests() {
+    let mut app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    // From a real address the header is ignored: naming new ones escapes no lock.
+    for i in 0..throttle::LOCK_AFTER_FAILURES {
+        let named = format!("192.0.2.{}", i + 1);
+        assert_eq!(login_as(&app, &email, &named, "wrong-password").await, 401);
+    }
+    assert_eq!(login_as(&app, &email, "192.0.2.99", PASSWORD).await, 429);
+
+    // From loopback each named address is a source of its own.
+    app.source_ip = "127.0.0.1".into();
+    for _ in 0..throttle::LOCK_AFTER_FAILURES {
+        assert_eq!(
+            login_as(&app, &email, "192.0.2.10", "wrong-password").await,
+            401
+        );
+    }
+    assert_eq!(login_as(&app, &email, "192.0.2.10", PASSWORD).await, 429);
+    assert_eq!(login_as(&app, &email, "192.0.2.11", PASSWORD).await, 200);
 }

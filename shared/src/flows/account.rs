@@ -1,6 +1,6 @@
 //! Privileged account changes.
 
-use tracing::{error, info};
+use tracing::error;
 
 use crate::{
     App,
@@ -9,6 +9,7 @@ use crate::{
     error::ApiError,
     mail::{Mailer, templates},
     store::{MemberStore, StoreResultExt},
+    telemetry::{SecurityEvent, security_event},
 };
 
 /// `changeLoginEmail`: moves the member to `new_email` (race-free uniqueness), ends
@@ -34,7 +35,7 @@ pub async fn change_login_email<B: Backend>(
     let old_email = std::mem::replace(&mut member.login_email, new_email);
     member.token_version += 1;
     member.updated_date = now;
-    info!(member_id = %member.id, "login email changed; sessions revoked");
+    security_event(SecurityEvent::LoginEmailChanged, Some(&member.id), None);
     let notice = templates::login_email_changed(&app.config.site_name, member.login_email.as_str());
     if let Err(err) = app.mailer.send(old_email.as_str(), notice).await {
         error!(member_id = %member.id, error = %err, "login-email change notice not sent");

@@ -1,11 +1,10 @@
-use tracing::info;
-
 use crate::{
     App,
     app::Backend,
     domain::{Email, MemberStatus, token::token_hash},
     error::ApiError,
     store::{Expected, MemberStore, RecordStore, StatusChange, StoreResultExt},
+    telemetry::{SecurityEvent, security_event},
 };
 
 use super::session;
@@ -38,7 +37,7 @@ pub async fn by_token<B: Backend>(app: &App<B>, token: &str) -> Result<String, A
             // Already approved by other means: the token is spent but grants nothing more.
             _ => ApiError::InvalidApprovalToken,
         })?;
-    info!(member_id = %member.id, "member approved by token");
+    security_event(SecurityEvent::MemberApproved, Some(&member.id), None);
     session::issue_for(app, &member)
 }
 
@@ -79,6 +78,6 @@ pub async fn approve_member<B: Backend>(
         .update_member_status(member_id, change)
         .await
         .on_expected(|_| ApiError::MemberNotFound)?;
-    info!(member_id = %member.id, "member approved");
+    security_event(SecurityEvent::MemberApproved, Some(&member.id), None);
     Ok(member)
 }

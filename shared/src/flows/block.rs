@@ -1,11 +1,10 @@
-use tracing::info;
-
 use crate::{
     App,
     app::Backend,
     domain::{Email, MemberStatus},
     error::ApiError,
     store::{MemberStore, StatusChange, StoreResultExt},
+    telemetry::{SecurityEvent, security_event},
 };
 
 /// `blockByEmail` (privileged): blocks the member and bumps its token version, so
@@ -46,6 +45,6 @@ pub async fn block_member<B: Backend>(
         .update_member_status(member_id, change)
         .await
         .on_expected(|_| ApiError::MemberNotFound)?;
-    info!(member_id = %member.id, "member blocked");
+    security_event(SecurityEvent::MemberBlocked, Some(&member.id), None);
     Ok(member)
 }

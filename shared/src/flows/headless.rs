@@ -18,6 +18,7 @@ use crate::{
     error::ApiError,
     mail::{Mailer, templates},
     store::{MemberStore, NewRecord, RecordStore, StoreError, Verification},
+    telemetry::{SecurityEvent, security_event},
 };
 
 use super::{recovery, register, session};
@@ -210,11 +211,14 @@ pub async fn verify<B: Backend>(
 ) -> Result<AuthState, ApiError> {
     let claims = verify_state_token(&app.config.signing_keys, state_token_raw, app.clock.now())
         .map_err(|_| ApiError::InvalidStateToken)?;
-    let verification = app
+    let Some(verification) = app
         .store
         .attempt_verification(&claims.sub, MAX_CODE_ATTEMPTS)
         .await?
-        .ok_or(ApiError::InvalidCode)?;
+    else {
+        security_event(SecurityEvent::CodeExhausted, None, None);
+        return Err(ApiError::InvalidCode);
+    };
     let offered = code_hash(&app.config.signing_keys, &verification.id, code.trim());
     let matches = constant_time_eq(offered.as_bytes(), verification.code_hash.as_bytes());
     let (Some(member_id), true, true) = (
@@ -222,9 +226,15 @@ pub async fn verify<B: Backend>(
         matches,
         verification.expires_at > app.clock.now(),
     ) else {
+        let event = match verification.expires_at > app.clock.now() {
+            true => SecurityEvent::CodeFailed,
+            false => SecurityEvent::CodeExhausted,
+        };
+        security_event(event, verification.member_id.as_deref(), None);
         return Err(ApiError::InvalidCode);
     };
     if !app.store.consume_verification(&verification.id).await? {
+        security_event(SecurityEvent::CodeExhausted, Some(member_id), None);
         return Err(ApiError::InvalidCode);
     }
     let member = app

@@ -1,5 +1,3 @@
-use tracing::info;
-
 use crate::{
     App,
     app::Backend,
@@ -10,6 +8,7 @@ use crate::{
     store::{
         AccountBudget, Attempt, CounterStore, LoginCounters, LoginFailure, MemberStore, StoreError,
     },
+    telemetry::{SecurityEvent, security_event},
 };
 
 use super::{captcha, session, throttle};
@@ -75,6 +74,8 @@ pub async fn login<B: Backend>(
         )
         .await?;
     let account_counted = gate.account == AccountBudget::Counted;
+    let known_member = gate.credentials.as_ref().map(|c| c.member_id.clone());
+    let event = |event| security_event(event, known_member.as_deref(), Some(&attempt.source));
     // Refused before the password is checked: what was counted is taken back.
     let refused = |stale: Option<u64>, err: ApiError| async move {
         let lock = async {
@@ -97,7 +98,7 @@ pub async fn login<B: Backend>(
     let (number, stale) = match gate.attempt {
         Attempt::Counted { number, stale } => (number, stale),
         Attempt::Refused { locked_until } => {
-            info!(outcome = "locked", "login refused");
+            event(SecurityEvent::LoginLocked);
             return refused(None, ApiError::TooManyRequests(locked_until - now)).await;
         }
     };
@@ -110,7 +111,7 @@ pub async fn login<B: Backend>(
             .as_ref()
             .filter(|_| app.config.captcha != CaptchaMode::Off);
         let Some(token) = offered else {
-            info!(outcome = "account_budget_spent", "login refused");
+            event(SecurityEvent::LoginBudgetSpent);
             return refused(Some(stale), ApiError::TooManyRequests(window_end - now)).await;
         };
         if let Err(err) = captcha::check(app, token.as_deref(), true).await {
@@ -119,7 +120,7 @@ pub async fn login<B: Backend>(
         captcha_solved = true;
     }
     if gate.source_failures >= throttle::SOURCE_FAILURE_LIMIT {
-        info!(outcome = "source_limited", "login refused");
+        event(SecurityEvent::LoginSourceLimited);
         return refused(Some(stale), ApiError::TooManyRequests(window_end - now)).await;
     }
     if let Some(token) = attempt.captcha.as_ref().filter(|_| !captcha_solved) {
@@ -145,11 +146,7 @@ pub async fn login<B: Backend>(
                 source_expires_at: window_end,
             };
             app.store.record_login_failure(&counters, &failure).await?;
-            info!(
-                outcome = "wrong_credentials",
-                failures = number,
-                "login refused"
-            );
+            event(SecurityEvent::LoginFailed);
             return Err(ApiError::WrongCredentials.into());
         }
     };
@@ -170,6 +167,7 @@ pub async fn login<B: Backend>(
     released?;
     match stamped {
         Ok(member) => {
+            event(SecurityEvent::LoginSucceeded);
             let session_token = session::issue_for(app, &member)?;
             let device_token =
                 device::issue_device_token(&app.config.signing_keys, &attempt.raw_email, now)?;

@@ -1,6 +1,6 @@
 //! A signed-in member changes its own password (`authentication.changePassword`).
 
-use tracing::{error, info};
+use tracing::error;
 
 use crate::{
     App,
@@ -9,6 +9,7 @@ use crate::{
     error::ApiError,
     mail::{Mailer, templates},
     store::{MemberStore, SessionStore},
+    telemetry::{SecurityEvent, security_event},
 };
 
 use super::oauth::signed_in;
@@ -34,7 +35,8 @@ pub async fn change_password<B: Backend>(
         .await
         .inspect_err(|err| error!(member_id = %member.id, error = %err, "session not carried over"))
         .unwrap_or(false);
-    info!(member_id = %member.id, kept, "password changed; other sessions ended");
+    security_event(SecurityEvent::PasswordChanged, Some(&member.id), None);
+    tracing::info!(member_id = %member.id, kept, "other sessions ended");
     let notice = templates::password_changed(&app.config.site_name);
     if let Err(err) = app.mailer.send(member.login_email.as_str(), notice).await {
         error!(member_id = %member.id, error = %err, "password-change notice not sent");

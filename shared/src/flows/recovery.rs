@@ -12,6 +12,7 @@ use crate::{
     error::ApiError,
     mail::{Mailer, templates},
     store::{MemberStore, RecordStore, Recovery},
+    telemetry::{SecurityEvent, security_event},
 };
 
 pub use crate::mail::templates::PasswordMail;
@@ -162,7 +163,7 @@ pub async fn reset_password<B: Backend>(
     app.store.set_password(&member, &hash, &now).await?;
     member.token_version += 1;
     member.updated_date = now;
-    info!(member_id = %member.id, "credentials replaced; sessions revoked");
+    security_event(SecurityEvent::PasswordReset, Some(&member.id), None);
     let redirect_url = match (recovery.redirect_url, recovery.client_id) {
         (Some(url), Some(client_id)) => may_return_to(app, &client_id, &url).then_some(url),
         _ => None,

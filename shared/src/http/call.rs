@@ -14,6 +14,7 @@ use crate::{
     config::Config,
     domain::{Email, Password, token::constant_time_eq},
     error::{ApiError, FieldViolation},
+    telemetry::{SecurityEvent, security_event},
 };
 
 use super::routes::{self, Route};
@@ -22,6 +23,11 @@ use super::routes::{self, Route};
 /// address of the end user it calls for, as Auth0's `auth0-forwarded-for` does, so that
 /// one site backend is not one source for every visitor.
 pub const END_USER_IP_HEADER: &str = "x-end-user-ip";
+
+/// Under `make dev` every request comes from 127.0.0.1; this header gives a local
+/// request the source address a test wants. It is heeded only from loopback, which
+/// API Gateway never reports, so it cannot be switched on in AWS.
+pub const LOCAL_SOURCE_IP_HEADER: &str = "x-local-source-ip";
 
 /// The header in which a client shows the device token an earlier login gave it
 /// (the Velo login answers it as `deviceToken`; the hosted page keeps it in a cookie).
@@ -146,6 +152,14 @@ impl Call<'_> {
         (!token.is_empty()).then_some(token)
     }
 
+    fn header_ip(&self, name: &str) -> Option<IpAddr> {
+        self.request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+    }
+
     /// The device token the caller shows, if any (checked by the login flow).
     pub fn device_token(&self) -> Option<String> {
         self.request
@@ -159,15 +173,12 @@ impl Call<'_> {
 
     /// The address the brute-force counters and rates key on: the end user's, when a
     /// trusted backend names it in [`END_USER_IP_HEADER`] (from anyone else the header
-    /// is ignored), else the caller's as API Gateway saw it. IPv6 addresses count by
+    /// is ignored), else the caller's as API Gateway saw it (under `make dev`, from
+    /// loopback, the one [`LOCAL_SOURCE_IP_HEADER`] names). IPv6 addresses count by
     /// their /64, which one host commonly holds whole.
     pub fn source(&self, config: &Config) -> String {
         let named = self
-            .request
-            .headers()
-            .get(END_USER_IP_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok())
+            .header_ip(END_USER_IP_HEADER)
             .filter(|_| self.is_trusted(config));
         if let Some(ip) = named {
             return counted_source(ip);
@@ -176,6 +187,11 @@ impl Call<'_> {
             Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => {
                 let seen = ctx.http.source_ip.as_deref().unwrap_or("");
                 match seen.parse::<IpAddr>() {
+                    // Only a local run sees requests from loopback (API Gateway never
+                    // does): there a test may give each caller an address of its own.
+                    Ok(ip) if ip.is_loopback() => self
+                        .header_ip(LOCAL_SOURCE_IP_HEADER)
+                        .map_or_else(|| counted_source(ip), counted_source),
                     Ok(ip) => counted_source(ip),
                     Err(_) if !seen.is_empty() && seen.len() <= 64 => seen.to_string(),
                     Err(_) => "unknown".into(),
@@ -190,12 +206,28 @@ impl Call<'_> {
         routes::path_parameter(self.route.path, request_path(self.request), name)
     }
 
+    /// 403 unless the caller is trusted ([`Self::is_trusted`]); a refusal is a security
+    /// event.
     pub fn require_trusted(&self, config: &Config) -> Result<(), ApiError> {
         if self.is_trusted(config) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden)
+            self.refused(config)
         }
+    }
+
+    /// The name of the site API key the caller sent, or 403 (a security event).
+    pub fn require_api_key<'c>(&self, config: &'c Config) -> Result<&'c str, ApiError> {
+        match self.api_key(config) {
+            Some(name) => Ok(name),
+            None => self.refused(config),
+        }
+    }
+
+    fn refused<T>(&self, config: &Config) -> Result<T, ApiError> {
+        let source = self.source(config);
+        security_event(SecurityEvent::ApiKeyRefused, None, Some(&source));
+        Err(ApiError::Forbidden)
     }
 }
 

@@ -14,7 +14,9 @@ pub mod routes;
 mod serve;
 pub mod velo;
 
-pub use call::{Call, DEVICE_TOKEN_HEADER, END_USER_IP_HEADER, caller_is_trusted};
+pub use call::{
+    Call, DEVICE_TOKEN_HEADER, END_USER_IP_HEADER, LOCAL_SOURCE_IP_HEADER, caller_is_trusted,
+};
 pub use respond::{error_response, json_response, ok};
 pub use routes::{Endpoint, Format, Function, ROUTES, Route};
 pub use serve::{handle, run, serve};

@@ -194,7 +194,7 @@ struct SignOnBody {
 /// `authentication.signOn` (external login, with a site API key): the member of the
 /// email, created when none exists (never a blocked or pending one's session).
 pub async fn sign_on<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
-    call.api_key(&app.config).ok_or(ApiError::Forbidden)?;
+    call.require_api_key(&app.config)?;
     let body: SignOnBody = call.json(app.config.max_body_bytes)?;
     let email = Email::parse(&body.login_id.email).map_err(|e| {
         ApiError::Validation(vec![FieldViolation::email("loginId.email", e.to_string())])

@@ -202,7 +202,7 @@ pub async fn token<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         }
         "authorized_client" => {
             // External login: only a site holding an API key may mint a member's tokens.
-            call.api_key(&app.config).ok_or(ApiError::Forbidden)?;
+            call.require_api_key(&app.config)?;
             let member_id = body
                 .member_id
                 .as_deref()
