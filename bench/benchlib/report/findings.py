@@ -60,8 +60,9 @@ def findings(r: dict, facts: Facts) -> list[str]:
     enum_ok = abs(en["ratio"] - 1) <= GOAL_ENUMERATION
     add(f"- **Enumeration timing** ratio {en['ratio']:.3f} "
         f"({'within' if enum_ok else 'outside'} {GOAL_ENUMERATION * 100:.0f} %; paired difference "
-        f"{en['pair_diff_p50_ms']:+.1f} ms). The two paths do the same work: one BatchGetItem "
-        "(the member's email key is asked for either way), one argon2 verify against the "
-        "member's hash or a dummy hash of the same parameters, one TransactWriteItems for the "
-        "failure counters, and the same 401 answer.\n")
+        f"{en['pair_diff_p50_ms']:+.1f} ms). The two paths do the same work: the attempt "
+        "counted (lock and account-wide budget, two conditional UpdateItems) beside one "
+        "BatchGetItem (the member's email key is asked for either way), one argon2 verify "
+        "against the member's hash or a dummy hash of the same parameters, the source's "
+        "failure counted, and the same 401 answer.\n")
     return lines

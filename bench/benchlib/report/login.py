@@ -91,7 +91,7 @@ def enumeration(r: dict, facts: Facts) -> list[str]:
     add(f"\nBoth kinds slow down together over the run (median of the first / last {quarter}: "
         f"known {fmt_ms(drift['known'][0])} / {fmt_ms(drift['known'][1])} ms, unknown "
         f"{fmt_ms(drift['unknown'][0])} / {fmt_ms(drift['unknown'][1])} ms): every failed login "
-        "adds two counter items, and moto deep-copies the table on each TransactWriteItems (see "
+        "adds counter items to the one table moto serves, one request at a time (see "
         "scripts/moto_server.py). Interleaving keeps that drift out of the comparison.")
     add(f"\nRatio of medians: {en['ratio']:.3f} (difference "
         f"{en['known_p50_ms'] - en['unknown_p50_ms']:+.1f} ms; median of the paired differences, "

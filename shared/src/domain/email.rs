@@ -1,3 +1,5 @@
+//! Login emails: parsed, normalised, and shown in logs by their domain only.
+
 use std::fmt;
 
 /// A login email, normalised (trimmed, lower-cased) so that `Alice@X.com ` and

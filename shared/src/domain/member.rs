@@ -1,3 +1,5 @@
+//! The member record: status, privacy, profile and contact details, token version.
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

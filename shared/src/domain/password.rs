@@ -1,3 +1,6 @@
+//! Passwords: the Velo policy, common-password refusal, and argon2id hashing off the
+//! async runtime (a dummy hash for unknown members, so both cost the same).
+
 use std::{fmt, sync::Arc};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};

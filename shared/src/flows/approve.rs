@@ -1,3 +1,5 @@
+//! Approving pending members: by the emailed token, or by the site (privileged).
+
 use crate::{
     App,
     app::Backend,

@@ -1,3 +1,5 @@
+//! Blocking members (privileged): every token of theirs stops at once.
+
 use crate::{
     App,
     app::Backend,

@@ -1,3 +1,5 @@
+//! When a request must carry a solved captcha, and checking it.
+
 use crate::{App, app::Backend, config::CaptchaMode, error::ApiError};
 
 /// Requires a valid captcha token when the site asks for one: always, or (with

@@ -1,3 +1,6 @@
+//! Password login, shared by the Velo method, the headless Login V2 and the hosted page:
+//! counted before the password is checked, one answer for every wrong credential.
+
 use crate::{
     App,
     app::Backend,

@@ -1,3 +1,6 @@
+//! Registration (the Velo method): the member and its email and slug claims in one
+//! transaction, then approval or a session.
+
 use tracing::{error, info};
 
 use crate::{

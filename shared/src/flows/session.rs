@@ -1,3 +1,5 @@
+//! Session tokens: issuing them, who may hold one, and `generateSessionToken`.
+
 use crate::{
     App,
     app::Backend,

@@ -1,3 +1,5 @@
+//! The in-memory mailer of flow tests and benches: keeps what it was asked to send.
+
 use std::sync::{
     Arc, Mutex,
     atomic::{AtomicBool, Ordering},

@@ -1,3 +1,5 @@
+//! The SES v2 mailer of the functions.
+
 use aws_sdk_sesv2::{
     Client,
     types::{Body, Content, Destination, EmailContent, Message},
