@@ -33,7 +33,7 @@ from benchlib.config import (  # noqa: E402,F401
     GOAL_READY_RATIO, GOAL_RSS_MB, GOAL_THROUGHPUT, HANDLER_BENCHES, HELLO, MB, MEMORY_SIZES,
     NO_DIR, PASSWORD, PRICE_GB_S, PRICE_PER_MILLION_REQUESTS, RESULTS, ROOT, SDK_CALL_BENCH,
     SECRET_START)
-from benchlib.enumeration import enumeration  # noqa: E402,F401
+from benchlib.enumeration import enumeration, guessed_accounts  # noqa: E402,F401
 from benchlib.events import Events  # noqa: E402,F401
 from benchlib.handlers import handler_overhead  # noqa: E402,F401
 from benchlib.login import argon2_bench, argon2_figures, login_throughput  # noqa: E402,F401
@@ -134,7 +134,7 @@ def main() -> None:
     log(f"table {table}, moto pid {moto_pid}")
     dynamo.create_table(table)
     try:
-        register_members(runner, events)
+        register_members(runner, events, guessed_accounts(args.pairs))
         results["network"] = network_during_init(runner, events, dynamo, dev_env,
                                                  f"bench-{run_id}", moto_port)
         results["cold"] = cold_starts(runner, events, binaries, args.runs, rng)

@@ -20,6 +20,11 @@ class Events:
         self.login_email = f"bench-login-{run_id}@example.com"
         self.admin_email = f"bench-admin-{run_id}@example.com"
 
+    def guess_emails(self, count: int) -> list[str]:
+        """Members whose passwords the enumeration bench guesses wrong: several, since an
+        account takes only ACCOUNT_FAILURE_BUDGET failures per 15 minutes from strangers."""
+        return [f"bench-guess-{self.run_id}-{i}@example.com" for i in range(count)]
+
     def _next_ip(self) -> str:
         self.counter += 1
         n = self.counter

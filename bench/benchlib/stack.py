@@ -61,15 +61,17 @@ def moto_info(endpoint: str, moto_pid: int | None) -> dict:
     return info
 
 
-def register_members(runner: Runner, events: Events) -> None:
-    """Registers the members the logins use (login's and the admin's), through `register`."""
+def register_members(runner: Runner, events: Events, guessed_accounts: int = 0) -> None:
+    """Registers the members the logins use (login's, the admin's, and the accounts the
+    enumeration bench guesses at), through `register`."""
     api = runner.runtime("register")
     session = api.session
-    for email in (events.login_email, events.admin_email):
+    emails = [events.login_email, events.admin_email] + events.guess_emails(guessed_accounts)
+    for email in emails:
         session.submit(events.register(email), tag=email)
     proc = runner.spawn("register", api)
     try:
-        for _ in range(2):
+        for _ in range(len(emails)):
             inv = runner.wait_done(session, "register", [proc])
             body = inv.response_body()
             if inv.status_code() != 200 or '"ACTIVE"' not in body:

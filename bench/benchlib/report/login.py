@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..config import ARGON2_DEFAULTS, GOAL_ENUMERATION
+from ..enumeration import GUESSES_PER_ACCOUNT
 from ..util import med
 from .common import Facts, fmt_ms, verdict
 
@@ -70,7 +71,9 @@ def enumeration(r: dict, facts: Facts) -> list[str]:
     add(f"{en['pairs']} logins with a registered email and a wrong password and {en['pairs']} "
         "with unknown emails, interleaved in random order within each pair, one warm `login` "
         "instance, each from its own source address so that no lockout or per-source cap "
-        "answers instead (those are keyed on the source). Duration = event handed out → response.\n")
+        "answers instead (those are keyed on the source); the registered emails are "
+        f"{GUESSES_PER_ACCOUNT} guesses each of several members, below the account-wide budget "
+        "that would answer 429 past 20. Duration = event handed out → response.\n")
 
     def answers(kind: str) -> str:
         return "; ".join(f"{n} × {a}" for a, n in sorted(en["answers"][kind].items()))
