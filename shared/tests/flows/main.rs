@@ -7,6 +7,7 @@
 
 mod browser;
 mod headless;
+mod members;
 mod oauth;
 mod recovery;
 mod velo;
