@@ -89,6 +89,13 @@ async function register(email, password) {
   return json.sessionToken;
 }
 
+// A session token opens one session, so each authorize below gets a fresh one.
+async function login(email, password) {
+  const { json } = await call('POST', '/backend/authentication/login', { body: { email, password }, expect: 200 });
+  assert.ok(json.sessionToken, `login answered no sessionToken: ${JSON.stringify(json)}`);
+  return json.sessionToken;
+}
+
 async function webMessageSession(sessionToken, state, challenge) {
   const { json } = await call('POST', '/_api/redirects-api/v1/redirect-session', {
     body: {
@@ -268,16 +275,14 @@ async function snap(page, name) {
 describe('authorize page, response_mode=web_message', () => {
   const password = 'correct-horse-battery';
   const email = uniqueEmail('browser');
-  let sessionToken;
-
   before(async () => {
-    sessionToken = await register(email, password);
+    await register(email, password);
   });
 
   test('posts {code, state} to a framing page on the registered origin; the code signs in', async () => {
     const { verifier, challenge } = pkce();
     const state = `s-${randomBytes(8).toString('hex')}`;
-    const fullUrl = await webMessageSession(sessionToken, state, challenge);
+    const fullUrl = await webMessageSession(await login(email, password), state, challenge);
     const { context, page, logs } = await hostPage(registered);
     try {
       await page.evaluate((src) => window.frameIn(src), fullUrl);
@@ -317,7 +322,7 @@ describe('authorize page, response_mode=web_message', () => {
   test('a popup opened by the registered origin gets the message too (window.opener)', async () => {
     const { challenge } = pkce();
     const state = `p-${randomBytes(8).toString('hex')}`;
-    const fullUrl = await webMessageSession(sessionToken, state, challenge);
+    const fullUrl = await webMessageSession(await login(email, password), state, challenge);
     const { context, page } = await hostPage(registered);
     try {
       const popup = context.waitForEvent('page');
@@ -335,7 +340,7 @@ describe('authorize page, response_mode=web_message', () => {
   test('a page on an unregistered origin that frames it receives nothing', async () => {
     const { challenge } = pkce();
     const state = `u-${randomBytes(8).toString('hex')}`;
-    const fullUrl = await webMessageSession(sessionToken, state, challenge);
+    const fullUrl = await webMessageSession(await login(email, password), state, challenge);
     const { context, page, logs } = await hostPage(unregistered);
     try {
       // The authorize response itself arrives (so the page had its chance) ...
@@ -359,7 +364,7 @@ describe('authorize page, response_mode=web_message', () => {
     // keeps the code from the opener.
     const { challenge } = pkce();
     const state = `q-${randomBytes(8).toString('hex')}`;
-    const fullUrl = await webMessageSession(sessionToken, state, challenge);
+    const fullUrl = await webMessageSession(await login(email, password), state, challenge);
     const { context, page } = await hostPage(unregistered);
     try {
       const popupEvent = context.waitForEvent('page');
