@@ -42,7 +42,7 @@ ENV
   for name in RATE_LIMITS PASSWORD_MIN_LENGTH SESSION_TOKEN_TTL_SECONDS APPROVAL_TOKEN_TTL_SECONDS \
     ARGON2_MEMORY_KIB ARGON2_ITERATIONS ARGON2_PARALLELISM MAX_BODY_BYTES SES_CONFIGURATION_SET \
     CAPTCHA_MODE CAPTCHA_SECRET CAPTCHA_VERIFY_URL CAPTCHA_SITE_KEY CAPTCHA_SCRIPT_URL; do
-    if [ -n "${!name:-}" ]; then printf '%s=%s\n' "$name" "${!name}"; fi
+    if [ -n "${!name:-}" ]; then printf "%s='%s'\n" "$name" "${!name}"; fi
   done
 } >.tools/dev.env
 echo .tools/dev.env
