@@ -16,6 +16,7 @@ pub mod directory;
 pub mod erasure;
 pub mod headless;
 pub mod login;
+pub mod logout;
 pub mod moderation;
 pub mod oauth;
 pub mod password;
