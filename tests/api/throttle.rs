@@ -220,22 +220,25 @@ async fn login_for(
     password: &str,
 ) -> u16 {
     let admin = format!("Bearer {}", app.admin_key);
-    let mut headers = vec![
-        ("content-type", "application/json"),
-        (members_auth::http::END_USER_IP_HEADER, end_user),
-    ];
+    let mut headers = vec![(members_auth::http::END_USER_IP_HEADER, end_user)];
     if trusted {
         headers.push(("authorization", &admin));
     }
+    login_with(app, &headers, email, password).await.status
+}
+
+/// The Velo login with `headers` besides the content type.
+async fn login_with(
+    app: &TestApp,
+    headers: &[(&str, &str)],
+    email: &str,
+    password: &str,
+) -> TestResponse {
+    let mut all = vec![("content-type", "application/json")];
+    all.extend_from_slice(headers);
     let body = json!({ "email": email, "password": password }).to_string();
-    app.request(
-        "POST",
-        integration_tests::paths::LOGIN,
-        &headers,
-        Some(&body),
-    )
-    .await
-    .status
+    app.request("POST", integration_tests::paths::LOGIN, &all, Some(&body))
+        .await
 }
 
 #[tokio::test]
@@ -324,18 +327,8 @@ async fn forty_sources_verify_at_most_the_budget_and_the_member_signs_in_from_it
     );
     assert_eq!(verified + refused, 200, "{statuses:?}");
 
-    let body = json!({ "email": email, "password": PASSWORD }).to_string();
-    let member = app
-        .request(
-            "POST",
-            integration_tests::paths::LOGIN,
-            &[
-                ("content-type", "application/json"),
-                (members_auth::http::DEVICE_TOKEN_HEADER, &device),
-            ],
-            Some(&body),
-        )
-        .await;
+    let headers = [(members_auth::http::DEVICE_TOKEN_HEADER, device.as_str())];
+    let member = login_with(&app, &headers, &email, PASSWORD).await;
     assert_eq!(member.status, 200, "{member:?}");
     // A newcomer with the right password waits for the window.
     assert_eq!(
@@ -345,18 +338,8 @@ async fn forty_sources_verify_at_most_the_budget_and_the_member_signs_in_from_it
 }
 
 async fn login_as(app: &TestApp, email: &str, local: &str, password: &str) -> u16 {
-    let body = json!({ "email": email, "password": password }).to_string();
-    app.request(
-        "POST",
-        integration_tests::paths::LOGIN,
-        &[
-            ("content-type", "application/json"),
-            (members_auth::http::LOCAL_SOURCE_IP_HEADER, local),
-        ],
-        Some(&body),
-    )
-    .await
-    .status
+    let headers = [(members_auth::http::LOCAL_SOURCE_IP_HEADER, local)];
+    login_with(app, &headers, email, password).await.status
 }
 
 /// Under `make dev` every caller is 127.0.0.1; a local test names its caller's

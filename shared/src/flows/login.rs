@@ -79,6 +79,14 @@ pub async fn login<B: Backend>(
     let account_counted = gate.account == AccountBudget::Counted;
     let known_member = gate.credentials.as_ref().map(|c| c.member_id.clone());
     let event = |event| security_event(event, known_member.as_deref(), Some(&attempt.source));
+    // The account-wide budget counts failures only: an attempt whose password is right,
+    // or that goes unchecked, gives its place back.
+    let give_back = || async {
+        match account_counted {
+            true => app.store.release_account_attempt(&counters).await,
+            false => Ok(()),
+        }
+    };
     // Refused before the password is checked: what was counted is taken back.
     let refused = |stale: Option<u64>, err: ApiError| async move {
         let lock = async {
@@ -87,13 +95,7 @@ pub async fn login<B: Backend>(
                 None => Ok(()),
             }
         };
-        let account = async {
-            match account_counted {
-                true => app.store.release_account_attempt(&counters).await,
-                false => Ok(()),
-            }
-        };
-        let (lock, account) = tokio::join!(lock, account);
+        let (lock, account) = tokio::join!(lock, give_back());
         lock?;
         account?;
         Err::<LoggedIn, LoginError>(err.into())
@@ -155,15 +157,9 @@ pub async fn login<B: Backend>(
     };
     // The right password ends the run and is no failure, while the login is stamped.
     let timestamp = app.clock.timestamp();
-    let account = async {
-        match account_counted {
-            true => app.store.release_account_attempt(&counters).await,
-            false => Ok(()),
-        }
-    };
     let (cleared, released, stamped) = tokio::join!(
         app.store.clear_lockout(&counters),
-        account,
+        give_back(),
         app.store.record_login(&member_id, &timestamp)
     );
     cleared?;

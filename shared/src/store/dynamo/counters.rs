@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::{
 };
 
 use super::{
-    DynamoStore, Item, corrupt,
+    DynamoStore, Item, corrupt, is_condition_failure,
     items::{credentials_from_item, get_n_or_zero, get_s, key_map},
     n, pk, unavailable,
 };
@@ -82,9 +82,9 @@ impl CounterStore for DynamoStore {
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":exp", n(failure.source_expires_at))
             .send();
-        let lock = self.change_lock(
-            counters,
-            LockChange {
+        let lock = self.change_counter(
+            lock_key(counters),
+            CounterChange {
                 taken: failure.stale,
                 forget_lock: failure.stale > 0,
                 lock: (failure.locked_until > 0).then_some((failure.locked_until, failure.number)),
@@ -99,25 +99,11 @@ impl CounterStore for DynamoStore {
         &self,
         counters: &LoginCounters<'_>,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::PK, pk(account_key(counters)))
-            .update_expression(format!("ADD {} :taken", attr::FAILURES))
-            .condition_expression(format!("attribute_exists({})", attr::FAILURES))
-            .expression_attribute_values(":taken", minus(1))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(unavailable(err)),
-        }
+        let change = CounterChange {
+            taken: 1,
+            ..CounterChange::default()
+        };
+        self.change_counter(account_key(counters), change).await
     }
 
     async fn release_attempt(
@@ -125,12 +111,12 @@ impl CounterStore for DynamoStore {
         counters: &LoginCounters<'_>,
         stale: u64,
     ) -> Result<(), StoreError> {
-        let change = LockChange {
+        let change = CounterChange {
             taken: stale + 1,
             forget_lock: stale > 0,
             lock: None,
         };
-        self.change_lock(counters, change).await
+        self.change_counter(lock_key(counters), change).await
     }
 
     async fn clear_lockout(&self, counters: &LoginCounters<'_>) -> Result<(), StoreError> {
@@ -177,11 +163,7 @@ impl CounterStore for DynamoStore {
             .await;
         match result {
             Ok(out) => Ok(Some(get_n_or_zero(out.attributes.as_ref(), attr::HITS))),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Ok(None)
-            }
+            Err(err) if is_condition_failure(&err) => Ok(None),
             Err(err) => Err(unavailable(err)),
         }
     }
@@ -272,11 +254,7 @@ impl DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(AccountBudget::Counted),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Ok(AccountBudget::Spent)
-            }
+            Err(err) if is_condition_failure(&err) => Ok(AccountBudget::Spent),
             Err(err) => Err(unavailable(err)),
         }
     }
@@ -321,18 +299,14 @@ impl DynamoStore {
         Ok((credentials, get_n_or_zero(find(&source_pk), attr::FAILURES)))
     }
 
-    /// Changes the lock counter, if it still exists (a right password may have ended
+    /// Changes a login counter, if it still exists (a right password may have ended
     /// the run meanwhile: then there is nothing to change).
-    async fn change_lock(
-        &self,
-        counters: &LoginCounters<'_>,
-        change: LockChange,
-    ) -> Result<(), StoreError> {
+    async fn change_counter(&self, key: Key<'_>, change: CounterChange) -> Result<(), StoreError> {
         let mut update = self
             .client
             .update_item()
             .table_name(&self.table)
-            .key(attr::PK, pk(lock_key(counters)))
+            .key(attr::PK, pk(key))
             .condition_expression(format!("attribute_exists({})", attr::FAILURES));
         let mut expression = Vec::new();
         if change.taken > 0 {
@@ -356,18 +330,15 @@ impl DynamoStore {
         }
         match update.update_expression(expression.join(" ")).send().await {
             Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Ok(())
-            }
+            Err(err) if is_condition_failure(&err) => Ok(()),
             Err(err) => Err(unavailable(err)),
         }
     }
 }
 
-/// What a login's outcome changes in its lock counter.
-struct LockChange {
+/// What a login's outcome changes in one of its counters.
+#[derive(Default)]
+struct CounterChange {
     /// Attempts that come off the count: an ended run's, or a refused attempt's.
     taken: u64,
     /// The ended run's lock no longer applies.
