@@ -7,6 +7,12 @@ iteration" and a 500 HTML page. DynamoDB never does that, so the tests would see
 failures that are moto's. A lock around the WSGI app keeps moto's threads (and the
 SDK's keep-alive connections) but lets one request touch the backend at a time.
 
+The same rollback copy would take the table's stream with it: every record since the
+table was made, so each transaction got slower as a run went on. The stream is shared
+with the copy instead. (A cancelled transaction may then leave stream records of its
+earlier steps, where DynamoDB writes none; the mailer's filter passes only `MAIL#`
+inserts, which no transaction writes.)
+
 Usage: python scripts/moto_server.py HOST PORT
 """
 
@@ -14,6 +20,7 @@ import os
 import sys
 import threading
 
+from moto.dynamodb.models.table import StreamShard
 from werkzeug.serving import run_simple
 
 from moto.moto_server.werkzeug_app import (
@@ -23,7 +30,12 @@ from moto.moto_server.werkzeug_app import (
 )
 
 
+def _share_on_copy(shard, memo):
+    return shard
+
+
 def main() -> None:
+    StreamShard.__deepcopy__ = _share_on_copy
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
     backend = DomainDispatcherApplication(create_backend_app)

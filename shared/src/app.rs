@@ -11,7 +11,7 @@ use crate::{
     clock::Clock,
     config::{Config, ConfigError},
     domain::PasswordHasher,
-    mail::{Mailer, Outbox, SesMailer},
+    mail::{MailError, Mailer, MemoryOutbox, OutgoingEmail, TableOutbox},
     store::{DynamoStore, MemoryStore, Store},
 };
 
@@ -22,12 +22,12 @@ pub trait Backend: Send + Sync + 'static {
     type Mailer: Mailer;
 }
 
-/// DynamoDB and SES v2: the functions' backend.
+/// DynamoDB, with email queued in its table for SES v2: the functions' backend.
 pub struct Aws;
 
 impl Backend for Aws {
     type Store = DynamoStore;
-    type Mailer = SesMailer;
+    type Mailer = TableOutbox;
 }
 
 /// The in-memory store and outbox: fast flow tests and the handler benchmarks.
@@ -35,7 +35,7 @@ pub struct InMemory;
 
 impl Backend for InMemory {
     type Store = MemoryStore;
-    type Mailer = Outbox;
+    type Mailer = MemoryOutbox;
 }
 
 pub struct App<B: Backend = Aws> {
@@ -57,6 +57,18 @@ impl<B: Backend> Clone for App<B> {
             captcha: self.captcha.clone(),
             clock: self.clock.clone(),
         }
+    }
+}
+
+impl<B: Backend> App<B> {
+    /// Queues `email` for `to`; the request does not wait for SES.
+    pub async fn send_mail(&self, to: &str, email: OutgoingEmail) -> Result<(), MailError> {
+        self.mailer.send(to, email, self.clock.now()).await
+    }
+
+    /// The work of [`App::send_mail`] for an address with no member.
+    pub async fn send_decoy_mail(&self, email: OutgoingEmail) -> Result<(), MailError> {
+        self.mailer.send_decoy(email, self.clock.now()).await
     }
 }
 
@@ -249,12 +261,8 @@ impl App {
         ses: aws_sdk_sesv2::Client,
     ) -> Result<Self, ConfigError> {
         Ok(Self {
+            mailer: TableOutbox::new(&config, dynamodb.clone(), ses),
             store: DynamoStore::new(dynamodb, config.table.clone()),
-            mailer: SesMailer::new(
-                ses,
-                config.mail_from.clone(),
-                config.ses_configuration_set.clone(),
-            ),
             hasher: hasher(&config)?,
             captcha: CaptchaVerifier::default(),
             clock: Clock::system(),
@@ -268,7 +276,7 @@ impl App<InMemory> {
     pub fn in_memory(config: Config) -> Result<Self, ConfigError> {
         Ok(Self {
             store: MemoryStore::default(),
-            mailer: Outbox::default(),
+            mailer: MemoryOutbox::default(),
             hasher: hasher(&config)?,
             captcha: CaptchaVerifier::default(),
             clock: Clock::manual(),

@@ -7,8 +7,8 @@ async fn manual_app() -> TestApp {
 }
 
 /// The approval token from the owner's email about `member_email`.
-fn token_from_owner_mail(member_email: &str) -> String {
-    let mails = inbox::mail_to("owner@example.com");
+async fn token_from_owner_mail(member_email: &str) -> String {
+    let mails = inbox::mail_to("owner@example.com").await;
     let mail = mails
         .iter()
         .rev()
@@ -50,7 +50,7 @@ async fn manual_approval_end_to_end() {
     assert_eq!(pending_login.status, 403);
     assert_eq!(pending_login.code(), "MEMBER_PENDING");
 
-    let token = token_from_owner_mail(&email);
+    let token = token_from_owner_mail(&email).await;
     let approved = app.post(APPROVE_BY_TOKEN, json!({ "token": token })).await;
     assert_eq!(approved.status, 200, "{approved:?}");
     assert!(

@@ -41,7 +41,7 @@ async fn an_email_code_expires_after_ten_minutes() {
         )
         .await;
     let state_token = registered.body["stateToken"].as_str().unwrap().to_string();
-    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let code = inbox::code_in(&inbox::latest_mail_to(&email).await);
     app.advance(Duration::from_secs(601));
     let late = app
         .post(VERIFY, json!({ "code": code, "stateToken": state_token }))
@@ -60,7 +60,7 @@ async fn a_recovery_link_expires_after_an_hour() {
     app.register(&email, PASSWORD).await;
     app.post(SEND_RECOVERY, json!({ "email": email })).await;
     let link = inbox::link_in(
-        &inbox::latest_mail_to(&email),
+        &inbox::latest_mail_to(&email).await,
         "https://auth.example/recovery/reset-password?token=",
     );
     let token = link.split("token=").nth(1).unwrap().to_string();

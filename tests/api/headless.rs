@@ -65,7 +65,7 @@ async fn register_verify_and_sign_in() {
         "EMAIL_NOT_VERIFIED"
     );
 
-    let mail = inbox::latest_mail_to(&email);
+    let mail = inbox::latest_mail_to(&email).await;
     assert!(!mail.html.is_empty() && !mail.text.is_empty());
     let code = inbox::code_in(&mail);
     let verified = verify(&app, &code, state_token).await;
@@ -112,7 +112,7 @@ async fn five_wrong_codes_spend_the_verification() {
     let email = random_email();
     let registered = register_v2(&app, &email, json!({})).await;
     let state_token = registered.body["stateToken"].as_str().unwrap().to_string();
-    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let code = inbox::code_in(&inbox::latest_mail_to(&email).await);
     let wrong = if code == "000000" { "111111" } else { "000000" };
 
     for _ in 0..5 {
@@ -153,7 +153,7 @@ async fn login_of_an_unverified_member_sends_a_fresh_code() {
     let app = TestApp::new().await;
     let email = random_email();
     register_v2(&app, &email, json!({})).await;
-    let first_code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let first_code = inbox::code_in(&inbox::latest_mail_to(&email).await);
 
     let login = login_v2(&app, &email, PASSWORD).await;
 
@@ -161,7 +161,7 @@ async fn login_of_an_unverified_member_sends_a_fresh_code() {
         login.body["state"], "REQUIRE_EMAIL_VERIFICATION",
         "{login:?}"
     );
-    let mails = inbox::mail_to(&email);
+    let mails = inbox::mail_to(&email).await;
     assert_eq!(mails.len(), 2);
     let second_code = inbox::code_in(mails.last().unwrap());
     let verified = verify(
@@ -202,7 +202,7 @@ async fn registering_a_taken_email_looks_like_a_fresh_registration() {
         duplicate.body["stateToken"].as_str().unwrap().len()
     );
     // The address's owner hears of it, with a recovery link instead of a code.
-    let notice = inbox::latest_mail_to(&taken);
+    let notice = inbox::latest_mail_to(&taken).await;
     assert!(
         notice.subject.contains("tried to sign up"),
         "{}",
@@ -237,7 +237,7 @@ async fn manual_approval_after_verification() {
     let app = TestApp::with_settings(&[("APPROVAL_MODE", "manual")]).await;
     let email = random_email();
     let registered = register_v2(&app, &email, json!({})).await;
-    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let code = inbox::code_in(&inbox::latest_mail_to(&email).await);
 
     let verified = verify(&app, &code, registered.body["stateToken"].as_str().unwrap()).await;
 
@@ -251,6 +251,7 @@ async fn manual_approval_after_verification() {
         "REQUIRE_OWNER_APPROVAL"
     );
     let owner_mail = inbox::mail_to("owner@example.com")
+        .await
         .into_iter()
         .rev()
         .find(|m| m.text.contains(&email.to_lowercase()))
@@ -347,7 +348,7 @@ async fn verification_start_resends_a_code_the_state_token_accepts() {
         .unwrap()
         .to_string();
     let state_token = registered.body["stateToken"].as_str().unwrap().to_string();
-    let first = inbox::code_in(&inbox::latest_mail_to(&email));
+    let first = inbox::code_in(&inbox::latest_mail_to(&email).await);
 
     let started = app
         .post(
@@ -357,9 +358,9 @@ async fn verification_start_resends_a_code_the_state_token_accepts() {
         .await;
     assert_eq!(started.status, 200, "{started:?}");
     assert!(started.body["verificationId"].is_string());
-    let mails = inbox::mail_to(&email);
+    let mails = inbox::mail_to(&email).await;
     assert_eq!(mails.len(), 2, "a second code");
-    let second = inbox::code_in(&inbox::latest_mail_to(&email));
+    let second = inbox::code_in(&inbox::latest_mail_to(&email).await);
     if first != second {
         assert_eq!(
             verify(&app, &first, &state_token).await.code(),

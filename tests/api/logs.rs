@@ -63,7 +63,7 @@ async fn no_password_token_code_or_key_appears_in_any_log_line() {
         )
         .await;
     let state_token = state.body["stateToken"].as_str().unwrap().to_string();
-    let code = inbox::code_in(&inbox::latest_mail_to(&email2));
+    let code = inbox::code_in(&inbox::latest_mail_to(&email2).await);
     secrets.extend([state_token.clone(), code.clone()]);
     headless
         .post(
@@ -108,7 +108,7 @@ async fn no_password_token_code_or_key_appears_in_any_log_line() {
         )
         .await;
     let link = inbox::link_in(
-        &inbox::latest_mail_to(&email2),
+        &inbox::latest_mail_to(&email2).await,
         "https://auth.example/recovery/reset-password?token=",
     );
     let recovery = link.split("token=").nth(1).unwrap().to_string();

@@ -194,7 +194,7 @@ async fn the_owner_creates_a_member_who_signs_in_after_the_activation_email() {
     )
     .await;
     assert_eq!(sent.status, 200, "{sent:?}");
-    let mail = inbox::latest_mail_to(&email.to_lowercase());
+    let mail = inbox::latest_mail_to(&email.to_lowercase()).await;
     let link = inbox::link_in(&mail, "https://auth.example/recovery/reset-password?token=");
     let token = link.split("token=").nth(1).unwrap();
     let form = serde_urlencoded::to_string([("token", token), ("password", PASSWORD)]).unwrap();

@@ -483,7 +483,7 @@ async fn a_password_reset_kills_every_token_at_once() {
         json!({ "email": email }),
     )
     .await;
-    let mail = integration_tests::inbox::latest_mail_to(&email);
+    let mail = integration_tests::inbox::latest_mail_to(&email).await;
     let link = integration_tests::inbox::link_in(
         &mail,
         "https://auth.example/recovery/reset-password?token=",
@@ -545,16 +545,20 @@ async fn access_tokens_of_another_algorithm_or_key_are_refused() {
         decoded.contains("\"alg\":\"HS256\"") && decoded.contains("\"kid\""),
         "{decoded}"
     );
+    let kid = serde_json::from_str::<serde_json::Value>(&decoded).unwrap()["kid"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let forged = [
         format!("{}.{payload}.", b64(r#"{"alg":"none","typ":"JWT"}"#)),
         format!(
             "{}.{payload}.{}",
-            b64(r#"{"alg":"HS512","kid":"test"}"#),
+            b64(&format!(r#"{{"alg":"HS512","kid":"{kid}"}}"#)),
             b64("sig")
         ),
         format!(
             "{}.{payload}.{}",
-            b64(r#"{"alg":"RS256","kid":"test"}"#),
+            b64(&format!(r#"{{"alg":"RS256","kid":"{kid}"}}"#)),
             b64("sig")
         ),
         format!("{}.{rest}", b64(r#"{"alg":"HS256","kid":"unknown-kid"}"#)),

@@ -38,7 +38,7 @@ async fn recovery_answers_the_same_for_known_and_unknown_emails() {
     assert_eq!(known.text, "{}");
     assert_eq!(unknown.text, known.text);
     assert_eq!(malformed.text, known.text);
-    let mail = inbox::latest_mail_to(&email);
+    let mail = inbox::latest_mail_to(&email).await;
     assert!(!mail.html.is_empty());
     assert!(!token_from(&mail).is_empty());
 }
@@ -57,7 +57,7 @@ async fn the_reset_page_sets_a_password_once_and_ends_every_session() {
         json!({ "email": email, "redirect": { "url": REDIRECT_URI, "clientId": CLIENT_ID } }),
     )
     .await;
-    let token = token_from(&inbox::latest_mail_to(&email));
+    let token = token_from(&inbox::latest_mail_to(&email).await);
 
     let form = app
         .get(&format!("/recovery/reset-password?token={token}"), &[])
@@ -100,7 +100,7 @@ async fn a_redirect_the_client_does_not_allow_is_not_followed() {
         json!({ "email": email, "redirect": { "url": "https://evil.example/", "clientId": CLIENT_ID } }),
     )
     .await;
-    let token = token_from(&inbox::latest_mail_to(&email));
+    let token = token_from(&inbox::latest_mail_to(&email).await);
 
     let done = submit_reset(&app, &token, NEW_PASSWORD).await;
 
@@ -122,7 +122,7 @@ async fn send_set_password_email_is_privileged() {
     let accepted = app.post_as_admin(path, json!({ "email": email })).await;
     assert_eq!(accepted.status, 200, "{accepted:?}");
     assert_eq!(accepted.body, json!({ "accepted": true }));
-    let mail = inbox::latest_mail_to(&email);
+    let mail = inbox::latest_mail_to(&email).await;
     assert!(mail.subject.contains("set your password"));
     let done = submit_reset(&app, &token_from(&mail), NEW_PASSWORD).await;
     assert_eq!(done.status, 200);
@@ -170,7 +170,7 @@ async fn change_login_email_moves_the_member_and_revokes_its_tokens() {
         200,
         "old email released"
     );
-    let notice = inbox::latest_mail_to(&old_email);
+    let notice = inbox::latest_mail_to(&old_email).await;
     assert!(notice.subject.contains("login email was changed"));
     let member = app.app.store.member(id).await.unwrap().unwrap();
     assert_eq!(member.token_version, 1);
@@ -198,7 +198,7 @@ async fn recover_completes_recovery_on_the_sites_own_page() {
         .unwrap()
         .to_string();
     app.post(SEND_RECOVERY, json!({ "email": email })).await;
-    let token = token_from(&inbox::latest_mail_to(&email));
+    let token = token_from(&inbox::latest_mail_to(&email).await);
     const RECOVER: &str = "/_api/iam/recovery/v1/recover";
 
     let weak = app

@@ -407,7 +407,7 @@ async fn a_visitor_signs_up_with_the_emailed_code_and_may_ask_for_another() {
         .await;
     assert_eq!(code_page.status, 200, "{code_page:?}");
     assert!(code_page.text.contains("autocomplete=\"one-time-code\""));
-    let first = inbox::code_in(&inbox::latest_mail_to(&email));
+    let first = inbox::code_in(&inbox::latest_mail_to(&email).await);
 
     let resent = browser.post(&app, &code_page, "resend", &[]).await;
     assert!(
@@ -415,7 +415,7 @@ async fn a_visitor_signs_up_with_the_emailed_code_and_may_ask_for_another() {
         "{}",
         resent.text
     );
-    let second = inbox::code_in(&inbox::latest_mail_to(&email));
+    let second = inbox::code_in(&inbox::latest_mail_to(&email).await);
     assert_ne!(first, second);
     let stale = browser
         .post(&app, &resent, "verify", &[("code", &first)])
@@ -457,7 +457,7 @@ async fn under_manual_approval_a_sign_up_waits_and_a_pending_sign_in_is_told_so(
             &[("email", &email), ("password", PASSWORD)],
         )
         .await;
-    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let code = inbox::code_in(&inbox::latest_mail_to(&email).await);
     let pending = browser
         .post(&app, &code_page, "verify", &[("code", &code)])
         .await;
@@ -518,7 +518,7 @@ async fn a_forgotten_password_is_reset_by_email_and_leads_back_to_the_page() {
     );
 
     let link = inbox::link_in(
-        &inbox::latest_mail_to(&email),
+        &inbox::latest_mail_to(&email).await,
         "https://auth.example/recovery/reset-password?token=",
     );
     let token = link.split("token=").nth(1).unwrap();
@@ -613,7 +613,7 @@ async fn where_the_site_asks_for_a_captcha_the_page_shows_the_widget_and_checks_
         "{}",
         code_page.text
     );
-    let code = inbox::code_in(&inbox::latest_mail_to(&email));
+    let code = inbox::code_in(&inbox::latest_mail_to(&email).await);
     code_of(
         &browser
             .post(&app, &code_page, "verify", &[("code", &code)])

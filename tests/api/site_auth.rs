@@ -130,6 +130,7 @@ async fn send_set_password_email_takes_the_key_and_may_leave_out_the_ignore_note
     assert_eq!(refused.status, 403);
     assert!(
         inbox::mail_to(&email)
+            .await
             .iter()
             .all(|m| !m.subject.contains("set your password"))
     );
@@ -139,7 +140,7 @@ async fn send_set_password_email_takes_the_key_and_may_leave_out_the_ignore_note
         (accepted.status, &accepted.body),
         (200, &json!({ "accepted": true }))
     );
-    let mail = inbox::latest_mail_to(&email);
+    let mail = inbox::latest_mail_to(&email).await;
     assert!(
         mail.subject.contains("set your password"),
         "{}",
@@ -158,7 +159,7 @@ async fn send_set_password_email_takes_the_key_and_may_leave_out_the_ignore_note
     )
     .await;
     assert_eq!(quiet.status, 200);
-    let mail = inbox::latest_mail_to(&email);
+    let mail = inbox::latest_mail_to(&email).await;
     assert!(
         !mail.text.contains("If you did not ask for it"),
         "{}",

@@ -1,7 +1,7 @@
 //! `TestApp`: the real handlers, served as a deployed function serves them, over the
 //! local DynamoDB and SES stand-ins through the real AWS SDK, on a clock the test moves.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use lambda_http::http::Method;
 use members_auth::{
@@ -18,6 +18,7 @@ use crate::{
     aws::{CallCounter, local_aws_config, local_endpoint, record_actions},
     event::api_gateway_event,
     logs::install_log_capture,
+    outbox::AppMail,
     random_key, table,
 };
 
@@ -27,6 +28,8 @@ pub struct TestApp {
     /// The site API key this app accepts (`API_KEYS`).
     pub api_key: String,
     pub dynamodb_calls: CallCounter,
+    /// The app's queued emails and their delivery (`outbox`).
+    pub mail: Arc<AppMail>,
     /// Every request of this app comes from here, so per-source counters are the
     /// test's own.
     pub source_ip: String,
@@ -126,6 +129,13 @@ impl TestApp {
         create_table_if_missing(&client, table())
             .await
             .expect("the test's DynamoDB is up");
+        app.mail = AppMail::start(
+            app.app.config.clone(),
+            app.app.clock.clone(),
+            endpoint,
+            &local_endpoint("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:8005"),
+        )
+        .await;
         app
     }
 
@@ -135,11 +145,21 @@ impl TestApp {
         ses_endpoint: Option<&str>,
     ) -> Self {
         install_log_capture();
+        let own_dynamodb = dynamodb_endpoint.is_some();
         let admin_key = random_key();
         let api_key = random_key();
         let mut env: HashMap<String, String> = HashMap::from([
             ("MEMBERS_TABLE".into(), table().into()),
-            ("SIGNING_KEYS".into(), format!("test:{}", random_key())),
+            // A key id of the app's own: the mailer claims only mail sealed under a
+            // key it holds, and the run's apps share a table.
+            (
+                "SIGNING_KEYS".into(),
+                format!(
+                    "test-{}:{}",
+                    &uuid::Uuid::new_v4().simple().to_string()[..8],
+                    random_key()
+                ),
+            ),
             ("ADMIN_KEY".into(), admin_key.clone()),
             ("API_KEYS".into(), format!("site:{api_key}")),
             ("OWNER_EMAIL".into(), "owner@example.com".into()),
@@ -156,14 +176,19 @@ impl TestApp {
         let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test config");
         let aws = local_aws_config().await;
         let dynamodb_calls = CallCounter::default();
+        let dynamodb_endpoint = dynamodb_endpoint.map_or_else(
+            || local_endpoint("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            String::from,
+        );
+        let ses_endpoint = ses_endpoint.map_or_else(
+            || local_endpoint("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:8005"),
+            String::from,
+        );
         let dynamodb_config = aws_sdk_dynamodb::config::Builder::from(&aws)
             .interceptor(dynamodb_calls.clone())
-            .endpoint_url(dynamodb_endpoint.map_or_else(
-                || local_endpoint("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
-                String::from,
-            ));
+            .endpoint_url(&dynamodb_endpoint);
         let dynamodb = aws_sdk_dynamodb::Client::from_conf(dynamodb_config.build());
-        if dynamodb_endpoint.is_none() {
+        if !own_dynamodb {
             create_table_if_missing(&dynamodb, &config.table)
                 .await
                 .expect("local DynamoDB reachable (make stack-up)");
@@ -171,21 +196,26 @@ impl TestApp {
         dynamodb_calls.take();
         let ses = aws_sdk_sesv2::Client::from_conf(
             aws_sdk_sesv2::config::Builder::from(&aws)
-                .endpoint_url(ses_endpoint.map_or_else(
-                    || local_endpoint("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:8005"),
-                    String::from,
-                ))
+                .endpoint_url(&ses_endpoint)
                 .build(),
         );
         let mut app = App::with_clients(config, dynamodb, ses).expect("test app");
         // Time moves only when the test says so: expiries are tested without sleeping.
         app.clock = Clock::manual();
+        let mail = AppMail::start(
+            app.config.clone(),
+            app.clock.clone(),
+            &dynamodb_endpoint,
+            &ses_endpoint,
+        )
+        .await;
         let bytes = uuid::Uuid::new_v4().into_bytes();
         Self {
             app,
             admin_key,
             api_key,
             dynamodb_calls,
+            mail,
             source_ip: format!("10.{}.{}.{}", bytes[0], bytes[1], bytes[2]),
         }
     }

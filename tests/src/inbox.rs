@@ -37,8 +37,14 @@ pub struct Mail {
     pub text: String,
 }
 
-/// Every email the stand-in holds for `recipient` (case-insensitive).
-pub fn mail_to(recipient: &str) -> Vec<Mail> {
+/// Every email the stand-in holds for `recipient` (case-insensitive), once what the
+/// live test apps had queued has been handed to the mailer.
+pub async fn mail_to(recipient: &str) -> Vec<Mail> {
+    crate::outbox::deliver_all().await;
+    stored_mail_to(recipient)
+}
+
+fn stored_mail_to(recipient: &str) -> Vec<Mail> {
     let body = get("/store");
     let store: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let emails = store["emails"].as_array().cloned().unwrap_or_default();
@@ -61,14 +67,15 @@ pub fn mail_to(recipient: &str) -> Vec<Mail> {
         .collect()
 }
 
-/// The newest email to `recipient`, waiting briefly (mail is sent after the response
-/// in no flow, but the stand-in stores asynchronously).
-pub fn latest_mail_to(recipient: &str) -> Mail {
+/// The newest email to `recipient`, waiting briefly (the stand-in stores
+/// asynchronously).
+pub async fn latest_mail_to(recipient: &str) -> Mail {
+    crate::outbox::deliver_all().await;
     for _ in 0..50 {
-        if let Some(mail) = mail_to(recipient).pop() {
+        if let Some(mail) = stored_mail_to(recipient).pop() {
             return mail;
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("no email to {recipient}");
 }

@@ -9,6 +9,8 @@ mod event;
 pub mod inbox;
 mod logs;
 mod lossy;
+pub mod mail_driver;
+pub mod outbox;
 pub mod paths;
 pub mod store_contract;
 

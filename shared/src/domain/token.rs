@@ -74,6 +74,13 @@ impl SigningKeys {
         Ok(Self { keys })
     }
 
+    /// Every key with its id, newest first.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.keys
+            .iter()
+            .map(|(kid, key)| (kid.as_str(), key.as_slice()))
+    }
+
     fn current(&self) -> (&str, &[u8]) {
         let (kid, key) = &self.keys[0];
         (kid, key)

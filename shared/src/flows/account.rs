@@ -7,7 +7,7 @@ use crate::{
     app::Backend,
     domain::{Email, Member},
     error::ApiError,
-    mail::{Mailer, templates},
+    mail::templates,
     store::{MemberStore, StoreResultExt},
     telemetry::{SecurityEvent, security_event},
 };
@@ -37,7 +37,7 @@ pub async fn change_login_email<B: Backend>(
     member.updated_date = now;
     security_event(SecurityEvent::LoginEmailChanged, Some(&member.id), None);
     let notice = templates::login_email_changed(&app.config.site_name, member.login_email.as_str());
-    if let Err(err) = app.mailer.send(old_email.as_str(), notice).await {
+    if let Err(err) = app.send_mail(old_email.as_str(), notice).await {
         error!(member_id = %member.id, error = %err, "login-email change notice not sent");
     }
     Ok(member)

@@ -16,7 +16,7 @@ use crate::{
         },
     },
     error::ApiError,
-    mail::{Mailer, templates},
+    mail::templates,
     store::{MemberStore, NewRecord, RecordStore, StoreError, Verification},
     telemetry::{SecurityEvent, security_event},
 };
@@ -73,17 +73,16 @@ fn state_token<B: Backend>(
 }
 
 async fn send_code<B: Backend>(app: &App<B>, to: &Email, code: &str) -> Result<(), ApiError> {
-    app.mailer
-        .send(
-            to.as_str(),
-            templates::verification_code(&app.config.site_name, code),
-        )
-        .await
-        .map_err(|err| {
-            // The code can be sent again by logging in; say so rather than hang.
-            error!(error = %err, "verification email not sent");
-            ApiError::unavailable(err)
-        })
+    app.send_mail(
+        to.as_str(),
+        templates::verification_code(&app.config.site_name, code),
+    )
+    .await
+    .map_err(|err| {
+        // The code can be sent again by logging in; say so rather than hang.
+        error!(error = %err, "verification email not sent");
+        ApiError::unavailable(err)
+    })
 }
 
 pub struct RegistrationV2 {
@@ -166,7 +165,7 @@ async fn existing_member_registration<B: Backend>(
     if let Some(credentials) = app.store.credentials(email).await? {
         let link = recovery::create_link(app, &credentials.member_id, None).await?;
         let notice = templates::existing_account_notice(&app.config.site_name, &link);
-        if let Err(err) = app.mailer.send(email.as_str(), notice).await {
+        if let Err(err) = app.send_mail(email.as_str(), notice).await {
             error!(member_id = %credentials.member_id, error = %err, "existing-account notice not sent");
             return Err(ApiError::unavailable(err));
         }

@@ -7,7 +7,7 @@ use crate::{
     app::Backend,
     domain::Password,
     error::ApiError,
-    mail::{Mailer, templates},
+    mail::templates,
     store::{MemberStore, SessionStore},
     telemetry::{SecurityEvent, security_event},
 };
@@ -38,7 +38,7 @@ pub async fn change_password<B: Backend>(
     security_event(SecurityEvent::PasswordChanged, Some(&member.id), None);
     tracing::info!(member_id = %member.id, kept, "other sessions ended");
     let notice = templates::password_changed(&app.config.site_name);
-    if let Err(err) = app.mailer.send(member.login_email.as_str(), notice).await {
+    if let Err(err) = app.send_mail(member.login_email.as_str(), notice).await {
         error!(member_id = %member.id, error = %err, "password-change notice not sent");
     }
     Ok(())

@@ -10,7 +10,7 @@ use crate::{
         token::{random_token, token_hash},
     },
     error::ApiError,
-    mail::{Mailer, templates},
+    mail::templates,
     store::{MemberStore, RecordStore, Recovery},
     telemetry::{SecurityEvent, security_event},
 };
@@ -60,17 +60,26 @@ pub async fn send_recovery_email<B: Backend>(
     let Some(email) = email else {
         return Ok(false);
     };
-    let Some(credentials) = app.store.credentials(&email).await? else {
-        return Ok(false);
+    let credentials = app.store.credentials(&email).await?;
+    // An address with no member costs the same work: a link to no one, and a decoy
+    // email that the mailer drops. Only the mailer ever knows which it was.
+    let member_id = match &credentials {
+        Some(credentials) => credentials.member_id.clone(),
+        None => uuid::Uuid::new_v4().to_string(),
     };
-    let link = create_link(app, &credentials.member_id, after.as_ref()).await?;
+    let link = create_link(app, &member_id, after.as_ref()).await?;
     let message = templates::password_link(&app.config.site_name, &link, kind);
-    // Failing here would tell the caller the email is known; the member can ask again.
-    if let Err(err) = app.mailer.send(email.as_str(), message).await {
-        error!(member_id = %credentials.member_id, error = %err, "recovery email not sent");
+    if credentials.is_none() {
+        // A failure here has nothing to lose, and answering as if it had is the point.
+        let _ = app.send_decoy_mail(message).await;
         return Ok(false);
     }
-    info!(member_id = %credentials.member_id, "recovery email sent");
+    // Failing here would tell the caller the email is known; the member can ask again.
+    if let Err(err) = app.send_mail(email.as_str(), message).await {
+        error!(member_id, error = %err, "recovery email not queued");
+        return Ok(false);
+    }
+    info!(member_id, "recovery email queued");
     Ok(true)
 }
 

@@ -13,7 +13,7 @@ use crate::{
         token::{random_token, token_hash},
     },
     error::ApiError,
-    mail::{Mailer, templates},
+    mail::templates,
     store::{MemberStore, NewRecord},
 };
 
@@ -94,7 +94,7 @@ pub(crate) async fn notify_owner<B: Backend>(app: &App<B>, member: &Member, toke
     let link = format!("{}{separator}token={token}", app.config.approval_link_url);
     let email =
         templates::approval_request(&app.config.site_name, member.login_email.as_str(), &link);
-    if let Err(err) = app.mailer.send(owner, email).await {
+    if let Err(err) = app.send_mail(owner, email).await {
         error!(member_id = %member.id, error = %err, "owner approval email not sent");
     }
 }

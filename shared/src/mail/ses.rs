@@ -1,13 +1,13 @@
-//! The SES v2 mailer of the functions.
+//! The SES v2 sender of the mailer function, and what each way of failing means for a
+//! retry: SES has no idempotency key, so a send whose answer was lost is never repeated.
 
 use aws_sdk_sesv2::{
     Client,
+    error::{ProvideErrorMetadata as _, SdkError},
     types::{Body, Content, Destination, EmailContent, Message},
 };
 
-use aws_sdk_sesv2::error::ProvideErrorMetadata as _;
-
-use super::{MailError, Mailer, OutgoingEmail};
+use super::OutgoingEmail;
 
 #[derive(Clone)]
 pub struct SesMailer {
@@ -16,15 +16,37 @@ pub struct SesMailer {
     configuration_set: Option<String>,
 }
 
-fn content(data: &str) -> Result<Content, MailError> {
+/// Why a send failed, as far as a retry is concerned. The reason is for the log: SES's
+/// own message is dropped, since a rejection names the recipient and no address may
+/// reach a log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendFailure {
+    /// Nothing was sent (SES unreachable, throttled, paused): try again later.
+    Retry(String),
+    /// SES refused this email for good (a rejected address, a malformed message).
+    Refused(String),
+    /// The request may have reached SES and its answer was lost: it may have been sent.
+    Unconfirmed(String),
+}
+
+impl SendFailure {
+    pub fn reason(&self) -> &str {
+        match self {
+            SendFailure::Retry(r) | SendFailure::Refused(r) | SendFailure::Unconfirmed(r) => r,
+        }
+    }
+}
+
+fn content(data: &str) -> Result<Content, SendFailure> {
     Content::builder()
         .data(data)
         .charset("UTF-8")
         .build()
-        .map_err(|e| MailError(e.to_string()))
+        .map_err(|e| SendFailure::Refused(e.to_string()))
 }
 
 impl SesMailer {
+    /// `client` should not retry on its own: a retried send may be a second email.
     pub fn new(client: Client, from: impl Into<String>, configuration_set: Option<String>) -> Self {
         Self {
             client,
@@ -32,10 +54,8 @@ impl SesMailer {
             configuration_set,
         }
     }
-}
 
-impl Mailer for SesMailer {
-    async fn send(&self, to: &str, email: OutgoingEmail) -> Result<(), MailError> {
+    pub async fn send(&self, to: &str, email: OutgoingEmail) -> Result<(), SendFailure> {
         let message = Message::builder()
             .subject(content(&email.subject)?)
             .body(
@@ -53,24 +73,31 @@ impl Mailer for SesMailer {
             .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
-            .map_err(|e| MailError(failure(&e)))?;
+            .map_err(|e| classify(&e))?;
         Ok(())
     }
 }
 
-/// What went wrong, for the log, without SES's message: a rejection names the
-/// recipient ("...failed the check: <address>"), and no address may reach a log line.
-fn failure<E, R>(err: &aws_sdk_sesv2::error::SdkError<E, R>) -> String
+/// SES's errors by what a retry would do (SES v2 `SendEmail` errors).
+fn classify<E, R>(err: &SdkError<E, R>) -> SendFailure
 where
     E: aws_sdk_sesv2::error::ProvideErrorMetadata,
 {
-    use aws_sdk_sesv2::error::SdkError;
     match err {
-        SdkError::ServiceError(_) => err.code().unwrap_or("service error").to_string(),
-        SdkError::TimeoutError(_) => "timed out".into(),
-        SdkError::DispatchFailure(_) => "could not reach SES".into(),
-        SdkError::ResponseError(_) => "unreadable response".into(),
-        SdkError::ConstructionFailure(_) => "request not built".into(),
-        _ => "unknown failure".into(),
+        SdkError::ServiceError(_) => {
+            let code = err.code().unwrap_or("service error").to_string();
+            match code.as_str() {
+                "MessageRejected" | "BadRequestException" => SendFailure::Refused(code),
+                _ => SendFailure::Retry(code),
+            }
+        }
+        // The request never left: no connection, or no time to make one.
+        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
+            SendFailure::Retry("could not reach SES".into())
+        }
+        SdkError::ConstructionFailure(_) => SendFailure::Refused("request not built".into()),
+        SdkError::TimeoutError(_) => SendFailure::Unconfirmed("timed out".into()),
+        SdkError::ResponseError(_) => SendFailure::Unconfirmed("unreadable response".into()),
+        _ => SendFailure::Unconfirmed("unknown failure".into()),
     }
 }

@@ -18,6 +18,7 @@
 //! | `IPFAIL#<source>#<window>`      | failed logins of one source over all accounts          | end of the 15-minute window | login |
 //! | `ACCOUNT#<sha256(email)>#<window>` | login attempts on one account from callers without its device token, over all sources (a failure budget: successes are taken back) | end of the 15-minute window | login |
 //! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
+//! | `MAIL#<id>`                     | a queued email, sealed (`mail::sealed`), and its delivery state; a decoy looks the same | 1 day | every flow that emails; the mailer function |
 //!
 //! Every item that names a member carries its id in `memberId`, and the sparse index
 //! [`BY_MEMBER`] (partition `memberId`, sort `pk`, keys only) finds them all, so that
@@ -103,6 +104,8 @@ pub enum Key<'a> {
         source: &'a str,
         window: u64,
     },
+    /// A queued email, delivered by the mailer function from the table's stream.
+    Mail(&'a str),
 }
 
 impl Key<'_> {
@@ -131,9 +134,14 @@ impl Key<'_> {
                 source,
                 window,
             } => format!("RATE#{kind}#{source}#{window}"),
+            Key::Mail(id) => format!("{MAIL_PREFIX}{id}"),
         }
     }
 }
+
+/// The prefix of queued emails' keys: the mailer's stream filter (infra/mailer.tf, the
+/// local driver) passes only new items under it.
+pub const MAIL_PREFIX: &str = "MAIL#";
 
 /// Account-and-source, hashed: the table holds no plain email/source pairs. An
 /// unparseable email still gets a key, so it behaves like an unknown one.
@@ -190,6 +198,11 @@ pub mod attr {
     pub const LOCKED_UNTIL: &str = "lockedUntil";
     pub const LOCKED_FOR: &str = "lockedFor";
     pub const HITS: &str = "hits";
+    /// A queued email's sealed letter and the key id it was sealed under.
+    pub const SEALED: &str = "sealed";
+    pub const KEY_ID: &str = "keyId";
+    /// A queued email's delivery: `queued`, `sending`, `sent`, or why it never will be.
+    pub const MAIL_STATE: &str = "mailState";
 }
 
 #[cfg(test)]
@@ -242,6 +255,7 @@ mod tests {
                 source: "x",
                 window: 1,
             },
+            Key::Mail("x"),
         ];
         let mut prefixes: Vec<String> = keys
             .iter()

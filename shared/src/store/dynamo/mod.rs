@@ -18,9 +18,12 @@ mod erasure;
 mod items;
 mod member_updates;
 mod members;
+mod outbox;
 mod record_items;
 mod records;
 mod sessions;
+
+pub use outbox::{Claimed, MailState};
 
 use super::{
     StoreError,
@@ -231,7 +234,7 @@ pub(crate) fn cancellation_code<R>(
 pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<bool, StoreError> {
     use aws_sdk_dynamodb::types::{
         AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-        Projection, ProjectionType, ScalarAttributeType,
+        Projection, ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
     };
     let string = |name: &str| {
         AttributeDefinition::builder()
@@ -267,6 +270,14 @@ pub async fn create_table_if_missing(client: &Client, table: &str) -> Result<boo
         .table_name(table)
         .billing_mode(BillingMode::PayPerRequest)
         .key_schema(key(attr::PK, KeyType::Hash)?)
+        // Keys only: the mailer reads a queued email from the table, never from the stream.
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::KeysOnly)
+                .build()
+                .map_err(corrupt)?,
+        )
         .global_secondary_indexes(index(keys::BY_MEMBER, attr::MEMBER_ID, Some(attr::PK))?)
         .global_secondary_indexes(index(keys::BY_CONTACT, attr::CONTACT_ID, None)?);
     let mut attributes = vec![attr::PK, attr::MEMBER_ID, attr::CONTACT_ID, attr::FACET];

@@ -1,0 +1,172 @@
+//! The mailer function: DynamoDB stream records of new `MAIL#` items in, emails out.
+//!
+//! Lambda (or `make dev`'s local driver) hands it a batch of stream records, in order.
+//! Each email is tried a few times with growing waits; one that SES still will not take
+//! ends the batch as a partial failure from that record on, so Lambda hands it back
+//! later (and, past the mapping's retry limit, leaves it to the dead-letter queue:
+//! infra/mailer.tf). What can never be sent is kept and logged as a dead letter, which
+//! an alarm counts.
+
+use std::{collections::HashMap, time::Duration};
+
+use serde::{Deserialize, Serialize};
+use tracing::{error, info};
+
+use super::{Delivery, TableOutbox};
+use crate::{clock::Clock, store::dynamo::MailState, store::keys::MAIL_PREFIX};
+
+/// The fields of a DynamoDB stream event the mailer reads (the table streams keys only).
+#[derive(Debug, Deserialize, Serialize)]
+pub struct StreamEvent {
+    #[serde(rename = "Records", default)]
+    pub records: Vec<StreamRecord>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct StreamRecord {
+    #[serde(rename = "eventName")]
+    pub event_name: String,
+    pub dynamodb: StreamChange,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct StreamChange {
+    #[serde(rename = "Keys", default)]
+    pub keys: HashMap<String, HashMap<String, String>>,
+    #[serde(rename = "SequenceNumber")]
+    pub sequence_number: String,
+}
+
+impl StreamRecord {
+    /// The id of the email a record announces: an insert of a `MAIL#` item.
+    pub fn mail_id(&self) -> Option<&str> {
+        if self.event_name != "INSERT" {
+            return None;
+        }
+        self.dynamodb
+            .keys
+            .get("pk")?
+            .get("S")?
+            .strip_prefix(MAIL_PREFIX)
+    }
+}
+
+/// Lambda's partial batch answer (`ReportBatchItemFailures`): it retries from the
+/// first sequence number named.
+#[derive(Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct BatchResponse {
+    #[serde(rename = "batchItemFailures")]
+    pub batch_item_failures: Vec<ItemFailure>,
+}
+
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct ItemFailure {
+    #[serde(rename = "itemIdentifier")]
+    pub item_identifier: String,
+}
+
+/// How often an email is tried within one invocation, and the first wait (doubling).
+#[derive(Debug, Clone, Copy)]
+pub struct Retries {
+    pub attempts: u32,
+    pub first_wait: Duration,
+}
+
+impl Retries {
+    /// In Lambda: 0.5 + 1 + 2 + 4 s of waiting, well inside the function's timeout.
+    pub const LAMBDA: Retries = Retries {
+        attempts: 5,
+        first_wait: Duration::from_millis(500),
+    };
+    /// One try per hand-over: the caller (a test, a driver) decides when to try again.
+    pub const ONCE: Retries = Retries {
+        attempts: 1,
+        first_wait: Duration::ZERO,
+    };
+}
+
+/// Delivers every email the batch announces, in order.
+pub async fn deliver_batch(
+    outbox: &TableOutbox,
+    clock: &Clock,
+    event: &StreamEvent,
+    retries: Retries,
+) -> BatchResponse {
+    for record in &event.records {
+        let Some(id) = record.mail_id() else {
+            continue;
+        };
+        if !deliver_one(outbox, clock, id, retries).await {
+            return BatchResponse {
+                batch_item_failures: vec![ItemFailure {
+                    item_identifier: record.dynamodb.sequence_number.clone(),
+                }],
+            };
+        }
+    }
+    BatchResponse::default()
+}
+
+/// Whether the email `id` is done with (sent, dropped, or given up on for good).
+async fn deliver_one(outbox: &TableOutbox, clock: &Clock, id: &str, retries: Retries) -> bool {
+    let mut wait = retries.first_wait;
+    for attempt in 1..=retries.attempts.max(1) {
+        match outbox.deliver(id, clock.now()).await {
+            Delivery::Sent => {
+                info!(mail_id = id, attempt, "email sent");
+                return true;
+            }
+            Delivery::Dropped => return true,
+            Delivery::NotQueued(Some(MailState::Sending)) => {
+                // A delivery that claimed it never settled (its answer or its process
+                // was lost): it may have gone out, so it is not sent again.
+                dead_letter(
+                    id,
+                    MailState::Unconfirmed,
+                    "claimed by a delivery that never finished",
+                );
+                return true;
+            }
+            Delivery::NotQueued(_) => return true,
+            Delivery::GaveUp(state, reason) => {
+                dead_letter(id, state, &reason);
+                return true;
+            }
+            Delivery::Retry(reason) => {
+                info!(mail_id = id, attempt, reason, "email not sent yet");
+                if attempt < retries.attempts {
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// One log event per email that will never be sent; infra/alarms.tf counts them.
+fn dead_letter(id: &str, state: MailState, reason: &str) {
+    error!(
+        mail_dead_letter = state.as_str(),
+        mail_id = id,
+        reason,
+        "email will not be sent"
+    );
+}
+
+/// The mailer function's `main`.
+pub async fn run() -> Result<(), lambda_http::Error> {
+    use lambda_http::{LambdaEvent, lambda_runtime, service_fn};
+    crate::telemetry::init();
+    let app = crate::LazyApp::from_env()?;
+    lambda_runtime::run(service_fn(|event: LambdaEvent<StreamEvent>| {
+        let app = &app;
+        async move {
+            let app = app.get().await?;
+            Ok::<_, lambda_http::Error>(
+                deliver_batch(&app.mailer, &app.clock, &event.payload, Retries::LAMBDA).await,
+            )
+        }
+    }))
+    .await
+}
