@@ -60,6 +60,9 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 	  echo "admin key: $$ADMIN_KEY"; \
 	  echo "site API key: $$(sed -n 's/^API_KEYS=local://p' $$env_file)"; \
 	  echo "OAuth client: local-client (redirect URI $(DEV_SITE_ORIGIN)/callback, origin $(DEV_SITE_ORIGIN), post-logout URL $(DEV_SITE_ORIGIN)/signed-out)"; \
+	  echo "email: queued in the table; the mailer function sends it, fed from the table's stream by mail-driver"; \
+	  cargo run -q -p integration-tests --bin mail-driver -- $${MEMBERS_TABLE:-members} http://127.0.0.1:$(DEV_PORT) & \
+	  trap "kill $$! 2>/dev/null" EXIT; \
 	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --concurrency $(DEV_CONCURRENCY) --env-file $$env_file
 
 unit: ## Unit, flow and store-contract tests on the in-memory store: no stack, seconds on a warm build

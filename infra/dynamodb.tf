@@ -10,6 +10,11 @@ resource "aws_dynamodb_table" "members" {
   hash_key                    = "pk"
   deletion_protection_enabled = var.table_deletion_protection
 
+  # Keys only: the mailer (infra/mailer.tf) learns which MAIL# item is new and reads
+  # the sealed email from the table, so no email passes through the stream.
+  stream_enabled   = true
+  stream_view_type = "KEYS_ONLY"
+
   attribute {
     name = "pk"
     type = "S"

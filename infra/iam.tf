@@ -54,16 +54,6 @@ data "aws_iam_policy_document" "function" {
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [aws_secretsmanager_secret.app.arn]
   }
-
-  dynamic "statement" {
-    for_each = each.value.sends_mail ? [local.mail_identity_arns] : []
-
-    content {
-      sid       = "SendMail"
-      actions   = ["ses:SendEmail"]
-      resources = statement.value
-    }
-  }
 }
 
 resource "aws_iam_role_policy" "function" {

@@ -35,29 +35,7 @@ resource "aws_lambda_function" "function" {
   }
 
   environment {
-    variables = {
-      MEMBERS_TABLE             = aws_dynamodb_table.members.name
-      SECRETS_ARN               = aws_secretsmanager_secret.app.arn
-      APPROVAL_MODE             = var.approval_mode
-      OWNER_EMAIL               = var.owner_email
-      MAIL_FROM                 = var.mail_from
-      APPROVAL_LINK_URL         = var.approval_link_url
-      SITE_NAME                 = var.site_name
-      PASSWORD_MIN_LENGTH       = tostring(var.password_min_length)
-      ARGON2_MEMORY_KIB         = tostring(var.argon2_memory_kib)
-      ARGON2_ITERATIONS         = tostring(var.argon2_iterations)
-      ARGON2_PARALLELISM        = tostring(var.argon2_parallelism)
-      SESSION_TOKEN_TTL_SECONDS = tostring(var.session_token_ttl_seconds)
-      SES_CONFIGURATION_SET     = aws_sesv2_configuration_set.this.configuration_set_name
-      EMAIL_VERIFICATION        = var.email_verification
-      PUBLIC_BASE_URL           = local.public_base_url
-      OAUTH_CLIENTS             = local.oauth_clients_json
-      CAPTCHA_MODE              = var.captcha_mode
-      CAPTCHA_VERIFY_URL        = var.captcha_verify_url
-      CAPTCHA_SITE_KEY          = var.captcha_site_key
-      CAPTCHA_SCRIPT_URL        = var.captcha_script_url
-      RUST_LOG                  = var.rust_log
-    }
+    variables = local.function_environment
   }
 
   lifecycle {

@@ -9,7 +9,8 @@ locals {
   # sends it, or an approval token); the function checks it.
   # dynamodb_actions: exactly what the function's flow calls on the members table
   # (transactions are authorised per item action; there is no TransactWriteItems action).
-  # sends_mail: gets ses:SendEmail on the sending identity and configuration set.
+  # None sends email itself: they queue it in the table, and the mailer sends it
+  # (infra/mailer.tf), so only the mailer's role may call SES.
   functions = {
     # Mails the verification code of the headless login.
     "login" = {
@@ -20,7 +21,6 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      sends_mail       = true
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "PutItem", "UpdateItem"]
     }
     "register" = {
@@ -32,49 +32,42 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     "generate-session-token" = {
       routes           = ["POST /backend/authentication/generate-session-token"]
       key_routes       = []
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     "approve-by-token" = {
       routes           = ["POST /backend/authentication/approve-by-token"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["UpdateItem"]
     }
     "approve-by-email" = {
       routes           = ["POST /backend/authentication/approve-by-email"]
       key_routes       = ["POST /api/v1/members/approve"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "block-by-email" = {
       routes           = ["POST /backend/authentication/block-by-email"]
       key_routes       = ["POST /api/v1/members/block"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "send-set-password-email" = {
       routes           = ["POST /backend/authentication/send-set-password-email"]
       key_routes       = ["POST /wix-sm/api/v1/auth/v1/auth/members/send-set-password-email"]
       privileged       = true
-      sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     "change-login-email" = {
       routes           = ["PATCH /backend/members/{id}/login-email"]
       key_routes       = ["PATCH /api/v1/members/{id}/change-login-email"]
       privileged       = true
-      sends_mail       = true
       dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     # Headless (Wix IAM) routes. verify mails the owner's approval request.
@@ -85,14 +78,12 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     "send-recovery-email" = {
       routes           = ["POST /_api/iam/recovery/v1/send-email"]
       key_routes       = []
       privileged       = false
-      sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     # The page the recovery email links to (GET) and its form (POST), recovery from a
@@ -106,8 +97,7 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      sends_mail       = true
-      dynamodb_actions = ["BatchGetItem", "GetItem", "UpdateItem"]
+      dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "redirect-session" = {
       routes = [
@@ -116,7 +106,6 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["PutItem"]
     }
     # OAuth 2 (PKCE) for the clients in var.oauth_clients. authorize without a session
@@ -126,14 +115,12 @@ locals {
       routes           = ["GET /oauth2/authorize", "POST /oauth2/authorize", "GET /oauth2/session"]
       key_routes       = []
       privileged       = false
-      sends_mail       = true
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "token" = {
       routes           = ["POST /oauth2/token", "POST /_api/iam/authentication/v2/sign-on"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem", "PutItem", "UpdateItem"]
     }
     # Ends the session a logout URL names, and the browser's hosted-page session.
@@ -144,14 +131,12 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["DeleteItem", "UpdateItem"]
     }
     "current-member" = {
       routes           = ["GET /members/v1/members/my"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem"]
     }
     # The @wix/members members module, the signed-in member's own account: one function
@@ -160,7 +145,6 @@ locals {
       routes           = ["PATCH /members/v1/members/{id}"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
     # Claims the new slug and releases the old one in one transaction.
@@ -168,42 +152,36 @@ locals {
       routes           = ["POST /members/v1/members/my/slug"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "DeleteItem", "PutItem", "UpdateItem"]
     }
     "join-community" = {
       routes           = ["POST /members/v1/members/join-community"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
     "leave-community" = {
       routes           = ["POST /members/v1/members/leave-community"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
     "delete-member-phones" = {
       routes           = ["DELETE /members/v1/members/{id}/phones"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
     "delete-member-emails" = {
       routes           = ["DELETE /members/v1/members/{id}/emails"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
     "delete-member-addresses" = {
       routes           = ["DELETE /members/v1/members/{id}/addresses"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "UpdateItem"]
     }
     # Erasure: the member index read, batch deletes, and the member, email and slug
@@ -212,7 +190,6 @@ locals {
       routes           = ["DELETE /members/v1/members/my"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "Query"]
     }
     # The owner's member management (ApiKeyStrategy): public at the gateway, the site
@@ -221,28 +198,24 @@ locals {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/approve"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["UpdateItem"]
     }
     "block-member" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/block"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["UpdateItem"]
     }
     "delete-member" = {
       routes           = []
       key_routes       = ["DELETE /members/v1/members/{id}"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query"]
     }
     "update-member-slug" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/slug"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     # Reading members (@wix/members getMember, listMembers, queryMembers): public at the
@@ -252,21 +225,18 @@ locals {
       routes           = ["GET /members/v1/members/{id}"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem"]
     }
     "list-members" = {
       routes           = ["GET /members/v1/members"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "Query"]
     }
     "query-members" = {
       routes           = ["POST /members/v1/members/query"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "Query"]
     }
     # The owner's member management, continued: one function per method, each public at
@@ -275,63 +245,54 @@ locals {
       routes           = []
       key_routes       = ["POST /members/v1/members"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["PutItem"]
     }
     "mute-member" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/mute"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["UpdateItem"]
     }
     "unmute-member" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/unmute"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["UpdateItem"]
     }
     "disconnect-member" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/disconnect"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["DeleteItem", "GetItem", "UpdateItem"]
     }
     "bulk-delete-members" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/bulk/delete"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query"]
     }
     "bulk-delete-members-by-filter" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/bulk/delete-by-filter"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "GetItem", "Query"]
     }
     "bulk-approve-members" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/bulk/approve-by-filter"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem", "Query", "UpdateItem"]
     }
     "bulk-block-members" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/bulk/block-by-filter"]
       privileged       = true
-      sends_mail       = false
       dynamodb_actions = ["BatchGetItem", "GetItem", "Query", "UpdateItem"]
     }
     "send-activation-email" = {
       routes           = []
       key_routes       = ["POST /_api/iam/recovery/v1/activation-email"]
       privileged       = true
-      sends_mail       = true
       dynamodb_actions = ["GetItem", "PutItem"]
     }
     # Unknown routes get the contract's 404 envelope rather than API Gateway's own body.
@@ -339,7 +300,6 @@ locals {
       routes           = ["$default"]
       key_routes       = []
       privileged       = false
-      sends_mail       = false
       dynamodb_actions = []
     }
   }
@@ -377,7 +337,9 @@ locals {
   metrics_namespace = "MembersAuth/${var.name_prefix}"
 
   # `cargo lambda build --output-format zip` output; package_dir is relative to infra/.
-  packages = { for name, _ in local.functions : name => "${var.package_dir}/${name}/bootstrap.zip" }
+  packages       = { for name, _ in local.functions : name => "${var.package_dir}/${name}/bootstrap.zip" }
+  mailer_package = "${var.package_dir}/mailer/bootstrap.zip"
+  mailer_name    = "${var.name_prefix}-mailer"
 
   # SES checks sending permission on the sender's identity; in the sandbox also on each recipient's.
   mail_identity_arns = concat(
@@ -407,4 +369,29 @@ locals {
 
   # "Site <noreply@example.com>" or a bare address.
   mail_from_address = lower(try(regex("<([^>]+)>", var.mail_from)[0], trimspace(var.mail_from)))
+
+  # Every function's settings (the mailer's too: it seals and opens with the same keys).
+  function_environment = {
+    MEMBERS_TABLE             = aws_dynamodb_table.members.name
+    SECRETS_ARN               = aws_secretsmanager_secret.app.arn
+    APPROVAL_MODE             = var.approval_mode
+    OWNER_EMAIL               = var.owner_email
+    MAIL_FROM                 = var.mail_from
+    APPROVAL_LINK_URL         = var.approval_link_url
+    SITE_NAME                 = var.site_name
+    PASSWORD_MIN_LENGTH       = tostring(var.password_min_length)
+    ARGON2_MEMORY_KIB         = tostring(var.argon2_memory_kib)
+    ARGON2_ITERATIONS         = tostring(var.argon2_iterations)
+    ARGON2_PARALLELISM        = tostring(var.argon2_parallelism)
+    SESSION_TOKEN_TTL_SECONDS = tostring(var.session_token_ttl_seconds)
+    SES_CONFIGURATION_SET     = aws_sesv2_configuration_set.this.configuration_set_name
+    EMAIL_VERIFICATION        = var.email_verification
+    PUBLIC_BASE_URL           = local.public_base_url
+    OAUTH_CLIENTS             = local.oauth_clients_json
+    CAPTCHA_MODE              = var.captcha_mode
+    CAPTCHA_VERIFY_URL        = var.captcha_verify_url
+    CAPTCHA_SITE_KEY          = var.captcha_site_key
+    CAPTCHA_SCRIPT_URL        = var.captcha_script_url
+    RUST_LOG                  = var.rust_log
+  }
 }

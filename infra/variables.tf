@@ -114,6 +114,18 @@ variable "function_memory_mb" {
   }
 }
 
+variable "mailer_memory_mb" {
+  description = "Memory (MB) of the mailer function (infra/mailer.tf): it waits on SES and hashes nothing."
+  type        = number
+  default     = 256
+}
+
+variable "mailer_retry_attempts" {
+  description = "How often the stream mapping hands a failed batch back to the mailer before the dead-letter queue; with the mailer's own five tries, about 15 s each. The records' one-hour age limit applies too."
+  type        = number
+  default     = 200
+}
+
 variable "function_timeout_seconds" {
   description = "Lambda timeout; API Gateway gives up after 30 s in any case."
   type        = number

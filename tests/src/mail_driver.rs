@@ -40,11 +40,10 @@ impl MailQueue {
             .send()
             .await
             .map_err(|e| format!("describe table: {e:?}"))?;
-        let arn = described
-            .table()
-            .and_then(|t| t.latest_stream_arn())
-            .ok_or("the table has no stream")?
-            .to_string();
+        let arn = match described.table().and_then(|t| t.latest_stream_arn()) {
+            Some(arn) => arn.to_string(),
+            None => enable_stream(dynamodb, table).await?,
+        };
         let stream = streams
             .describe_stream()
             .stream_arn(&arn)
@@ -75,6 +74,11 @@ impl MailQueue {
             iterators,
             backlog: Vec::new(),
         })
+    }
+
+    /// Drops what waits (a dead letter), answering how many records that was.
+    pub fn give_up(&mut self) -> usize {
+        std::mem::take(&mut self.backlog).len()
     }
 
     /// Reads what the stream gained since the last read into the backlog.
@@ -144,6 +148,29 @@ impl MailQueue {
         }
         Ok(self.backlog.len())
     }
+}
+
+/// Turns on the stream of a table made before the outbox (a long-lived local stack).
+async fn enable_stream(dynamodb: &aws_sdk_dynamodb::Client, table: &str) -> Result<String, String> {
+    use aws_sdk_dynamodb::types::{StreamSpecification, StreamViewType};
+    let updated = dynamodb
+        .update_table()
+        .table_name(table)
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::KeysOnly)
+                .build()
+                .map_err(|e| e.to_string())?,
+        )
+        .send()
+        .await
+        .map_err(|e| format!("enable the stream: {e:?}"))?;
+    updated
+        .table_description()
+        .and_then(|t| t.latest_stream_arn())
+        .map(str::to_string)
+        .ok_or_else(|| "the table has no stream".into())
 }
 
 /// The record as the mapping's filter passes it: an insert of a `MAIL#` item.
