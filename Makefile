@@ -63,7 +63,7 @@ dev: stack-up ## Run every function locally at http://127.0.0.1:9000 (DEV_PORT) 
 	  echo "email: queued in the table; the mailer function sends it, fed from the table's stream by mail-driver"; \
 	  cargo run -q -p integration-tests --bin mail-driver -- $${MEMBERS_TABLE:-members} http://127.0.0.1:$(DEV_PORT) & \
 	  trap "kill $$! 2>/dev/null" EXIT; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --concurrency $(DEV_CONCURRENCY) --env-file $$env_file
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch --invoke-address 127.0.0.1 --invoke-port $(DEV_PORT) --concurrency $(DEV_CONCURRENCY) --disable-cors --env-file $$env_file
 
 unit: ## Unit, flow and store-contract tests on the in-memory store: no stack, seconds on a warm build
 	cargo test --locked -p members-auth

@@ -3,7 +3,7 @@
 # (bench/bench.py); prints the report and writes BENCHMARKS.md. BENCH_FLAGS passes options,
 # e.g. a quick look without touching
 # BENCHMARKS.md: make bench BENCH_FLAGS="--runs 3 --pairs 20 --seconds 3 --out /tmp/b.md"
-.PHONY: bench bench-directory
+.PHONY: bench bench-directory bench-timing
 
 BENCH_FLAGS ?=
 # cargo-lambda builds x86_64 functions with -C target-cpu=haswell; the baseline and the
@@ -19,10 +19,16 @@ bench: package ## Benchmark the release functions (cold start vs hello-world, si
 	    cargo build -q --release --locked --manifest-path bench/$$crate/Cargo.toml || exit 1; \
 	done
 	@$(MAKE) --no-print-directory bench-directory
+	@$(MAKE) --no-print-directory bench-timing
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" python3 bench/bench.py $(BENCH_FLAGS)
 
 bench-directory: stack-up ## What a page of members costs on 10,000 seeded members (DynamoDB calls, items read) into BENCHMARKS.md
 	python3 bench/directory.py
+
+bench-timing: stack-up ## Known vs unknown address timing of recovery and registration (deploy builds) into BENCHMARKS.md
+	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	RUSTFLAGS="$(BENCH_RUSTFLAGS)" cargo build -q --profile deploy --locked -p register -p send-recovery-email
+	python3 bench/timing.py $(BENCH_FLAGS)
 
 # Release profiles side by side (bench/tuning.py): login and not-found built with each
 # profile, then size, cold start, first response and peak RSS in one interleaved run.

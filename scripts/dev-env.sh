@@ -35,6 +35,7 @@ APPROVAL_LINK_URL=${APPROVAL_LINK_URL:-$site/approve}
 PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:${DEV_PORT:-9000}}
 SITE_NAME=${SITE_NAME:-Local-members}
 OAUTH_CLIENTS='$clients'
+LOCAL_CORS_ORIGINS=${LOCAL_CORS_ORIGINS:-$site}
 RUST_LOG=${RUST_LOG:-info}
 ENV
   # Every other setting the environment of `make dev` holds (README, Configuration),

@@ -50,8 +50,40 @@ def call(method, path, body=None, headers=None, expect=200):
         return text, location
 
 
+def cors(method, path, origin, preflight):
+    """The CORS headers of an answer to `origin` (API Gateway's rules, infra/api.tf)."""
+    headers = {"origin": origin}
+    if preflight:
+        headers.update({"access-control-request-method": "GET",
+                        "access-control-request-headers": "authorization"})
+    request = urllib.request.Request(BASE + path, method=method, headers=headers)
+    try:
+        with opener.open(request, timeout=60) as response:
+            answer = response
+    except urllib.error.HTTPError as error:
+        answer = error
+    return (answer.status, answer.headers.get("access-control-allow-origin"),
+            answer.headers.get("access-control-allow-credentials"))
+
+
+def check_cors():
+    """As strict as the gateway: the site's origin, without credentials, and no other."""
+    my = "/members/v1/members/my"
+    checks = {
+        "preflight from the site": (cors("OPTIONS", my, SITE, True), (204, SITE, None)),
+        "preflight from elsewhere": (cors("OPTIONS", my, "http://evil.example", True), (204, None, None)),
+        "answer to the site": (cors("GET", my, SITE, False), (401, SITE, None)),
+        "answer to elsewhere": (cors("GET", my, "http://evil.example", False), (401, None, None)),
+    }
+    for name, (got, expected) in checks.items():
+        if got != expected:
+            sys.exit(f"dev smoke: CORS, {name}: expected {expected}, got {got}")
+    print(f"  CORS: {len(checks)} checks (the site's origin only, no credentials)")
+
+
 def latest_mail(to):
-    for _ in range(50):
+    # The mailer sends from the table's stream (mail-driver), a moment after the answer.
+    for _ in range(150):
         with urllib.request.urlopen(f"{INBOX}/store", timeout=10) as response:
             emails = json.loads(response.read())["emails"]
         mine = [e for e in emails if to in [a.lower() for a in e["destination"]["to"]]]
@@ -62,6 +94,7 @@ def latest_mail(to):
 
 
 def main():
+    check_cors()
     admin_key = next(
         line.split("=", 1)[1].strip()
         for line in open(".tools/dev.env")

@@ -8,7 +8,10 @@ BENCH = Path(__file__).resolve().parent.parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 FIXTURES = ROOT / "tests" / "fixtures"
-FUNCTIONS = sorted(p.name for p in (ROOT / "functions").iterdir() if (p / "Cargo.toml").exists())
+# The mailer has no route and no API Gateway event: it is fed by the table's stream.
+STREAM_FUNCTIONS = {"mailer"}
+FUNCTIONS = sorted(p.name for p in (ROOT / "functions").iterdir()
+                   if (p / "Cargo.toml").exists() and p.name not in STREAM_FUNCTIONS)
 HELLO = "hello-world"
 PASSWORD = "bench-Quartz-7-lantern"  # not on the common-password list
 ARGON2_DEFAULTS = "m=19456 KiB, t=2, p=1"
@@ -21,6 +24,8 @@ GOAL_BINARY_MB = 8.0
 GOAL_RSS_MB = 48.0
 GOAL_THROUGHPUT = 0.85
 GOAL_ENUMERATION = 0.10
+# Known ÷ unknown address, recovery and registration (issue: within 0.9–1.1).
+GOAL_ADDRESS_TIMING = 0.10
 
 # Diagnostic cold starts: not-found with less (or no) CA roots for the AWS SDK to load.
 # token builds its app (AWS clients, CA roots) on its first request; this diagnostic start

@@ -61,12 +61,14 @@ def moto_info(endpoint: str, moto_pid: int | None) -> dict:
     return info
 
 
-def register_members(runner: Runner, events: Events, guessed_accounts: int = 0) -> None:
-    """Registers the members the logins use (login's, the admin's, and the accounts the
-    enumeration bench guesses at), through `register`."""
+def register_members(runner: Runner, events: Events, guessed_accounts: int = 0,
+                     more: list[str] | None = None) -> None:
+    """Registers the members the logins use (login's, the admin's, the accounts the
+    enumeration bench guesses at, and `more`), through `register`."""
     api = runner.runtime("register")
     session = api.session
-    emails = [events.login_email, events.admin_email] + events.guess_emails(guessed_accounts)
+    emails = ([events.login_email, events.admin_email] + events.guess_emails(guessed_accounts)
+              + (more or []))
     for email in emails:
         session.submit(events.register(email), tag=email)
     proc = runner.spawn("register", api)

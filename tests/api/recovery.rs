@@ -44,6 +44,26 @@ async fn recovery_answers_the_same_for_known_and_unknown_emails() {
 }
 
 #[tokio::test]
+async fn recovery_does_the_same_table_work_for_a_member_and_for_an_unknown_address() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    app.dynamodb_calls.take();
+
+    let mut calls = Vec::new();
+    for address in [email.clone(), random_email()] {
+        let answer = app.post(SEND_RECOVERY, json!({ "email": address })).await;
+        assert_eq!((answer.status, answer.text.as_str()), (200, "{}"));
+        calls.push(app.dynamodb_calls.take());
+    }
+    // The rate counter, the credentials, a recovery record (for a member, or for no
+    // one), a sealed email (or its decoy): the table cannot tell which it was.
+    assert_eq!(calls, [4, 4], "{calls:?}");
+    assert_eq!(app.mail.deliver().await, 0);
+    assert_eq!(inbox::mail_to(&email).await.len(), 1);
+}
+
+#[tokio::test]
 async fn the_reset_page_sets_a_password_once_and_ends_every_session() {
     let app = TestApp::new().await;
     let email = random_email();

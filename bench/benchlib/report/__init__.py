@@ -12,9 +12,10 @@ from .overview import header, summary
 from .pages import member_pages
 from .sizing import sizing
 from .starts import first_request, network, per_function
+from .timing import address_timing
 
 SECTIONS = [summary, handler_overhead, per_function, first_request, network,
-            argon2_and_throughput, enumeration, sizing, findings, tuning, dynamodb_calls,
+            argon2_and_throughput, enumeration, address_timing, sizing, findings, tuning, dynamodb_calls,
             member_pages]
 
 

@@ -6,6 +6,7 @@
 
 mod call;
 mod cookies;
+mod cors;
 pub mod headless;
 pub mod members;
 pub mod pages;

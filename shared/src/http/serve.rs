@@ -19,6 +19,7 @@ use crate::{
 use super::{
     Call,
     call::{request_id, request_path},
+    cors::LocalCors,
     headless, members, pages,
     respond::error_response,
     routes::{self, Endpoint, Format, Function},
@@ -232,24 +233,42 @@ pub async fn serve<B: Backend>(
     source: &impl AppSource<B>,
     request: Request,
 ) -> Result<Response<Body>, Infallible> {
-    serve_in::<B, EVERY_FUNCTION>(function, source, request).await
+    serve_in::<B, EVERY_FUNCTION>(function, source, request, None).await
 }
 
-/// [`serve`] in a build for function `F` (see [`built_in`]).
+/// [`serve`] in a build for function `F` (see [`built_in`]), behind `make dev`'s CORS
+/// stand-in where it runs.
 async fn serve_in<B: Backend, const F: u8>(
     function: Function,
     source: &impl AppSource<B>,
     request: Request,
+    cors: Option<&LocalCors>,
 ) -> Result<Response<Body>, Infallible> {
-    let request_id = request_id(&request);
-    let path = request_path(&request);
+    let Some(cors) = cors else {
+        return serve_routed::<B, F>(function, source, &request).await;
+    };
+    if let Some(preflight) = cors.preflight(&request) {
+        return Ok(preflight);
+    }
+    let mut response = serve_routed::<B, F>(function, source, &request).await?;
+    cors.decorate(&request, &mut response);
+    Ok(response)
+}
+
+async fn serve_routed<B: Backend, const F: u8>(
+    function: Function,
+    source: &impl AppSource<B>,
+    request: &Request,
+) -> Result<Response<Body>, Infallible> {
+    let request_id = request_id(request);
+    let path = request_path(request);
     let method = request.method();
     let mut format = Format::Json;
     let result = match routes::find(function, method, path) {
         Ok(route) => {
             format = route.endpoint.format();
             let call = Call {
-                request: &request,
+                request,
                 route,
                 request_id: request_id.clone(),
             };
@@ -307,8 +326,9 @@ pub async fn run<const F: u8>() -> Result<(), lambda_http::Error> {
         .ok_or("no such function")?;
     crate::telemetry::init();
     let app = crate::LazyApp::from_env()?;
+    let cors = LocalCors::from_setting(std::env::var("LOCAL_CORS_ORIGINS").ok());
     lambda_http::run(lambda_http::service_fn(|request| {
-        serve_in::<_, F>(function, &app, request)
+        serve_in::<_, F>(function, &app, request, cors.as_ref())
     }))
     .await
 }
