@@ -90,29 +90,38 @@ export async function emailsTo(address) {
   return emails.filter((e) => (e.destination?.to ?? []).some((to) => to.toLowerCase() === wanted));
 }
 
-/** The latest email to `address` once more than `after` have arrived for it (polls up to timeoutMs). */
-export async function latestEmailTo(address, { after = 0, timeoutMs = 20_000 } = {}) {
+/**
+ * The latest email to `address` that `matching` accepts, of those beyond the first `after`
+ * (polls up to timeoutMs). Emails arrive a moment after the answer that
+ * queued them: the mailer sends them from the table's stream.
+ */
+export async function latestEmailTo(address, { after = 0, timeoutMs = 20_000, matching = () => true } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mine = await emailsTo(address);
-    if (mine.length > after) return mine.at(-1);
+    const fresh = (await emailsTo(address)).slice(after).filter(matching);
+    if (fresh.length > 0) return fresh.at(-1);
     if (Date.now() > deadline) assert.fail(`no email (beyond ${after}) to ${address} in ${INBOX}/store`);
     await sleep(200);
   }
 }
 
 /** The 6-digit code of the latest verification email to `address`. */
+const CODE = /verification code(?: is|:)\s*(\d{6})\b/;
+const RECOVERY_LINK = /https?:\/\/\S+\/recovery\/reset-password\?token=[\w-]+/;
+
 export async function verificationCode(address, options) {
-  const email = await latestEmailTo(address, options);
-  const code = `${email.subject}\n${email.body?.text ?? ''}`.match(/verification code(?: is|:)\s*(\d{6})\b/)?.[1];
+  const matching = (e) => CODE.test(`${e.subject}\n${e.body?.text ?? ''}`);
+  const email = await latestEmailTo(address, { matching, ...options });
+  const code = `${email.subject}\n${email.body?.text ?? ''}`.match(CODE)?.[1];
   assert.ok(code, `no 6-digit code in the email to ${address}: ${email.subject}`);
   return code;
 }
 
 /** The token of the latest recovery link (`.../recovery/reset-password?token=...`) mailed to `address`. */
 export async function recoveryToken(address, options) {
-  const email = await latestEmailTo(address, options);
-  const link = email.body?.text?.match(/https?:\/\/\S+\/recovery\/reset-password\?token=[\w-]+/)?.[0];
+  const matching = (e) => RECOVERY_LINK.test(e.body?.text ?? '');
+  const email = await latestEmailTo(address, { matching, ...options });
+  const link = email.body?.text?.match(RECOVERY_LINK)?.[0];
   assert.ok(link, `no recovery link in the email to ${address}: ${email.body?.text}`);
   return new URL(link).searchParams.get('token');
 }
