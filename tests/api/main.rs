@@ -16,6 +16,7 @@ mod headless;
 mod login;
 mod logs;
 mod lost_answers;
+mod mailer;
 mod management;
 mod members;
 mod oauth;

@@ -95,6 +95,26 @@ impl AppMail {
     }
 }
 
+/// The mailer's outbox for `app`'s table, sealing and opening with `signing_keys`
+/// instead of the app's (a mailer that missed a key rotation).
+pub async fn outbox_with_keys(app: &AppMail, signing_keys: &str) -> TableOutbox {
+    let mut config = app.config.clone();
+    config.signing_keys =
+        members_auth::domain::token::SigningKeys::parse(signing_keys).expect("signing keys");
+    let (dynamodb, _) = clients(&app.dynamodb_endpoint).await;
+    let ses = aws_sdk_sesv2::Client::new(&local_aws_config().await);
+    TableOutbox::new(&config, dynamodb, ses)
+}
+
+/// A fresh reader on `app`'s table's whole stream.
+pub async fn read_stream(app: &AppMail) -> (MailQueue, aws_sdk_dynamodbstreams::Client) {
+    let (dynamodb, streams) = clients(&app.dynamodb_endpoint).await;
+    let queue = MailQueue::open(&dynamodb, &streams, &app.config.table, StartAt::TrimHorizon)
+        .await
+        .expect("the app's stream");
+    (queue, streams)
+}
+
 /// Delivers what every live test app has queued.
 pub async fn deliver_all() {
     let live: Vec<Arc<AppMail>> = apps()

@@ -10,7 +10,7 @@
 use std::{collections::HashMap, time::Duration};
 
 use serde::{Deserialize, Serialize};
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use super::{Delivery, TableOutbox};
 use crate::{clock::Clock, store::dynamo::MailState, store::keys::MAIL_PREFIX};
@@ -70,6 +70,11 @@ pub struct ItemFailure {
 pub struct Retries {
     pub attempts: u32,
     pub first_wait: Duration,
+    /// Whether an email sealed under a key this mailer lacks is left to another mailer
+    /// (`true`: test apps sharing one table, each with keys of its own) or handed back
+    /// (`false`: after a key rotation an instance that predates it must not drop the
+    /// email; Lambda hands it back, and past the retry limit it is a dead letter).
+    pub leave_foreign: bool,
 }
 
 impl Retries {
@@ -77,11 +82,14 @@ impl Retries {
     pub const LAMBDA: Retries = Retries {
         attempts: 5,
         first_wait: Duration::from_millis(500),
+        leave_foreign: false,
     };
-    /// One try per hand-over: the caller (a test, a driver) decides when to try again.
+    /// One try per hand-over: the caller (a test) decides when to try again, and each
+    /// test app delivers its own email.
     pub const ONCE: Retries = Retries {
         attempts: 1,
         first_wait: Duration::ZERO,
+        leave_foreign: true,
     };
 }
 
@@ -126,6 +134,13 @@ async fn deliver_one(outbox: &TableOutbox, clock: &Clock, id: &str, retries: Ret
                     "claimed by a delivery that never finished",
                 );
                 return true;
+            }
+            Delivery::NotQueued(Some(MailState::Queued)) if !retries.leave_foreign => {
+                warn!(
+                    mail_id = id,
+                    "sealed under a key this mailer does not hold; handed back"
+                );
+                return false;
             }
             Delivery::NotQueued(_) => return true,
             Delivery::GaveUp(state, reason) => {
