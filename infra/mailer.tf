@@ -46,8 +46,15 @@ data "aws_iam_policy_document" "mailer" {
   # What the event source mapping reads the stream with, on the function's role.
   statement {
     sid       = "TableStream"
-    actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+    actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
     resources = [aws_dynamodb_table.members.stream_arn]
+  }
+
+  # ListStreams has no resource-level permissions: it only accepts "*".
+  statement {
+    sid       = "ListStreams"
+    actions   = ["dynamodb:ListStreams"]
+    resources = ["*"]
   }
 
   statement {
@@ -77,8 +84,9 @@ resource "aws_iam_role_policy" "mailer" {
 }
 
 # What the mapping gave up on: the stream position of each batch (shard and sequence
-# numbers), kept two weeks. The emails stay queued in the table until their TTL (a day):
-# a redrive sets their mailState back to "queued" and writes them again.
+# numbers), kept two weeks. The emails stay in the table, sealed, until their TTL (a
+# day). A redrive must write each again (delete and put, with mailState "queued"): only
+# an INSERT passes the mapping's filter.
 resource "aws_sqs_queue" "mail_dead_letters" {
   name                      = "${local.mailer_name}-dead-letters"
   message_retention_seconds = 1209600
@@ -102,7 +110,8 @@ resource "aws_lambda_function" "mailer" {
   source_code_hash = fileexists(local.mailer_package) ? filebase64sha256(local.mailer_package) : null
 
   memory_size = var.mailer_memory_mb
-  # Five tries with waits of 0.5 + 1 + 2 + 4 s and 5 s per SES call, per email, in order.
+  # Per email up to five tries (an SES attempt is at most 2 s) with waits of 0.5 + 1 + 2 +
+  # 4 s; no try starts with less than 8 s left, and what is left over is handed back.
   timeout = 60
 
   tracing_config {
@@ -202,4 +211,22 @@ resource "aws_cloudwatch_metric_alarm" "mail_dead_letters" {
       period      = 300
     }
   }
+}
+
+# A mapping that stalls (disabled, throttled, or stuck on a batch) leaves every email
+# waiting: the age of the oldest record it has not handed over yet.
+resource "aws_cloudwatch_metric_alarm" "mail_stream_age" {
+  alarm_name          = "${local.mailer_name}-stream-age"
+  alarm_description   = "Queued emails have waited more than ${var.mail_age_alarm_seconds} s for the mailer."
+  namespace           = "AWS/Lambda"
+  metric_name         = "IteratorAge"
+  dimensions          = { FunctionName = aws_lambda_function.mailer.function_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.mail_age_alarm_seconds * 1000
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
 }

@@ -126,6 +126,12 @@ variable "mailer_retry_attempts" {
   default     = 200
 }
 
+variable "mail_age_alarm_seconds" {
+  description = "Alarm when a queued email has waited this long for the mailer (the stream mapping's iterator age)."
+  type        = number
+  default     = 300
+}
+
 variable "function_timeout_seconds" {
   description = "Lambda timeout; API Gateway gives up after 30 s in any case."
   type        = number

@@ -44,7 +44,9 @@ PER_FUNCTION = [
     ("resource", "aws_apigatewayv2_integration"),
 ]
 # Actions AWS documents as having no resource-level permissions: "*" is their only resource.
-IAM_STAR_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+IAM_STAR_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                    # The mailer's stream mapping needs it; it has no resource-level form.
+                    "dynamodb:ListStreams"}
 # The streams of one log group: "<aws_cloudwatch_log_group.X[...].arn>:*".
 LOG_STREAMS = re.compile(r"^\$\{aws_cloudwatch_log_group\.[\w-]+(\[[^\]]+\])?\.arn\}:\*$")
 # IAM action names for item-level DynamoDB calls (transactions use the item actions).

@@ -51,7 +51,7 @@ async fn an_email_sealed_under_a_key_the_mailer_lacks_is_handed_back_not_dropped
     let clock = &app.app.clock;
     let waiting = stream
         .drain(&streams, |event| async move {
-            Ok(deliver_batch(&stale, clock, &event, lambda_once).await)
+            Ok(deliver_batch(&stale, clock, &event, lambda_once, None).await)
         })
         .await
         .unwrap();

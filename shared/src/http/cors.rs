@@ -71,9 +71,10 @@ impl LocalCors {
         ] {
             headers.remove(name);
         }
+        // Every answer depends on the origin, so no cache may hand one origin's to another.
+        headers.append(header::VARY, HeaderValue::from_static("origin"));
         if let Some(origin) = self.allowed(request) {
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-            headers.append(header::VARY, HeaderValue::from_static("origin"));
         }
     }
 }

@@ -5,9 +5,12 @@
 //! ends the batch as a partial failure from that record on, so Lambda hands it back
 //! later (and, past the mapping's retry limit, leaves it to the dead-letter queue:
 //! infra/mailer.tf). What can never be sent is kept and logged as a dead letter, which
-//! an alarm counts.
+//! an alarm counts. No send starts that the invocation might not see to its end: one
+//! cut off by the function's timeout could have gone out, and would never be retried.
 
 use std::{collections::HashMap, time::Duration};
+
+use tokio::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tracing::{error, info, warn};
@@ -93,18 +96,25 @@ impl Retries {
     };
 }
 
-/// Delivers every email the batch announces, in order.
+/// The time one try needs before the invocation's end: the SES call (one attempt of at
+/// most 2 s, `app::aws_defaults`, no SDK retries) and the claim and settle around it
+/// (up to 5 s each), with room to spare.
+const TRY_NEEDS: Duration = Duration::from_secs(8);
+
+/// Delivers every email the batch announces, in order, trying none that could not end
+/// before `stop_by` (the invocation's deadline, in Lambda).
 pub async fn deliver_batch(
     outbox: &TableOutbox,
     clock: &Clock,
     event: &StreamEvent,
     retries: Retries,
+    stop_by: Option<Instant>,
 ) -> BatchResponse {
     for record in &event.records {
         let Some(id) = record.mail_id() else {
             continue;
         };
-        if !deliver_one(outbox, clock, id, retries).await {
+        if !deliver_one(outbox, clock, id, retries, stop_by).await {
             return BatchResponse {
                 batch_item_failures: vec![ItemFailure {
                     item_identifier: record.dynamodb.sequence_number.clone(),
@@ -116,9 +126,22 @@ pub async fn deliver_batch(
 }
 
 /// Whether the email `id` is done with (sent, dropped, or given up on for good).
-async fn deliver_one(outbox: &TableOutbox, clock: &Clock, id: &str, retries: Retries) -> bool {
+async fn deliver_one(
+    outbox: &TableOutbox,
+    clock: &Clock,
+    id: &str,
+    retries: Retries,
+    stop_by: Option<Instant>,
+) -> bool {
     let mut wait = retries.first_wait;
     for attempt in 1..=retries.attempts.max(1) {
+        if stop_by.is_some_and(|stop| Instant::now() + TRY_NEEDS > stop) {
+            info!(
+                mail_id = id,
+                "too little time left in this invocation; handed back"
+            );
+            return false;
+        }
         match outbox.deliver(id, clock.now()).await {
             Delivery::Sent => {
                 info!(mail_id = id, attempt, "email sent");
@@ -159,7 +182,7 @@ async fn deliver_one(outbox: &TableOutbox, clock: &Clock, id: &str, retries: Ret
     false
 }
 
-/// One log event per email that will never be sent; infra/alarms.tf counts them.
+/// One log event per email that will never be sent; infra/mailer.tf counts them.
 fn dead_letter(id: &str, state: MailState, reason: &str) {
     error!(
         mail_dead_letter = state.as_str(),
@@ -178,8 +201,21 @@ pub async fn run() -> Result<(), lambda_http::Error> {
         let app = &app;
         async move {
             let app = app.get().await?;
+            // Lambda's deadline is wall-clock milliseconds; the waits are monotonic.
+            let left = event
+                .context
+                .deadline
+                .saturating_sub(crate::Clock::system().now_millis());
+            let stop_by = Instant::now() + Duration::from_millis(left);
             Ok::<_, lambda_http::Error>(
-                deliver_batch(&app.mailer, &app.clock, &event.payload, Retries::LAMBDA).await,
+                deliver_batch(
+                    &app.mailer,
+                    &app.clock,
+                    &event.payload,
+                    Retries::LAMBDA,
+                    Some(stop_by),
+                )
+                .await,
             )
         }
     }))

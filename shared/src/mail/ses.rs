@@ -29,14 +29,6 @@ pub enum SendFailure {
     Unconfirmed(String),
 }
 
-impl SendFailure {
-    pub fn reason(&self) -> &str {
-        match self {
-            SendFailure::Retry(r) | SendFailure::Refused(r) | SendFailure::Unconfirmed(r) => r,
-        }
-    }
-}
-
 fn content(data: &str) -> Result<Content, SendFailure> {
     Content::builder()
         .data(data)
@@ -78,7 +70,22 @@ impl SesMailer {
     }
 }
 
-/// SES's errors by what a retry would do (SES v2 `SendEmail` errors).
+/// SES's refusals that say the email was not taken, for now (SES v2 `SendEmail`).
+const NOT_TAKEN_YET: &[&str] = &[
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "SendingPausedException",
+    "AccountSuspendedException",
+    "MailFromDomainNotVerifiedException",
+    "NotFoundException",
+    "ServiceUnavailable",
+    "ThrottlingException",
+    "Throttling",
+];
+
+/// SES's errors by what a retry would do. Only a failure known to have happened before
+/// SES took the request is retried: a connection never made, or a refusal that says so.
+/// Anything else (an internal error, a response lost or cut off) may have sent it.
 fn classify<E, R>(err: &SdkError<E, R>) -> SendFailure
 where
     E: aws_sdk_sesv2::error::ProvideErrorMetadata,
@@ -86,18 +93,36 @@ where
     match err {
         SdkError::ServiceError(_) => {
             let code = err.code().unwrap_or("service error").to_string();
-            match code.as_str() {
-                "MessageRejected" | "BadRequestException" => SendFailure::Refused(code),
-                _ => SendFailure::Retry(code),
+            if matches!(code.as_str(), "MessageRejected" | "BadRequestException") {
+                SendFailure::Refused(code)
+            } else if NOT_TAKEN_YET.contains(&code.as_str()) {
+                SendFailure::Retry(code)
+            } else {
+                SendFailure::Unconfirmed(code)
             }
         }
-        // The request never left: no connection, or no time to make one.
-        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_timeout() => {
+        SdkError::DispatchFailure(failure) if never_connected(failure) => {
             SendFailure::Retry("could not reach SES".into())
         }
         SdkError::ConstructionFailure(_) => SendFailure::Refused("request not built".into()),
         SdkError::TimeoutError(_) => SendFailure::Unconfirmed("timed out".into()),
         SdkError::ResponseError(_) => SendFailure::Unconfirmed("unreadable response".into()),
-        _ => SendFailure::Unconfirmed("unknown failure".into()),
+        _ => SendFailure::Unconfirmed("the request failed on its way".into()),
     }
+}
+
+/// Whether the connection to SES was never made (refused, unresolvable, or not made in
+/// time), so that nothing was sent.
+fn never_connected(failure: &aws_smithy_runtime_api::client::result::DispatchFailure) -> bool {
+    let Some(connector) = failure.as_connector_error() else {
+        return false;
+    };
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(connector);
+    while let Some(err) = source {
+        if let Some(hyper) = err.downcast_ref::<hyper_util::client::legacy::Error>() {
+            return hyper.is_connect();
+        }
+        source = err.source();
+    }
+    false
 }

@@ -15,7 +15,7 @@ use crate::{
     config::Config,
     store::{
         DynamoStore,
-        dynamo::{Claimed, MailState},
+        dynamo::{Claimed, MailClaim, MailState},
     },
 };
 
@@ -84,11 +84,8 @@ impl TableOutbox {
     /// Delivers the queued email `id`, at most once however often it is asked.
     pub async fn deliver(&self, id: &str, now: u64) -> Delivery {
         let claimed = match self.store.claim_mail(id, &self.seal.key_ids()).await {
-            Ok(Some(claimed)) => claimed,
-            Ok(None) => {
-                let state = self.store.mail_state(id).await.ok().flatten();
-                return Delivery::NotQueued(state.as_deref().and_then(MailState::parse));
-            }
+            Ok(MailClaim::Claimed(claimed)) => claimed,
+            Ok(MailClaim::NotQueued(state)) => return Delivery::NotQueued(state),
             Err(err) => return Delivery::Retry(err.to_string()),
         };
         let outcome = self.send_claimed(id, &claimed, now).await;
@@ -99,7 +96,7 @@ impl TableOutbox {
             Delivery::GaveUp(state, _) => *state,
             Delivery::NotQueued(_) => return outcome,
         };
-        if let Err(err) = self.store.settle_mail(id, settled).await {
+        if let Err(err) = self.store.settle_mail(id, &claimed, settled).await {
             // Still `sending`: never claimed again, so never sent twice; a retry of the
             // stream record reports it (`NotQueued(Some(Sending))`).
             error!(mail_id = id, error = %err, state = settled.as_str(), "mail state not saved");
@@ -143,8 +140,8 @@ impl Mailer for TableOutbox {
     }
 
     async fn send_decoy(&self, email: OutgoingEmail, now: u64) -> Result<(), MailError> {
-        // Sealed with a recipient as long as a typical one, so the item's size says nothing.
-        self.queue(&Letter::new("decoy@decoy.invalid", email, true), now)
-            .await
+        // Sealed like an email (letters are padded to one size class), so that neither
+        // its size nor its state ever tells the table it was a decoy.
+        self.queue(&Letter::new("", email, true), now).await
     }
 }

@@ -23,7 +23,7 @@ mod record_items;
 mod records;
 mod sessions;
 
-pub use outbox::{Claimed, MailState};
+pub use outbox::{Claimed, MailClaim, MailState};
 
 use super::{
     StoreError,
