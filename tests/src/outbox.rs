@@ -68,7 +68,9 @@ impl AppMail {
     /// Hands the app's new and still-waiting records to the mailer once; answers how many
     /// still wait (SES refused them for now).
     pub async fn deliver(&self) -> usize {
-        self.try_deliver().await.expect("the app's stream is readable")
+        self.try_deliver()
+            .await
+            .expect("the app's stream is readable")
     }
 
     async fn try_deliver(&self) -> Result<usize, String> {

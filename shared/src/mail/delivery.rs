@@ -192,6 +192,17 @@ fn dead_letter(id: &str, state: MailState, reason: &str) {
     );
 }
 
+/// What is left of an invocation whose deadline is `deadline_ms`. Lambda's deadline is
+/// wall-clock milliseconds since the epoch; cargo-lambda 1.9 (`make dev`) sends the
+/// function's timeout instead (600000), which no epoch deadline is ever below.
+fn time_left(deadline_ms: u64, now_ms: u64) -> Duration {
+    const YEAR_2001_MS: u64 = 978_307_200_000;
+    if deadline_ms < YEAR_2001_MS {
+        return Duration::from_millis(deadline_ms);
+    }
+    Duration::from_millis(deadline_ms.saturating_sub(now_ms))
+}
+
 /// The mailer function's `main`.
 pub async fn run() -> Result<(), lambda_http::Error> {
     use lambda_http::{LambdaEvent, lambda_runtime, service_fn};
@@ -201,12 +212,8 @@ pub async fn run() -> Result<(), lambda_http::Error> {
         let app = &app;
         async move {
             let app = app.get().await?;
-            // Lambda's deadline is wall-clock milliseconds; the waits are monotonic.
-            let left = event
-                .context
-                .deadline
-                .saturating_sub(crate::Clock::system().now_millis());
-            let stop_by = Instant::now() + Duration::from_millis(left);
+            let left = time_left(event.context.deadline, crate::Clock::system().now_millis());
+            let stop_by = Instant::now() + left;
             Ok::<_, lambda_http::Error>(
                 deliver_batch(
                     &app.mailer,
@@ -220,4 +227,17 @@ pub async fn run() -> Result<(), lambda_http::Error> {
         }
     }))
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_left_reads_lambdas_deadline_and_cargo_lambdas_timeout() {
+        let now = 1_796_000_000_000;
+        assert_eq!(time_left(now + 59_000, now), Duration::from_secs(59));
+        assert_eq!(time_left(now - 1, now), Duration::ZERO);
+        assert_eq!(time_left(600_000, now), Duration::from_secs(600));
+    }
 }
