@@ -83,6 +83,7 @@ impl MailQueue {
 
     /// Reads what the stream gained since the last read into the backlog.
     async fn read(&mut self, streams: &aws_sdk_dynamodbstreams::Client) -> Result<(), String> {
+        self.iterators.retain(|iterator| !iterator.is_empty());
         for iterator in &mut self.iterators {
             loop {
                 let out = streams
@@ -94,9 +95,13 @@ impl MailQueue {
                 let records = out.records();
                 let read = records.len();
                 self.backlog.extend(records.iter().filter_map(mail_record));
-                if let Some(next) = out.next_shard_iterator() {
-                    *iterator = next.to_string();
-                }
+                // A closed shard has no next iterator: read to its end, then leave it.
+                // (moto keeps one open shard for ever; new shards are not looked for.)
+                let Some(next) = out.next_shard_iterator() else {
+                    iterator.clear();
+                    break;
+                };
+                *iterator = next.to_string();
                 if read == 0 {
                     break;
                 }
