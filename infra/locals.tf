@@ -32,7 +32,7 @@ locals {
       ]
       key_routes       = []
       privileged       = false
-      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["BatchWriteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "generate-session-token" = {
       routes           = ["POST /backend/authentication/generate-session-token"]
@@ -115,7 +115,7 @@ locals {
       routes           = ["GET /oauth2/authorize", "POST /oauth2/authorize", "GET /oauth2/session"]
       key_routes       = []
       privileged       = false
-      dynamodb_actions = ["BatchGetItem", "DeleteItem", "GetItem", "PutItem", "UpdateItem"]
+      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "GetItem", "PutItem", "UpdateItem"]
     }
     "token" = {
       routes           = ["POST /oauth2/token", "POST /_api/iam/authentication/v2/sign-on"]

@@ -186,10 +186,20 @@ async fn registering_a_taken_email_looks_like_a_fresh_registration() {
         "SUCCESS"
     );
 
+    app.dynamodb_calls.take();
     let fresh = register_v2(&app, &random_email(), json!({})).await;
+    let fresh_calls = app.dynamodb_calls.take();
     let duplicate = register_v2(&app, &taken.to_uppercase(), json!({})).await;
+    let duplicate_calls = app.dynamodb_calls.take();
 
     assert_eq!(fresh.status, duplicate.status);
+    // The same work but one write: the failed transaction names the address's member,
+    // and its link and the decoy code go in one batch (beside the queued email).
+    assert_eq!(
+        (fresh_calls, duplicate_calls),
+        (fresh_calls, fresh_calls + 1),
+        "fresh {fresh_calls}, taken {duplicate_calls}"
+    );
     assert_eq!(duplicate.body["state"], "REQUIRE_EMAIL_VERIFICATION");
     let keys = |v: &Value| {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();

@@ -303,7 +303,10 @@ async fn an_email_is_claimed_once_and_a_failed_registration_writes_nothing<S: St
         NewRecord::Verification(_) => unreachable!(),
     };
     let result = store.create_member(&second, "hash-2", &[approval]).await;
-    assert!(matches!(result, Err(StoreError::EmailTaken)), "{result:?}");
+    assert!(
+        matches!(result, Err(StoreError::EmailTaken(_))),
+        "{result:?}"
+    );
     assert!(store.member(&second.id).await.unwrap().is_none());
     assert!(store.take_approval(&token_hash).await.unwrap().is_none());
     let kept = store
@@ -421,7 +424,7 @@ async fn login_email_changes_are_all_or_nothing<S: Store>(store: &S) {
     let taken = store
         .change_login_email(&moving, &other.login_email, LATER)
         .await;
-    assert!(matches!(taken, Err(StoreError::EmailTaken)), "{taken:?}");
+    assert!(matches!(taken, Err(StoreError::EmailTaken(_))), "{taken:?}");
     assert_eq!(
         store.member(&moving.id).await.unwrap(),
         Some(moving.clone())
@@ -493,6 +496,49 @@ async fn single_use_records_are_taken_once<S: Store>(store: &S) {
             .await
             .unwrap()
             .is_none()
+    );
+
+    // A taken email's registration: the owner's link and a decoy code, in one write.
+    let link = Recovery {
+        token_hash: id(),
+        member_id: "m-1".into(),
+        redirect_url: None,
+        client_id: None,
+        expires_at: 99,
+    };
+    let decoy = Verification {
+        id: id(),
+        member_id: None,
+        code_hash: "unsent".into(),
+        attempts: 0,
+        expires_at: 99,
+    };
+    store
+        .put_recovery_beside_decoy(&link, &decoy)
+        .await
+        .unwrap();
+    let found = store
+        .attempt_verification(&decoy.id, 5)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.member_id, found.attempts), (None, 1));
+    let taken = store
+        .take_recovery(&link.token_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.member_id, "m-1");
+    let named = Verification {
+        member_id: Some("m-1".into()),
+        ..decoy.clone()
+    };
+    assert!(
+        store
+            .put_recovery_beside_decoy(&link, &named)
+            .await
+            .is_err(),
+        "a decoy names no member"
     );
 
     let logout = LogoutRequest {

@@ -147,7 +147,9 @@ pub async fn register<B: Backend>(
             send_code(app, &member.login_email, &code).await?;
             state_token(app, &verification, member)
         }
-        Err(StoreError::EmailTaken) => existing_member_registration(app, member).await,
+        Err(StoreError::EmailTaken(holder)) => {
+            existing_member_registration(app, member, holder).await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -158,22 +160,40 @@ pub async fn register<B: Backend>(
 async fn existing_member_registration<B: Backend>(
     app: &App<B>,
     unstored: Member,
+    holder: Option<String>,
 ) -> Result<AuthState, ApiError> {
     let email = &unstored.login_email;
     let (decoy, _unsent_code) = new_verification(app, None);
-    app.store.put_verification(&decoy).await?;
-    if let Some(credentials) = app.store.credentials(email).await? {
-        let link = recovery::create_link(app, &credentials.member_id, None).await?;
-        let notice = templates::existing_account_notice(&app.config.site_name, &link);
-        if let Err(err) = app.send_mail(email.as_str(), notice).await {
-            error!(member_id = %credentials.member_id, error = %err, "existing-account notice not sent");
-            return Err(ApiError::unavailable(err));
-        }
-        info!(member_id = %credentials.member_id, "registration of a taken email; owner notified");
+    // The failed write names the holder (DynamoDB's cancellation answers with the claim);
+    // a store that cannot say is asked.
+    let holder = match holder {
+        Some(member_id) => Some(member_id),
+        None => app.store.credentials(email).await?.map(|c| c.member_id),
+    };
+    let Some(member_id) = holder else {
+        // Erased since the registration's write found it taken: nobody to tell.
+        app.store.put_verification(&decoy).await?;
+        return state_token(app, &decoy, shown(unstored));
+    };
+    // One write for the decoy and the owner's link: a fresh registration writes its
+    // member and code in one transaction, and this path should cost little more.
+    let (link_record, link) = recovery::new_link(app, &member_id, None);
+    app.store
+        .put_recovery_beside_decoy(&link_record, &decoy)
+        .await?;
+    let notice = templates::existing_account_notice(&app.config.site_name, &link);
+    if let Err(err) = app.send_mail(email.as_str(), notice).await {
+        error!(member_id = %member_id, error = %err, "existing-account notice not queued");
+        return Err(ApiError::unavailable(err));
     }
-    let mut shown = unstored;
-    shown.pending_verification = None;
-    state_token(app, &decoy, shown)
+    info!(member_id = %member_id, "registration of a taken email; owner notified");
+    state_token(app, &decoy, shown(unstored))
+}
+
+/// The registration's member as the client is shown it: as if fresh, with no code link.
+fn shown(mut unstored: Member) -> Member {
+    unstored.pending_verification = None;
+    unstored
 }
 
 /// Login V2: the password first, then the member's state.

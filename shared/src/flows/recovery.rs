@@ -26,26 +26,37 @@ pub struct AfterReset {
     pub client_id: String,
 }
 
+/// A single-use recovery token for `member`, as it is stored, and the reset page link
+/// that carries it.
+pub fn new_link<B: Backend>(
+    app: &App<B>,
+    member_id: &str,
+    after: Option<&AfterReset>,
+) -> (Recovery, String) {
+    let token = random_token();
+    let recovery = Recovery {
+        token_hash: token_hash(&token),
+        member_id: member_id.to_string(),
+        redirect_url: after.map(|a| a.url.clone()),
+        client_id: after.map(|a| a.client_id.clone()),
+        expires_at: app.clock.now() + RECOVERY_TTL_SECS,
+    };
+    let link = format!(
+        "{}{RESET_PAGE_PATH}?token={token}",
+        app.config.public_base_url
+    );
+    (recovery, link)
+}
+
 /// Stores a single-use recovery token for `member` and returns the reset page link.
 pub async fn create_link<B: Backend>(
     app: &App<B>,
     member_id: &str,
     after: Option<&AfterReset>,
 ) -> Result<String, ApiError> {
-    let token = random_token();
-    app.store
-        .put_recovery(&Recovery {
-            token_hash: token_hash(&token),
-            member_id: member_id.to_string(),
-            redirect_url: after.map(|a| a.url.clone()),
-            client_id: after.map(|a| a.client_id.clone()),
-            expires_at: app.clock.now() + RECOVERY_TTL_SECS,
-        })
-        .await?;
-    Ok(format!(
-        "{}{RESET_PAGE_PATH}?token={token}",
-        app.config.public_base_url
-    ))
+    let (recovery, link) = new_link(app, member_id, after);
+    app.store.put_recovery(&recovery).await?;
+    Ok(link)
 }
 
 /// `sendRecoveryEmail`: emails a reset link when the email has a member, and answers

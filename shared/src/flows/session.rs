@@ -87,7 +87,7 @@ pub async fn sign_on<B: Backend>(
                 let token = issue_for(app, &member)?;
                 return Ok((member, token));
             }
-            Err(StoreError::EmailTaken) => continue,
+            Err(StoreError::EmailTaken(_)) => continue,
             Err(err) => return Err(err.into()),
         }
     }

@@ -4,8 +4,9 @@ use crate::{domain::Member, error::ApiError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// Carries the member that holds the email, where the failed write learnt it.
     #[error("a member with this email already exists")]
-    EmailTaken,
+    EmailTaken(Option<String>),
     #[error("another member has this slug")]
     SlugTaken,
     #[error("not found")]
@@ -32,7 +33,7 @@ pub enum Expected {
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::EmailTaken => ApiError::EmailTaken,
+            StoreError::EmailTaken(_) => ApiError::EmailTaken,
             StoreError::SlugTaken => ApiError::SlugTaken,
             StoreError::Unavailable(_) => ApiError::unavailable(err),
             _ => ApiError::internal(err),
@@ -63,7 +64,7 @@ pub trait StoreResultExt<T> {
 impl<T> StoreResultExt<T> for Result<T, StoreError> {
     fn on_expected(self, answer: impl FnOnce(Expected) -> ApiError) -> Result<T, ApiError> {
         self.map_err(|err| match err {
-            StoreError::EmailTaken => answer(Expected::EmailTaken),
+            StoreError::EmailTaken(_) => answer(Expected::EmailTaken),
             StoreError::SlugTaken => answer(Expected::SlugTaken),
             StoreError::NotFound => answer(Expected::NotFound),
             StoreError::StateMismatch(member) => answer(Expected::StateMismatch(member)),

@@ -188,6 +188,14 @@ pub trait RecordStore: Send + Sync {
     fn redeem_auth_code(&self, code_hash: &str) -> impl Future<Output = Answer<Redemption>> + Send;
 
     fn put_recovery(&self, recovery: &Recovery) -> impl Future<Output = Answer<()>> + Send;
+    /// A recovery link and a decoy verification (no member) in one write: what a
+    /// registration of a taken email leaves, at the cost of a fresh registration's one
+    /// extra write. Both keys are fresh and random, so neither can meet an existing item.
+    fn put_recovery_beside_decoy(
+        &self,
+        recovery: &Recovery,
+        decoy: &Verification,
+    ) -> impl Future<Output = Answer<()>> + Send;
     fn take_recovery(
         &self,
         token_hash: &str,

@@ -3,10 +3,10 @@
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 
 use super::{
-    Claim, DynamoStore, cancellation_code, corrupt,
+    Claim, DynamoStore, cancellation_code, cancellation_item, corrupt,
     items::{
-        credentials_from_item, email_item, get_s, member_from_item, member_item, privacy_name,
-        slug_item,
+        self, credentials_from_item, email_item, get_s, member_from_item, member_item,
+        privacy_name, slug_item,
     },
     member_updates::conditional_member_update,
     n, pk, s, unavailable, yes,
@@ -61,8 +61,12 @@ impl MemberStore for DynamoStore {
         // Concurrent registrations of one email conflict; step 0 is the email claim.
         match self.transact(&items, 4).await {
             Ok(()) => Ok(()),
+            // The claim as it stands names its member: a taken-email registration
+            // needs no read of its own to find whom to tell.
             Err(err) if cancellation_code(&err, 0) == Some("ConditionalCheckFailed") => {
-                Err(StoreError::EmailTaken)
+                let holder =
+                    cancellation_item(&err, 0).and_then(|item| items::opt_s(item, attr::MEMBER_ID));
+                Err(StoreError::EmailTaken(holder))
             }
             Err(err) => Err(unavailable(err)),
         }
@@ -196,7 +200,7 @@ impl MemberStore for DynamoStore {
             Ok(_) => Ok(()),
             // Step 1 is the new email's claim.
             Err(err) if cancellation_code(&err, 1) == Some("ConditionalCheckFailed") => {
-                Err(StoreError::EmailTaken)
+                Err(StoreError::EmailTaken(None))
             }
             Err(err) => Err(unavailable(err)),
         }

@@ -65,13 +65,16 @@ impl DynamoStore {
     }
 
     /// A transaction step that creates `item` under `claim`, and fails if its key exists
-    /// under another claim.
+    /// under another claim (the failure carries the item as it stands).
     fn put_if_absent(&self, item: Item, claim: &Claim) -> Result<TransactWriteItem, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(claim.stamp(item)))
             .condition_expression(Claim::absent_or_mine())
             .expression_attribute_values(":claim", claim.value())
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            )
             .build()
             .map_err(corrupt)?;
         Ok(TransactWriteItem::builder().put(put).build())
@@ -225,6 +228,23 @@ pub(crate) fn cancellation_code<R>(
             .get(index)?
             .code
             .as_deref(),
+        _ => None,
+    }
+}
+
+/// The item as it stood when step `index` of a cancelled transaction failed its
+/// condition (the steps ask for it with `ALL_OLD`).
+pub(crate) fn cancellation_item<R>(
+    err: &SdkError<TransactWriteItemsError, R>,
+    index: usize,
+) -> Option<&Item> {
+    match err.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled
+            .cancellation_reasons
+            .as_deref()?
+            .get(index)?
+            .item
+            .as_ref(),
         _ => None,
     }
 }

@@ -6,7 +6,10 @@
 use aws_sdk_dynamodb::{
     error::SdkError,
     operation::update_item::UpdateItemError,
-    types::{ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update},
+    types::{
+        PutRequest, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+        WriteRequest,
+    },
 };
 
 use super::{
@@ -229,6 +232,51 @@ impl RecordStore for DynamoStore {
 
     async fn put_recovery(&self, recovery: &Recovery) -> Result<(), StoreError> {
         self.put_new(recovery.item()).await
+    }
+
+    async fn put_recovery_beside_decoy(
+        &self,
+        recovery: &Recovery,
+        decoy: &Verification,
+    ) -> Result<(), StoreError> {
+        if decoy.member_id.is_some() {
+            return Err(StoreError::Corrupt(
+                "a decoy verification names no member".into(),
+            ));
+        }
+        let claim = Claim::new();
+        let mut requests = [recovery.item(), decoy.item()]
+            .into_iter()
+            .map(|item| {
+                let put = PutRequest::builder()
+                    .set_item(Some(claim.stamp(item)))
+                    .build()
+                    .map_err(corrupt)?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Unconditional puts (a batch takes no conditions): the keys are a fresh uuid and
+        // the hash of a fresh 256-bit token. What DynamoDB leaves unprocessed goes again.
+        for attempt in 1..=5u64 {
+            let out = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, requests)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            requests = out
+                .unprocessed_items
+                .and_then(|mut left| left.remove(&self.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
+        }
+        Err(StoreError::Unavailable(
+            "recovery and decoy left unprocessed".into(),
+        ))
     }
 
     async fn take_recovery(&self, token_hash: &str) -> Result<Option<Recovery>, StoreError> {

@@ -123,8 +123,8 @@ impl MemberStore for MemoryStore {
         records: &[NewRecord],
     ) -> Result<(), StoreError> {
         let mut t = self.call(1)?;
-        if t.emails.contains_key(member.login_email.as_str()) {
-            return Err(StoreError::EmailTaken);
+        if let Some(claim) = t.emails.get(member.login_email.as_str()) {
+            return Err(StoreError::EmailTaken(Some(claim.member_id.clone())));
         }
         let record_exists = records.iter().any(|record| match record {
             NewRecord::Approval { token_hash, .. } => t.approvals.contains_key(token_hash),
@@ -352,7 +352,7 @@ impl MemberStore for MemoryStore {
             .ok_or(StoreError::NotFound)?;
         self.calls.fetch_add(1, Ordering::SeqCst);
         if t.emails.contains_key(new_email.as_str()) {
-            return Err(StoreError::EmailTaken);
+            return Err(StoreError::EmailTaken(None));
         }
         if old.member_id != member.id || !t.members.contains_key(&member.id) {
             return Err(cancelled());

@@ -106,6 +106,21 @@ impl RecordStore for MemoryStore {
         insert_new(&mut t.recoveries, &recovery.token_hash, recovery.clone())
     }
 
+    async fn put_recovery_beside_decoy(
+        &self,
+        recovery: &Recovery,
+        decoy: &Verification,
+    ) -> Result<(), StoreError> {
+        if decoy.member_id.is_some() {
+            return Err(StoreError::Corrupt(
+                "a decoy verification names no member".into(),
+            ));
+        }
+        let mut t = self.call(1)?;
+        insert_new(&mut t.recoveries, &recovery.token_hash, recovery.clone())?;
+        insert_new(&mut t.verifications, &decoy.id, decoy.clone())
+    }
+
     async fn take_recovery(&self, token_hash: &str) -> Result<Option<Recovery>, StoreError> {
         Ok(self.call(1)?.recoveries.remove(token_hash))
     }
