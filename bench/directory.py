@@ -5,13 +5,13 @@ bench/directory.json and rewrites the "Member pages" section of BENCHMARKS.md fr
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import subprocess
 import sys
 
 from benchlib.config import BENCH, ROOT
+from benchlib.report.common import rewrite_section, stamp
 from benchlib.report.pages import DIRECTORY, member_pages
 
 
@@ -21,22 +21,11 @@ def main() -> None:
         cwd=ROOT, check=True, capture_output=True, text=True, env=os.environ,
     ).stdout
     figures = json.loads(out)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
-    figures["commit"] = commit or "?"
-    figures["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp(figures)
     DIRECTORY.write_text(json.dumps(figures, indent=2) + "\n")
     section = member_pages({}, None)  # type: ignore[arg-type]
-    report = ROOT / "BENCHMARKS.md"
-    text = report.read_text()
     title = section[0].split("\n")[0]
-    start = text.find("## Member pages")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + "\n".join(section) + ("" if end < 0 else text[end:])
-    report.write_text(text.rstrip("\n") + "\n")
+    rewrite_section("## Member pages", section)
     print(f"{title.strip('# ')}: {len(figures['queries'])} queries -> {DIRECTORY.relative_to(BENCH.parent)}, BENCHMARKS.md")
 
 

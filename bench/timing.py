@@ -13,16 +13,15 @@ Usage: timing.py [--pairs N] [--seed S]
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 
 from benchlib.config import BENCH, PASSWORD, ROOT
 from benchlib.events import Events
+from benchlib.report.common import rewrite_section, stamp
 from benchlib.report.timing import TIMING, address_timing
 from benchlib.runner import Runner
 from benchlib.stack import Dynamo, register_members
@@ -81,22 +80,11 @@ def main() -> None:
             dynamo.delete_table(table)
         except Exception as err:  # noqa: BLE001 - cleanup only
             log(f"could not delete table {table}: {err}")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
-    results["commit"] = commit or "?"
-    results["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp(results)
     results["machine"] = {k: machine()[k] for k in ("cpu", "nproc") if k in machine()}
     TIMING.write_text(json.dumps(results, indent=2) + "\n")
     section = address_timing({}, None)  # type: ignore[arg-type]
-    report = ROOT / "BENCHMARKS.md"
-    text = report.read_text()
-    start = text.find("## Timing by address")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
-    else:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + "\n".join(section) + ("" if end < 0 else text[end:])
-    report.write_text(text.rstrip("\n") + "\n")
+    rewrite_section("## Timing by address", section)
     print("\n".join(section))
     print(f"-> {TIMING.relative_to(BENCH.parent)}, BENCHMARKS.md")
 

@@ -73,3 +73,30 @@ class Facts:
             ours=own + moto + driver,
             other_share=best_tp["other_cpu_s"] / (best_tp["seconds"] * r["machine"]["nproc"]),
         )
+
+
+def stamp(figures: dict) -> None:
+    """Names the commit and the time a one-off figure file was measured at."""
+    import datetime
+    import subprocess
+
+    from ..config import ROOT
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    figures["commit"] = commit or "?"
+    figures["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def rewrite_section(heading: str, section: list[str]) -> None:
+    """Replaces BENCHMARKS.md's section that starts with `heading` (or appends it), for
+    the one-off benches that render a section of `make bench`'s report on their own."""
+    from ..config import ROOT
+    report = ROOT / "BENCHMARKS.md"
+    text = report.read_text()
+    start = text.find(heading)
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + "\n".join(section) + ("" if end < 0 else text[end:])
+    report.write_text(text.rstrip("\n") + "\n")

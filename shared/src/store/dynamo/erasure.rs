@@ -79,7 +79,7 @@ impl DynamoStore {
     /// Deletes `pks`, 25 to a call, sending what DynamoDB left unprocessed again.
     async fn delete_all(&self, pks: &[String]) -> Result<(), StoreError> {
         for chunk in pks.chunks(BATCH) {
-            let mut requests = chunk
+            let requests = chunk
                 .iter()
                 .map(|pk| {
                     let delete = DeleteRequest::builder()
@@ -89,29 +89,7 @@ impl DynamoStore {
                     Ok(WriteRequest::builder().delete_request(delete).build())
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            for attempt in 1..=5u64 {
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                requests = out
-                    .unprocessed_items
-                    .and_then(|mut left| left.remove(&self.table))
-                    .unwrap_or_default();
-                if requests.is_empty() {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
-            }
-            if !requests.is_empty() {
-                return Err(StoreError::Unavailable(format!(
-                    "{} deletes left unprocessed",
-                    requests.len()
-                )));
-            }
+            self.write_batch(requests).await?;
         }
         Ok(())
     }

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::{
     config::http::HttpResponse,
     error::{ProvideErrorMetadata, SdkError},
     operation::transact_write_items::TransactWriteItemsError,
-    types::{AttributeValue, Put, TransactWriteItem},
+    types::{AttributeValue, Put, TransactWriteItem, WriteRequest},
 };
 
 mod counters;
@@ -109,6 +109,32 @@ impl DynamoStore {
             let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % 20;
             tokio::time::sleep(std::time::Duration::from_millis(15 * attempt + jitter)).await;
         }
+    }
+
+    /// One `BatchWriteItem` of up to 25 `requests`, sending what DynamoDB leaves
+    /// unprocessed again (growing waits, five calls at most).
+    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        for attempt in 1..=5u64 {
+            let out = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, requests)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            requests = out
+                .unprocessed_items
+                .and_then(|mut left| left.remove(&self.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
+        }
+        Err(StoreError::Unavailable(format!(
+            "{} writes left unprocessed",
+            requests.len()
+        )))
     }
 
     async fn get(&self, key: Key<'_>) -> Result<Option<Item>, StoreError> {

@@ -245,7 +245,7 @@ impl RecordStore for DynamoStore {
             ));
         }
         let claim = Claim::new();
-        let mut requests = [recovery.item(), decoy.item()]
+        let requests = [recovery.item(), decoy.item()]
             .into_iter()
             .map(|item| {
                 let put = PutRequest::builder()
@@ -256,27 +256,8 @@ impl RecordStore for DynamoStore {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         // Unconditional puts (a batch takes no conditions): the keys are a fresh uuid and
-        // the hash of a fresh 256-bit token. What DynamoDB leaves unprocessed goes again.
-        for attempt in 1..=5u64 {
-            let out = self
-                .client
-                .batch_write_item()
-                .request_items(&self.table, requests)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            requests = out
-                .unprocessed_items
-                .and_then(|mut left| left.remove(&self.table))
-                .unwrap_or_default();
-            if requests.is_empty() {
-                return Ok(());
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50 * attempt)).await;
-        }
-        Err(StoreError::Unavailable(
-            "recovery and decoy left unprocessed".into(),
-        ))
+        // the hash of a fresh 256-bit token.
+        self.write_batch(requests).await
     }
 
     async fn take_recovery(&self, token_hash: &str) -> Result<Option<Recovery>, StoreError> {
