@@ -7,15 +7,14 @@ iteration" and a 500 HTML page. DynamoDB never does that, so the tests would see
 failures that are moto's. A lock around the WSGI app keeps moto's threads (and the
 SDK's keep-alive connections) but lets one request touch the backend at a time.
 
-The same rollback copy would take the table's stream with it: every record since the
-table was made, so each transaction got slower as a run went on. The stream is shared
-with the copy instead. (A cancelled transaction may then leave stream records of its
-earlier steps, where DynamoDB writes none; the mailer's filter passes only `MAIL#`
-inserts, which no transaction writes.)
-
-That copy is also taken once per item of the transaction, of the same table, before any
-item is applied: copies 2..n equal the first. One copy per table and transaction is the
-same rollback at a fraction of the cost (a registration's four items made four copies).
+That copy is also taken once per item of the transaction, of the whole table, so a
+transaction's cost grew with the table (a bulk job's thousand approvals, each a
+transaction with the partition counts, took minutes on a seeded table). The rollback
+here keeps, instead, a copy of each item the transaction names, as it was, and puts
+those back when the transaction fails: the same rollback for the items that can change.
+(A cancelled transaction may leave stream records of its earlier steps, where DynamoDB
+writes none; the mailer's filter passes only `MAIL#` inserts, which no transaction
+writes.)
 
 Usage: python scripts/moto_server.py HOST PORT
 """
@@ -28,7 +27,8 @@ import copy
 import types
 
 import moto.dynamodb.models as dynamodb_models
-from moto.dynamodb.models.table import StreamShard, Table
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from werkzeug.serving import run_simple
 
 from moto.moto_server.werkzeug_app import (
@@ -38,21 +38,50 @@ from moto.moto_server.werkzeug_app import (
 )
 
 
-def _share_on_copy(shard, memo):
-    return shard
-
-
 _transact_write_items = dynamodb_models.DynamoDBBackend.transact_write_items
 
 
-def _transact_copying_each_table_once(backend, transact_items):
-    copies = {}
+def _named_items(backend, transact_items):
+    """Each item a transaction names: its table, hash key, and a copy as it is now."""
+    named = []
+    for entry in transact_items:
+        op_type, op = next(iter(entry.items()))
+        table = backend.tables.get(op.get("TableName"))
+        if table is None:
+            continue
+        key = op.get("Item") if op_type == "Put" else op.get("Key")
+        if not key or table.hash_key_attr not in key:
+            continue
+        hash_value = DynamoType(key[table.hash_key_attr])
+        range_value = (
+            DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+        )
+        current = table.get_item(hash_value, range_value)
+        named.append((table, hash_value, range_value, copy.deepcopy(current)))
+    return named
+
+
+def _restore(named):
+    for table, hash_value, range_value, item in reversed(named):
+        if range_value is None:
+            if item is None:
+                table.items.pop(hash_value, None)
+            else:
+                table.items[hash_value] = item
+        elif item is None:
+            table.items.get(hash_value, {}).pop(range_value, None)
+        else:
+            table.items[hash_value][range_value] = item
+
+
+def _transact_rolling_back_items(backend, transact_items):
+    named = _named_items(backend, transact_items)
 
     def deepcopy(obj, memo=None):
+        # moto's own rollback copy of the table: the table itself, restored item by
+        # item below instead.
         if isinstance(obj, Table):
-            if id(obj) not in copies:
-                copies[id(obj)] = copy.deepcopy(obj, memo)
-            return copies[id(obj)]
+            return obj
         return copy.deepcopy(obj, memo)
 
     # moto's module calls `copy.deepcopy`; requests are serialised, so the swap is seen
@@ -60,13 +89,15 @@ def _transact_copying_each_table_once(backend, transact_items):
     dynamodb_models.copy = types.SimpleNamespace(deepcopy=deepcopy)
     try:
         return _transact_write_items(backend, transact_items)
+    except Exception:
+        _restore(named)
+        raise
     finally:
         dynamodb_models.copy = copy
 
 
 def main() -> None:
-    StreamShard.__deepcopy__ = _share_on_copy
-    dynamodb_models.DynamoDBBackend.transact_write_items = _transact_copying_each_table_once
+    dynamodb_models.DynamoDBBackend.transact_write_items = _transact_rolling_back_items
     host, port = sys.argv[1], int(sys.argv[2])
     os.environ.setdefault("MOTO_PORT", str(port))
     backend = DomainDispatcherApplication(create_backend_app)

@@ -120,8 +120,8 @@ async fn the_site_pages_through_pending_members_newest_first() {
     // page's members: no scan, nothing else.
     assert_eq!(app.dynamodb_calls.take(), 3);
 
-    // A page that ends inside a partition counts that partition's index entries
-    // (keys only) for the total: one more call.
+    // A page that ends inside a partition takes the total from the partitions' member
+    // counts: one more call, one small batch read whatever the partitions hold.
     let one = query(
         &app,
         Some(&key),
@@ -436,4 +436,91 @@ async fn others_see_approved_public_members_and_only_their_public_fields() {
             .status,
         401
     );
+}
+
+/// How many members each status has, as a page's total says (limit 0: the totals
+/// come from the partitions' counts, not from a walk).
+async fn totals(app: &TestApp) -> Vec<u64> {
+    let mut totals = Vec::new();
+    for status in ["PENDING", "APPROVED", "BLOCKED", "OFFLINE"] {
+        let page = query(
+            app,
+            Some(&app.api_key),
+            json!({ "filter": { "status": status }, "paging": { "limit": 0 } }),
+        )
+        .await;
+        totals.push(page.body["metadata"]["total"].as_u64().unwrap());
+    }
+    totals
+}
+
+#[tokio::test]
+async fn totals_follow_every_move_between_partitions() {
+    let app = TestApp::with_own_table(&[("APPROVAL_MODE", "manual")]).await;
+    let ann = register(&app, "Ann", "Ash", false).await;
+    let ben = register(&app, "Ben", "Birch", true).await;
+    let cat = register(&app, "Cat", "Cedar", false).await;
+    assert_eq!(totals(&app).await, [3, 0, 0, 0]);
+    app.dynamodb_calls.take();
+    approve(&app, &ann.id).await;
+    assert_eq!(
+        app.dynamodb_calls.take(),
+        2,
+        "the member read, then one transaction: the member and both partitions' counts"
+    );
+    approve(&app, &ben.id).await;
+    approve(&app, &ben.id).await; // again: no move
+    assert_eq!(totals(&app).await, [1, 2, 0, 0]);
+
+    // Joining the community moves a member to the public partition.
+    let token = app.access_token(&ann.email, PASSWORD).await;
+    let joined = call(
+        &app,
+        "POST",
+        &format!("{MEMBERS}/join-community"),
+        Some(&token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(joined.status, 200, "{joined:?}");
+    let public = query(
+        &app,
+        Some(&app.api_key),
+        json!({ "filter": { "status": "APPROVED", "privacyStatus": "PUBLIC" }, "paging": { "limit": 0 } }),
+    )
+    .await;
+    assert_eq!(public.body["metadata"]["total"], 2);
+
+    let key = app.api_key.clone();
+    let blocked = call(
+        &app,
+        "POST",
+        &format!("{MEMBERS}/{}/block", ben.id),
+        Some(&key),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(blocked.status, 200);
+    let gone = call(
+        &app,
+        "POST",
+        &format!("{MEMBERS}/{}/disconnect", cat.id),
+        Some(&key),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(gone.status, 200);
+    assert_eq!(totals(&app).await, [0, 1, 1, 1]);
+    let deleted = call(
+        &app,
+        "DELETE",
+        &format!("{MEMBERS}/{}", ben.id),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status, 200);
+    assert_eq!(totals(&app).await, [0, 1, 0, 1]);
+    let everyone = query(&app, Some(&key), json!({ "paging": { "limit": 0 } })).await;
+    assert_eq!(everyone.body["metadata"]["total"], 2);
 }

@@ -286,14 +286,12 @@ async fn seed_pending(app: &TestApp, count: usize, prefix: &str) -> Vec<Member> 
         })
         .collect();
     let mut requests = Vec::new();
-    for member in &members {
-        for item in DynamoStore::registration_items(member, "seeded").unwrap() {
-            requests.push(
-                WriteRequest::builder()
-                    .put_request(PutRequest::builder().set_item(Some(item)).build().unwrap())
-                    .build(),
-            );
-        }
+    for item in DynamoStore::seed_items(&members, "seeded").unwrap() {
+        requests.push(
+            WriteRequest::builder()
+                .put_request(PutRequest::builder().set_item(Some(item)).build().unwrap())
+                .build(),
+        );
     }
     for batch in requests.chunks(25) {
         let out = client

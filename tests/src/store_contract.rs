@@ -235,7 +235,7 @@ async fn the_directory_follows_status_privacy_and_profile_changes<S: Store>(stor
     let mut joined = made[1].clone();
     joined.privacy_status = PrivacyStatus::Public;
     joined.profile.nickname = format!("{prefix}w");
-    store.save_profile(&joined, LATER).await.unwrap();
+    store.save_profile(&made[1], &joined, LATER).await.unwrap();
     let page = store.list_members(&public_approved()).await.unwrap();
     assert_eq!(nicknames(&page, &prefix), ["w", "x"]);
 }
@@ -779,7 +779,7 @@ async fn slugs_are_claimed_by_one_member_at_a_time<S: Store>(store: &S) {
         .unwrap();
     let mut stale = bob.clone();
     stale.profile.nickname = "Bob".into();
-    let saved = store.save_profile(&stale, LATER).await.unwrap();
+    let saved = store.save_profile(&bob, &stale, LATER).await.unwrap();
     assert_eq!(saved.profile.slug, moved.profile.slug);
     assert_eq!(saved.profile.nickname, "Bob");
     assert_eq!(

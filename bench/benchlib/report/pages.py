@@ -24,8 +24,9 @@ def member_pages(r: dict, facts: Facts) -> list[str]:
         "blocked, 30 % PUBLIC; three items each, by BatchWriteItem) and runs each query "
         "through the real flow (`flows::directory::query`) with a counting client. *Items "
         "read* is what DynamoDB's answers held: index entries of the listing Query (keys "
-        "only: partition, sort key, `pk`), the entries a `Select=COUNT` Query counted for "
-        "the total, and the members of the BatchGetItem. moto's time is shown only to say "
+        "only: partition, sort key, `pk`), the count shares read for the total (or, under a "
+        "name filter, the entries a `Select=COUNT` Query counted), and the members of the "
+        "BatchGetItem. moto's time is shown only to say "
         "it ran; it is no prediction of DynamoDB's.\n")
     add("| query | returned | total | DynamoDB calls | items read | moto ms |")
     add("|---|---:|---:|---:|---:|---:|")
@@ -39,16 +40,14 @@ def member_pages(r: dict, facts: Facts) -> list[str]:
         "directory), merges them in the asked order and reads only the page's members, in "
         "one BatchGetItem. Unique fields (id, login email, slug) are read by key; contact "
         "ids through `by-contact`. No query scans the table.")
-    add("- **The total is the exception.** `total` (the client's `totalCount`, which its "
+    add("- **The total is one small read.** `total` (the client's `totalCount`, which its "
         "`hasNext()` needs) is exact: a partition the walk read to its end counts itself; "
-        "one it did not is counted with a keys-only `Select=COUNT` Query, whose cost grows "
-        "with the partition (index entries are ~100–150 bytes, so DynamoDB reads about "
-        "7,000–10,000 of them per MB, 1 MB per call). On 10,000 members that is the "
-        "largest figure in each row above. What would make it constant: counters per "
-        "partition kept in the same transactions as status and privacy changes "
-        "(sharded, so concurrent registrations do not conflict); written on branch "
-        "`wip/partition-counts`, not on main: on moto each approval then becomes a 3-item "
-        "transaction, and moto copies the table per transaction item.")
+        "otherwise the partitions' member counts answer it, 8 shares per partition kept in "
+        "the same transactions that move members (registration, approval, block, privacy, "
+        "disconnect, erasure), read in one BatchGetItem of at most 64 small items. Under a "
+        "name filter the counts do not apply, so the matching index entries (keys only) of "
+        "the partitions not read to their end are counted with `Select=COUNT`: that part "
+        "grows with the matches, not with the table.")
     add("- **Offset paging costs the offset.** Page 10 reads 10× page 1's entries; "
         "offsets past 10,000 are refused (400). A cursor would make every page cost the "
         "same; the Wix client pages by offset for members, so offsets are what it sends.")

@@ -32,11 +32,15 @@ async fn own<B: Backend>(
     Ok(member)
 }
 
-async fn save<B: Backend>(app: &App<B>, member: &Member) -> Result<Member, ApiError> {
+async fn save<B: Backend>(
+    app: &App<B>,
+    before: &Member,
+    member: &Member,
+) -> Result<Member, ApiError> {
     // Gone between the read and the write: erased, so no member any more.
     let saved = app
         .store
-        .save_profile(member, &app.clock.timestamp())
+        .save_profile(before, member, &app.clock.timestamp())
         .await
         .on_not_found(ApiError::Unauthenticated)?;
     info!(member_id = %saved.id, "member profile updated");
@@ -55,9 +59,10 @@ pub async fn update<B: Backend>(
             field, "INVALID", problem,
         )]));
     }
-    let mut member = own(app, access_token, member_id).await?;
+    let before = own(app, access_token, member_id).await?;
+    let mut member = before.clone();
     member.apply(patch);
-    save(app, &member).await
+    save(app, &before, &member).await
 }
 
 /// `joinCommunity` (PUBLIC) and `leaveCommunity` (PRIVATE).
@@ -66,9 +71,10 @@ pub async fn set_privacy<B: Backend>(
     access_token: &str,
     privacy: PrivacyStatus,
 ) -> Result<Member, ApiError> {
-    let (mut member, _) = signed_in(app, access_token).await?;
+    let (before, _) = signed_in(app, access_token).await?;
+    let mut member = before.clone();
     member.privacy_status = privacy;
-    save(app, &member).await
+    save(app, &before, &member).await
 }
 
 /// `updateCurrentMemberSlug`: the slug is the caller's once its claim succeeds, and
@@ -143,7 +149,8 @@ pub async fn clear<B: Backend>(
     member_id: &str,
     list: ContactList,
 ) -> Result<Member, ApiError> {
-    let mut member = own(app, access_token, member_id).await?;
+    let before = own(app, access_token, member_id).await?;
+    let mut member = before.clone();
     member.clear(list);
-    save(app, &member).await
+    save(app, &before, &member).await
 }

@@ -19,6 +19,7 @@
 //! | `ACCOUNT#<sha256(email)>#<window>` | login attempts on one account from callers without its device token, over all sources (a failure budget: successes are taken back) | end of the 15-minute window | login |
 //! | `RATE#<kind>#<source>#<minute>` | requests of one kind from one source                   | end of the next minute     | register, verify, recovery, token |
 //! | `MAIL#<id>`                     | a queued email, sealed (`mail::sealed`), and its delivery state; a decoy looks the same | 1 day | every flow that emails; the mailer function |
+//! | `COUNT#<facet>#<shard>`         | one of 8 shares of a listing partition's member count  | never                      | every write that moves a member between partitions |
 //!
 //! Every item that names a member carries its id in `memberId`, and the sparse index
 //! [`BY_MEMBER`] (partition `memberId`, sort `pk`, keys only) finds them all, so that
@@ -42,6 +43,9 @@ use crate::domain::{Email, member_query::SortField};
 
 /// The index of every item by the member it names.
 pub const BY_MEMBER: &str = "by-member";
+
+/// Shares of each listing partition's member count (`Key::Count`).
+pub const COUNT_SHARDS: u8 = 8;
 
 /// The index of members by their contact id (keys only).
 pub const BY_CONTACT: &str = "by-contact";
@@ -106,6 +110,11 @@ pub enum Key<'a> {
     },
     /// A queued email, delivered by the mailer function from the table's stream.
     Mail(&'a str),
+    /// One share of a listing partition's member count.
+    Count {
+        facet: &'a str,
+        shard: u8,
+    },
 }
 
 impl Key<'_> {
@@ -135,6 +144,7 @@ impl Key<'_> {
                 window,
             } => format!("RATE#{kind}#{source}#{window}"),
             Key::Mail(id) => format!("{MAIL_PREFIX}{id}"),
+            Key::Count { facet, shard } => format!("COUNT#{facet}#{shard}"),
         }
     }
 }
@@ -203,6 +213,8 @@ pub mod attr {
     pub const KEY_ID: &str = "keyId";
     /// A queued email's delivery: `queued`, `sending`, `sent`, or why it never will be.
     pub const MAIL_STATE: &str = "mailState";
+    /// A share of a partition's member count.
+    pub const MEMBERS: &str = "members";
 }
 
 #[cfg(test)]
@@ -256,6 +268,10 @@ mod tests {
                 window: 1,
             },
             Key::Mail("x"),
+            Key::Count {
+                facet: "x",
+                shard: 0,
+            },
         ];
         let mut prefixes: Vec<String> = keys
             .iter()

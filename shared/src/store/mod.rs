@@ -87,12 +87,13 @@ pub trait MemberStore: Send + Sync {
         now: &str,
     ) -> impl Future<Output = Answer<()>> + Send;
 
-    /// Writes `member`'s profile, contact details and privacy as they are, stamped
-    /// `now`; the member as stored, or `NotFound`. Its slug is not written: slugs move
-    /// only with their claim.
+    /// Writes `after`'s profile, contact details and privacy, stamped `now`, over the
+    /// member read as `before`; the member as stored, or `NotFound`. Its status and slug
+    /// are the record's (slugs move only with their claim).
     fn save_profile(
         &self,
-        member: &Member,
+        before: &Member,
+        after: &Member,
         now: &str,
     ) -> impl Future<Output = Answer<Member>> + Send;
 

@@ -58,14 +58,12 @@ async fn seed(app: &TestApp, count: usize) -> Result<Vec<Member>, Box<dyn std::e
     let client = aws_sdk_dynamodb::Client::new(&moto_aws_loader().load().await);
     let members: Vec<Member> = (0..count).map(seeded).collect();
     let mut requests = Vec::new();
-    for member in &members {
-        for item in DynamoStore::registration_items(member, "seeded-hash")? {
-            requests.push(
-                WriteRequest::builder()
-                    .put_request(PutRequest::builder().set_item(Some(item)).build()?)
-                    .build(),
-            );
-        }
+    for item in DynamoStore::seed_items(&members, "seeded-hash")? {
+        requests.push(
+            WriteRequest::builder()
+                .put_request(PutRequest::builder().set_item(Some(item)).build()?)
+                .build(),
+        );
     }
     for batch in requests.chunks(25) {
         let mut pending = batch.to_vec();

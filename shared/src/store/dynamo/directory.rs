@@ -1,8 +1,10 @@
 //! Reading members from DynamoDB: unique fields by key, pages by walking the listing
 //! indexes (`keys::listing_index`) of the partitions a query allows. Never a scan:
 //! a page reads at most `offset + limit + 1` index entries per partition and then the
-//! page's members in one batch; the total counts index entries (keys only) of the
-//! partitions the page did not read to their end.
+//! page's members in one batch; the total comes from the partitions' member counts
+//! (`counts.rs`, one batch read), or, under a name condition, from counting the
+//! matching index entries (keys only) of the partitions the page did not read to
+//! their end.
 
 use std::collections::HashMap;
 
@@ -80,8 +82,20 @@ impl DirectoryStore for DynamoStore {
             .take(listing.limit)
             .map(|(_, pk)| pk)
             .collect();
-        for facet in unfinished {
-            total += self.count(listing, facet).await?;
+        // A walk that stopped inside a partition did not see all of it: without a name
+        // condition the partitions' counts say how many there are (one small read);
+        // with one, its matches in those partitions are counted.
+        if !unfinished.is_empty() {
+            total = match &listing.name {
+                None => self.counted(&listing.facets).await?,
+                Some(_) => {
+                    let mut counted = total;
+                    for facet in unfinished {
+                        counted += self.count(listing, facet).await?;
+                    }
+                    counted
+                }
+            };
         }
         let mut by_pk: HashMap<String, Item> = self
             .batch_get(page.clone())
@@ -224,7 +238,7 @@ impl DynamoStore {
 
     /// The items of `pks` that exist, strongly consistent, in batches (and again for
     /// any keys DynamoDB leaves unprocessed).
-    async fn batch_get(&self, mut pks: Vec<String>) -> Result<Vec<Item>, StoreError> {
+    pub(super) async fn batch_get(&self, mut pks: Vec<String>) -> Result<Vec<Item>, StoreError> {
         pks.sort();
         pks.dedup();
         let mut found = Vec::new();

@@ -12,11 +12,11 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, DeleteRequest, TransactWriteItem, WriteRequest,
 };
 
-use super::{DynamoStore, cancellation_code, corrupt, s, unavailable};
+use super::{DynamoStore, cancellation_code, corrupt, items::privacy_name, s, unavailable};
 use crate::{
-    domain::{Member, MemberStatus},
+    domain::{Member, MemberStatus, member_query::Facet},
     store::{
-        StoreError,
+        MemberStore, StoreError,
         keys::{self, Key, attr},
     },
 };
@@ -38,7 +38,20 @@ impl DynamoStore {
             .filter(|pk| !core.contains(pk))
             .collect();
         self.delete_all(&before).await?;
-        self.delete_core(member).await?;
+        // Read again when the record changed partition since it was read: its count
+        // must go down in the partition it is in.
+        let mut current = member.clone();
+        for attempt in 0.. {
+            match self.delete_core(&current).await {
+                Err(StoreError::StateMismatch(_)) if attempt < 3 => {
+                    current = self.member(&member.id).await?.ok_or(StoreError::NotFound)?;
+                }
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
         let after = self.items_naming(&member.id).await?;
         self.delete_all(&after).await?;
         Ok(before.len() + core.len() + after.len())
@@ -112,16 +125,29 @@ impl DynamoStore {
                 .map(|d| TransactWriteItem::builder().delete(d).build())
                 .map_err(corrupt)
         };
-        let member_exists = format!(
-            "attribute_exists({}) AND {} = :id",
-            attr::PK,
-            attr::MEMBER_ID
-        );
+        let as_read = Delete::builder()
+            .table_name(&self.table)
+            .key(attr::PK, s(&Key::Member(&member.id).pk()))
+            .condition_expression(format!(
+                "attribute_exists({}) AND {} = :id AND #status = :status AND {} = :privacy",
+                attr::PK,
+                attr::MEMBER_ID,
+                attr::PRIVACY_STATUS
+            ))
+            .expression_attribute_names("#status", attr::STATUS)
+            .expression_attribute_values(":id", s(&member.id))
+            .expression_attribute_values(":status", s(member.status.as_str()))
+            .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
+            .build()
+            .map_err(corrupt)?;
         let mut transaction = self
             .client
             .transact_write_items()
-            .transact_items(delete(Key::Member(&member.id), &member_exists)?)
+            .transact_items(TransactWriteItem::builder().delete(as_read).build())
             .transact_items(delete(Key::Slug(&member.profile.slug), &owned_by_member)?);
+        for step in self.count_moves(Some(Facet::of(member)), None)? {
+            transaction = transaction.transact_items(step);
+        }
         // A disconnected member released its email, which another may hold by now.
         if member.status != MemberStatus::Offline {
             transaction = transaction
@@ -130,8 +156,9 @@ impl DynamoStore {
         let result = transaction.send().await;
         match result {
             Ok(_) => Ok(()),
+            // Gone, or not as read: the caller reads it again to tell.
             Err(err) if cancellation_code(&err, 0) == Some("ConditionalCheckFailed") => {
-                Err(StoreError::NotFound)
+                Err(StoreError::StateMismatch(None))
             }
             Err(err) => Err(unavailable(err)),
         }

@@ -1,6 +1,6 @@
 //! The conditional updates of a member record that several store operations share:
-//! a status change, a profile write, a token revocation. Each either answers the
-//! member as it now is or says how it was.
+//! a token revocation, and the conditional update that answers the member as it now
+//! is or says how it was.
 
 use aws_sdk_dynamodb::{
     error::SdkError,
@@ -10,110 +10,18 @@ use aws_sdk_dynamodb::{
 
 use super::{
     DynamoStore, corrupt,
-    items::{listing_attrs, member_from_item, privacy_name, to_json},
+    items::member_from_item,
     n, pk, s, unavailable,
 };
 use crate::{
-    domain::{Email, Member, member::PrivacyStatus, member_query::Facet},
+    domain::{Email, Member},
     store::{
-        StatusChange, StoreError,
+        StoreError,
         keys::{Key, attr},
     },
 };
 
 impl DynamoStore {
-    /// A status change, given the privacy the record must have (its listing partition).
-    pub(super) async fn status_update(
-        &self,
-        member_id: &str,
-        change: &StatusChange<'_>,
-        privacy: PrivacyStatus,
-    ) -> Result<Member, StoreError> {
-        let facet = Facet {
-            status: change.to,
-            privacy,
-        };
-        let mut update = format!(
-            "SET #status = :to, {} = :now, {} = :facet",
-            attr::UPDATED_DATE,
-            attr::FACET
-        );
-        if change.revoke_tokens {
-            update.push_str(&format!(", {0} = {0} + :one", attr::TOKEN_VERSION));
-        }
-        let allowed: Vec<String> = (0..change.only_from.len())
-            .map(|i| format!(":from{i}"))
-            .collect();
-        let mut condition = format!(
-            "attribute_exists({}) AND {} = :privacy",
-            attr::PK,
-            attr::PRIVACY_STATUS
-        );
-        if !allowed.is_empty() {
-            condition.push_str(&format!(" AND #status IN ({})", allowed.join(", ")));
-        }
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::PK, pk(Key::Member(member_id)))
-            .update_expression(update)
-            .condition_expression(condition)
-            .expression_attribute_names("#status", attr::STATUS)
-            .expression_attribute_values(":to", s(change.to.as_str()))
-            .expression_attribute_values(":now", s(change.now))
-            .expression_attribute_values(":facet", s(&facet.key()))
-            .expression_attribute_values(":privacy", s(privacy_name(privacy)));
-        if change.revoke_tokens {
-            request = request.expression_attribute_values(":one", n(1));
-        }
-        for (name, status) in allowed.iter().zip(change.only_from) {
-            request = request.expression_attribute_values(name, s(status.as_str()));
-        }
-        conditional_member_update(request).await
-    }
-
-    /// Writes the profile, contact details, privacy and listing keys of `member`, if
-    /// the record's status is still `member.status`.
-    pub(super) async fn profile_update(
-        &self,
-        member: &Member,
-        now: &str,
-    ) -> Result<Member, StoreError> {
-        let mut stamped = member.clone();
-        stamped.updated_date = now.to_string();
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(attr::PK, pk(Key::Member(&member.id)))
-            .condition_expression(format!(
-                "attribute_exists({}) AND #status = :status",
-                attr::PK
-            ))
-            .expression_attribute_names("#status", attr::STATUS)
-            .expression_attribute_values(":status", s(member.status.as_str()))
-            .expression_attribute_values(":profile", s(&to_json(&member.profile)?))
-            .expression_attribute_values(":contact", s(&to_json(&member.contact_details)?))
-            .expression_attribute_values(":privacy", s(privacy_name(member.privacy_status)))
-            .expression_attribute_values(":now", s(now));
-        let mut expression = format!(
-            "SET {} = :profile, {} = :contact, {} = :privacy, {} = :now",
-            attr::PROFILE,
-            attr::CONTACT_DETAILS,
-            attr::PRIVACY_STATUS,
-            attr::UPDATED_DATE
-        );
-        for (i, (name, value)) in listing_attrs(&stamped).into_iter().enumerate() {
-            if name == attr::LAST_LOGIN_KEY {
-                continue; // only a login moves it
-            }
-            expression.push_str(&format!(", {name} = :listing{i}"));
-            request = request.expression_attribute_values(format!(":listing{i}"), value);
-        }
-        conditional_member_update(request.update_expression(expression)).await
-    }
-
     pub(super) fn revoking_member_update(
         &self,
         member_id: &str,

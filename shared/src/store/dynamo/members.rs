@@ -14,7 +14,6 @@ use super::{
 use crate::{
     domain::{
         Email, Member, MemberStatus,
-        member::PrivacyStatus,
         member_query::{Facet, last_login_key},
     },
     store::{
@@ -58,6 +57,7 @@ impl MemberStore for DynamoStore {
         for record in records {
             items.push(self.put_if_absent(record.item(), &claim)?);
         }
+        items.extend(self.count_moves(None, Some(Facet::of(member)))?);
         // Concurrent registrations of one email conflict; step 0 is the email claim.
         match self.transact(&items, 4).await {
             Ok(()) => Ok(()),
@@ -102,24 +102,7 @@ impl MemberStore for DynamoStore {
         member_id: &str,
         change: StatusChange<'_>,
     ) -> Result<Member, StoreError> {
-        // The new listing partition names the privacy too, which only the record knows:
-        // assume the default and, when the record says otherwise, go again with its own.
-        let mut privacy = PrivacyStatus::Private;
-        for _ in 0..3 {
-            match self.status_update(member_id, &change, privacy).await {
-                Err(StoreError::StateMismatch(Some(old)))
-                    if old.privacy_status != privacy
-                        && (change.only_from.is_empty()
-                            || change.only_from.contains(&old.status)) =>
-                {
-                    privacy = old.privacy_status;
-                }
-                other => return other,
-            }
-        }
-        Err(StoreError::Unavailable(
-            "the member's privacy kept changing during a status change".into(),
-        ))
+        self.change_status(member_id, &change).await
     }
 
     async fn mark_email_verified(&self, member_id: &str, now: &str) -> Result<Member, StoreError> {
@@ -206,22 +189,13 @@ impl MemberStore for DynamoStore {
         }
     }
 
-    async fn save_profile(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
-        // The listing partition names the status, which is not the profile's to change:
-        // written as the record has it, so a status changed meanwhile (a block) stands.
-        let mut member = member.clone();
-        for _ in 0..3 {
-            match self.profile_update(&member, now).await {
-                Err(StoreError::StateMismatch(Some(old))) if old.status != member.status => {
-                    member.status = old.status;
-                }
-                Err(StoreError::StateMismatch(_)) => return Err(StoreError::NotFound),
-                other => return other,
-            }
-        }
-        Err(StoreError::Unavailable(
-            "the member's status kept changing during a profile update".into(),
-        ))
+    async fn save_profile(
+        &self,
+        before: &Member,
+        after: &Member,
+        now: &str,
+    ) -> Result<Member, StoreError> {
+        self.write_profile(before, after, now).await
     }
 
     async fn set_muted(
@@ -286,10 +260,11 @@ impl MemberStore for DynamoStore {
             .expression_attribute_values(":id", s(&member.id))
             .build()
             .map_err(corrupt)?;
-        let items = [
+        let mut items = vec![
             TransactWriteItem::builder().update(update).build(),
             TransactWriteItem::builder().delete(release).build(),
         ];
+        items.extend(self.count_moves(Some(Facet::of(member)), Some(offline))?);
         match self.transact(&items, 4).await {
             Ok(()) => {
                 let mut disconnected = member.clone();

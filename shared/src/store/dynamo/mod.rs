@@ -13,6 +13,7 @@ use aws_sdk_dynamodb::{
 };
 
 mod counters;
+mod counts;
 mod directory;
 mod erasure;
 mod items;
@@ -20,6 +21,7 @@ mod member_updates;
 mod members;
 mod outbox;
 mod record_items;
+mod moves;
 mod records;
 mod sessions;
 
@@ -29,7 +31,10 @@ use super::{
     StoreError,
     keys::{self, Key, attr},
 };
-use crate::domain::{Member, member_query::SortField};
+use crate::domain::{
+    Member,
+    member_query::{Facet, SortField},
+};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -51,17 +56,32 @@ impl DynamoStore {
         &self.table
     }
 
-    /// The items a registration writes for `member` (the member, its email and slug
-    /// claims), for tools that fill a table in bulk: benchmarks and imports.
-    pub fn registration_items(
-        member: &Member,
-        password_hash: &str,
-    ) -> Result<[Item; 3], StoreError> {
-        Ok([
-            items::member_item(member)?,
-            items::email_item(&member.login_email, &member.id, password_hash),
-            items::slug_item(&member.profile.slug, &member.id),
-        ])
+    /// The items registrations of `members` would leave in an empty table (each
+    /// member, its email and slug claims, and the partitions' counts), for tools that
+    /// fill a new table in bulk: benchmarks and imports. Written into a table that
+    /// holds members already, the counts would be wrong.
+    pub fn seed_items(members: &[Member], password_hash: &str) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::new();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for member in members {
+            found.push(items::member_item(member)?);
+            found.push(items::email_item(
+                &member.login_email,
+                &member.id,
+                password_hash,
+            ));
+            found.push(items::slug_item(&member.profile.slug, &member.id));
+            *counts.entry(Facet::of(member).key()).or_default() += 1;
+        }
+        for (facet, count) in counts {
+            let mut item = items::key_map(Key::Count {
+                facet: &facet,
+                shard: 0,
+            });
+            item.insert(attr::MEMBERS.into(), n(count));
+            found.push(item);
+        }
+        Ok(found)
     }
 
     /// A transaction step that creates `item` under `claim`, and fails if its key exists

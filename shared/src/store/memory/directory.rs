@@ -67,8 +67,9 @@ impl DirectoryStore for MemoryStore {
             })
             .collect();
         matching.sort_by(|a, b| compare(listing.sort, a, b));
-        // One query per partition, a count for each it did not read to the end, and
-        // one batch read of the page.
+        // One query per partition; for the total, when a partition was not read to its
+        // end, one read of the counts (or, under a name condition, a count of each such
+        // partition); one batch read of the page.
         let unfinished = listing
             .facets
             .iter()
@@ -80,7 +81,12 @@ impl DirectoryStore for MemoryStore {
             .take(listing.limit)
             .map(|m| (*m).clone())
             .collect();
-        let calls = listing.facets.len() + unfinished + usize::from(!members.is_empty());
+        let total_calls = match (unfinished, &listing.name) {
+            (0, _) => 0,
+            (_, None) => 1,
+            (n, Some(_)) => n,
+        };
+        let calls = listing.facets.len() + total_calls + usize::from(!members.is_empty());
         self.calls.fetch_add(calls, Ordering::SeqCst);
         Ok(MemberPage {
             total: matching.len(),

@@ -182,7 +182,8 @@ impl MemberStore for MemoryStore {
         member_id: &str,
         change: StatusChange<'_>,
     ) -> Result<Member, StoreError> {
-        let mut t = self.call(1)?;
+        // As DynamoDB: the member read, then the conditional write.
+        let mut t = self.call(2)?;
         let member = t.members.get_mut(member_id).ok_or(StoreError::NotFound)?;
         if !change.only_from.is_empty() && !change.only_from.contains(&member.status) {
             return Err(StoreError::StateMismatch(Some(Box::new(member.clone()))));
@@ -293,7 +294,12 @@ impl MemberStore for MemoryStore {
         Ok(stored.clone())
     }
 
-    async fn save_profile(&self, member: &Member, now: &str) -> Result<Member, StoreError> {
+    async fn save_profile(
+        &self,
+        _before: &Member,
+        member: &Member,
+        now: &str,
+    ) -> Result<Member, StoreError> {
         let mut t = self.call(1)?;
         let stored = t.members.get_mut(&member.id).ok_or(StoreError::NotFound)?;
         let slug = std::mem::take(&mut stored.profile.slug);
