@@ -38,13 +38,13 @@ locals {
       routes           = ["POST /backend/authentication/generate-session-token"]
       key_routes       = []
       privileged       = true
-      dynamodb_actions = ["GetItem", "PutItem"]
+      dynamodb_actions = ["GetItem", "PutItem", "UpdateItem"]
     }
     "approve-by-token" = {
       routes           = ["POST /backend/authentication/approve-by-token"]
       key_routes       = []
       privileged       = false
-      dynamodb_actions = ["UpdateItem"]
+      dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "approve-by-email" = {
       routes           = ["POST /backend/authentication/approve-by-email"]
@@ -190,7 +190,7 @@ locals {
       routes           = ["DELETE /members/v1/members/my"]
       key_routes       = []
       privileged       = false
-      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "Query"]
+      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "Query", "UpdateItem"]
     }
     # The owner's member management (ApiKeyStrategy): public at the gateway, the site
     # API key checked by the function.
@@ -198,19 +198,19 @@ locals {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/approve"]
       privileged       = true
-      dynamodb_actions = ["UpdateItem"]
+      dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "block-member" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/{id}/block"]
       privileged       = true
-      dynamodb_actions = ["UpdateItem"]
+      dynamodb_actions = ["GetItem", "UpdateItem"]
     }
     "delete-member" = {
       routes           = []
       key_routes       = ["DELETE /members/v1/members/{id}"]
       privileged       = true
-      dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query"]
+      dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query", "UpdateItem"]
     }
     "update-member-slug" = {
       routes           = []
@@ -245,7 +245,7 @@ locals {
       routes           = []
       key_routes       = ["POST /members/v1/members"]
       privileged       = true
-      dynamodb_actions = ["PutItem"]
+      dynamodb_actions = ["PutItem", "UpdateItem"]
     }
     "mute-member" = {
       routes           = []
@@ -269,13 +269,13 @@ locals {
       routes           = []
       key_routes       = ["POST /members/v1/members/bulk/delete"]
       privileged       = true
-      dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query"]
+      dynamodb_actions = ["BatchWriteItem", "DeleteItem", "GetItem", "Query", "UpdateItem"]
     }
     "bulk-delete-members-by-filter" = {
       routes           = []
       key_routes       = ["POST /members/v1/members/bulk/delete-by-filter"]
       privileged       = true
-      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "GetItem", "Query"]
+      dynamodb_actions = ["BatchGetItem", "BatchWriteItem", "DeleteItem", "GetItem", "Query", "UpdateItem"]
     }
     "bulk-approve-members" = {
       routes           = []
