@@ -96,6 +96,7 @@ def dynamodb_calls(r: dict, facts: Facts) -> list[str]:
     add("| current member | ≤ 1 | `tests/api/oauth.rs`: `token_and_member_reads_stay_within_their_dynamodb_budgets` |")
     add("| headless register, email verification on: fresh ÷ taken address | a taken one costs one more (the decoy code and the owner\'s link in one batch; the failed transaction names the owner) | `tests/api/headless.rs`: `registering_a_taken_email_looks_like_a_fresh_registration` |")
     add("| recovery (send-recovery-email), a member's address or an unknown one | 4 for either (the rate counter, the credentials, a recovery record for the member or for no one, the sealed email or its decoy) | `tests/api/recovery.rs`: `recovery_does_the_same_table_work_for_a_member_and_for_an_unknown_address` |")
+    add("| approveMember (a move between listing partitions) | 2 (the member read, then one transaction: the member and a share of each partition's count) | `tests/api/directory.rs`: `totals_follow_every_move_between_partitions` |")
     add("")
     add("A failed login writes the source counter instead (and the lock, from the fifth "
         "attempt of a run): a wrong password and an unknown email cost the same four "

@@ -8,11 +8,7 @@ use aws_sdk_dynamodb::{
     types::{ReturnValue, ReturnValuesOnConditionCheckFailure, Update},
 };
 
-use super::{
-    DynamoStore, corrupt,
-    items::member_from_item,
-    n, pk, s, unavailable,
-};
+use super::{DynamoStore, corrupt, items::member_from_item, n, pk, s, unavailable};
 use crate::{
     domain::{Email, Member},
     store::{

@@ -19,9 +19,9 @@ mod erasure;
 mod items;
 mod member_updates;
 mod members;
+mod moves;
 mod outbox;
 mod record_items;
-mod moves;
 mod records;
 mod sessions;
 
