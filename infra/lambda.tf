@@ -8,6 +8,16 @@ resource "aws_cloudwatch_log_group" "function" {
   retention_in_days = var.log_retention_days
 }
 
+resource "aws_lambda_layer_version" "templates" {
+  count = var.templates_zip == "" ? 0 : 1
+
+  layer_name          = "${var.name_prefix}-templates"
+  description         = "Template overrides of ${var.name_prefix} (templates/...)"
+  filename            = var.templates_zip
+  source_code_hash    = filebase64sha256(var.templates_zip)
+  compatible_runtimes = ["provided.al2023"]
+}
+
 resource "aws_lambda_function" "function" {
   #checkov:skip=CKV_AWS_115:Load is capped by the stage's route throttling; reserved concurrency carves up the account pool, and Lambda must keep 100 unreserved, so on low-quota (new) accounts it fails to apply.
   #checkov:skip=CKV_AWS_116:Invoked synchronously by API Gateway only; a dead-letter queue applies to asynchronous invocations and would never receive anything.
@@ -29,6 +39,8 @@ resource "aws_lambda_function" "function" {
 
   memory_size = lookup(var.function_memory_mb, each.key, null)
   timeout     = var.function_timeout_seconds
+  # The owner's template overrides, if any, at /opt/templates (TEMPLATE_DIR).
+  layers = aws_lambda_layer_version.templates[*].arn
 
   tracing_config {
     mode = "Active"

@@ -379,6 +379,13 @@ locals {
     MAIL_FROM                 = var.mail_from
     APPROVAL_LINK_URL         = var.approval_link_url
     SITE_NAME                 = var.site_name
+    SITE_LANGUAGE             = var.site_language
+    BRAND_LOGO_URL            = var.brand_logo_url
+    BRAND_ACCENT_COLOR        = var.brand_accent_color
+    SUPPORT_EMAIL             = var.support_email
+    TERMS_URL                 = var.terms_url
+    PRIVACY_URL               = var.privacy_url
+    TEMPLATE_DIR              = var.templates_zip == "" ? "" : "/opt/templates"
     PASSWORD_MIN_LENGTH       = tostring(var.password_min_length)
     ARGON2_MEMORY_KIB         = tostring(var.argon2_memory_kib)
     ARGON2_ITERATIONS         = tostring(var.argon2_iterations)

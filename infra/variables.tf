@@ -199,8 +199,75 @@ variable "approval_link_url" {
 }
 
 variable "site_name" {
-  description = "Site name used in emails."
+  description = "Site name used in emails and on the hosted pages."
   type        = string
+}
+
+variable "site_language" {
+  description = "Language of the emails to the site owner, and of members whose language is not known: en, fr, es or ar."
+  type        = string
+  default     = "en"
+
+  validation {
+    condition     = contains(["en", "fr", "es", "ar"], var.site_language)
+    error_message = "site_language: one of en, fr, es, ar (the languages with a catalog)."
+  }
+}
+
+variable "brand_logo_url" {
+  description = "https:// URL of the logo shown in emails (empty: none)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.brand_logo_url == "" || can(regex("^https://[^\\s\"'<>`\\\\]+$", var.brand_logo_url))
+    error_message = "brand_logo_url: an https:// URL without spaces or quotes."
+  }
+}
+
+variable "brand_accent_color" {
+  description = "Accent colour of buttons and borders, #rrggbb (button text is black or white, whichever reads better)."
+  type        = string
+  default     = "#1d4ed8"
+
+  validation {
+    condition     = can(regex("^#[0-9a-fA-F]{6}$", var.brand_accent_color))
+    error_message = "brand_accent_color: #rrggbb."
+  }
+}
+
+variable "support_email" {
+  description = "Address members may write to, shown in every email's footer (empty: none)."
+  type        = string
+  default     = ""
+}
+
+variable "terms_url" {
+  description = "https:// URL of the site's terms, linked from every email (empty: none)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.terms_url == "" || can(regex("^https://[^\\s\"'<>`\\\\]+$", var.terms_url))
+    error_message = "terms_url: an https:// URL without spaces or quotes."
+  }
+}
+
+variable "privacy_url" {
+  description = "https:// URL of the site's privacy notice, linked from every email (empty: none)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.privacy_url == "" || can(regex("^https://[^\\s\"'<>`\\\\]+$", var.privacy_url))
+    error_message = "privacy_url: an https:// URL without spaces or quotes."
+  }
+}
+
+variable "templates_zip" {
+  description = "A zip of template overrides, laid out as templates/email/<name> (see README, \"Emails and pages\"); shipped as a Lambda layer and read from /opt/templates. Empty: the built-in templates."
+  type        = string
+  default     = ""
 }
 
 variable "password_min_length" {

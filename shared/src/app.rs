@@ -10,9 +10,13 @@ use crate::{
     captcha::CaptchaVerifier,
     clock::Clock,
     config::{Config, ConfigError},
-    domain::PasswordHasher,
-    mail::{MailError, Mailer, MemoryOutbox, OutgoingEmail, TableOutbox},
+    domain::{Member, PasswordHasher},
+    mail::{
+        MailError, Mailer, MemoryOutbox, OutgoingEmail, TableOutbox,
+        templates::{Letter, compose},
+    },
     store::{DynamoStore, MemoryStore, Store},
+    ui::{Lang, LangPreference},
 };
 
 /// Which store and mailer an [`App`] runs on; chosen at compile time, so the seam
@@ -69,6 +73,36 @@ impl<B: Backend> App<B> {
     /// The work of [`App::send_mail`] for an address with no member.
     pub async fn send_decoy_mail(&self, email: OutgoingEmail) -> Result<(), MailError> {
         self.mailer.send_decoy(email, self.clock.now()).await
+    }
+
+    /// `letter` for `to` in `lang`, rendered by the site's templates, then queued.
+    pub async fn send_letter(
+        &self,
+        to: &str,
+        lang: Lang,
+        letter: &Letter<'_>,
+    ) -> Result<(), MailError> {
+        self.send_mail(to, self.compose(lang, letter)?).await
+    }
+
+    /// The work of [`App::send_letter`] for an address with no member.
+    pub async fn send_decoy_letter(
+        &self,
+        lang: Lang,
+        letter: &Letter<'_>,
+    ) -> Result<(), MailError> {
+        self.send_decoy_mail(self.compose(lang, letter)?).await
+    }
+
+    fn compose(&self, lang: Lang, letter: &Letter<'_>) -> Result<OutgoingEmail, MailError> {
+        compose(&self.config.ui, lang, letter).map_err(|err| MailError(err.to_string()))
+    }
+
+    /// The language to write to `member` in: the one the request asks for, else the
+    /// member's profile language, else the browser's, else the site's.
+    pub fn lang_for(&self, asked: LangPreference, member: Option<&Member>) -> Lang {
+        let profile = member.and_then(|m| m.contact_details.language.as_deref());
+        asked.resolve(profile, self.config.ui.site_lang)
     }
 }
 

@@ -3,7 +3,10 @@
 use std::{env, time::Duration};
 
 pub use crate::domain::password::Argon2Settings;
-use crate::domain::{api_key::ApiKeys, token::SigningKeys};
+use crate::{
+    domain::{api_key::ApiKeys, token::SigningKeys},
+    ui::{Brand, Lang, Ui, brand},
+};
 
 #[derive(Debug, thiserror::Error)]
 #[error("configuration variable {name}: {problem}")]
@@ -61,7 +64,8 @@ pub struct Config {
     pub owner_email: Option<String>,
     pub mail_from: String,
     pub approval_link_url: String,
-    pub site_name: String,
+    /// The site's name, branding, language and template overrides.
+    pub ui: Ui,
     pub password_min_length: usize,
     pub argon2: Argon2Settings,
     pub session_token_ttl: Duration,
@@ -235,6 +239,43 @@ impl Config {
             ));
         }
 
+        let link = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            get(name)
+                .map(|raw| brand::parse_link(&raw).map_err(|p| ConfigError::new(name, p)))
+                .transpose()
+        };
+        let site_lang = match get("SITE_LANGUAGE") {
+            None => Lang::En,
+            Some(tag) => Lang::from_tag(&tag).ok_or_else(|| {
+                ConfigError::new(
+                    "SITE_LANGUAGE",
+                    format!("expected one of en, fr, es, ar, got {tag:?}"),
+                )
+            })?,
+        };
+        let ui = Ui {
+            brand: Brand {
+                site: get("SITE_NAME").unwrap_or_else(|| "Members".into()),
+                logo_url: link("BRAND_LOGO_URL")?,
+                accent: match get("BRAND_ACCENT_COLOR") {
+                    None => brand::DEFAULT_ACCENT.to_string(),
+                    Some(raw) => brand::parse_colour(&raw)
+                        .map_err(|p| ConfigError::new("BRAND_ACCENT_COLOR", p))?,
+                },
+                support_email: get("SUPPORT_EMAIL")
+                    .map(|raw| {
+                        crate::domain::Email::parse(&raw)
+                            .map(|email| email.as_str().to_string())
+                            .map_err(|e| ConfigError::new("SUPPORT_EMAIL", e.to_string()))
+                    })
+                    .transpose()?,
+                terms_url: link("TERMS_URL")?,
+                privacy_url: link("PRIVACY_URL")?,
+            },
+            site_lang,
+            overrides: get("TEMPLATE_DIR").map(std::path::PathBuf::from),
+        };
+
         let argon2 = Argon2Settings {
             memory_kib: fit("ARGON2_MEMORY_KIB", number("ARGON2_MEMORY_KIB", 19_456)?)?,
             iterations: fit("ARGON2_ITERATIONS", number("ARGON2_ITERATIONS", 2)?)?,
@@ -347,7 +388,7 @@ impl Config {
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "no-reply@example.com".into()),
             approval_link_url: get("APPROVAL_LINK_URL")
                 .unwrap_or_else(|| "http://127.0.0.1:9000/approve".into()),
-            site_name: get("SITE_NAME").unwrap_or_else(|| "Members".into()),
+            ui,
             password_min_length,
             argon2,
             session_token_ttl: Duration::from_secs(number("SESSION_TOKEN_TTL_SECONDS", 600)?),

@@ -22,6 +22,7 @@ pub mod https;
 pub mod mail;
 pub mod store;
 pub mod telemetry;
+pub mod ui;
 
 pub use app::{App, LazyApp};
 pub use clock::Clock;

@@ -271,3 +271,51 @@ async fn recover_completes_recovery_on_the_sites_own_page() {
         "earlier sessions are over"
     );
 }
+
+/// `sendRecoveryEmail` for `email`, naming `language` (if any), from a browser that
+/// accepts `accept`.
+async fn ask(app: &TestApp, email: &str, language: Option<&str>, accept: &str) -> TestResponse {
+    let mut body = json!({ "email": email });
+    if let Some(language) = language {
+        body["language"] = json!(language);
+    }
+    let headers = [
+        ("content-type", "application/json"),
+        ("accept-language", accept),
+    ];
+    app.request("POST", SEND_RECOVERY, &headers, Some(&body.to_string()))
+        .await
+}
+
+#[tokio::test]
+async fn the_recovery_email_speaks_the_language_asked_for_else_the_browsers() {
+    let app = TestApp::new().await;
+    let email = random_email();
+    app.register(&email, PASSWORD).await;
+    // The request's `language` first, whatever the browser says.
+    assert_eq!(ask(&app, &email, Some("fr-CA"), "es").await.status, 200);
+    let french = inbox::latest_mail_to(&email).await;
+    assert!(
+        french
+            .subject
+            .ends_with(": réinitialisez votre mot de passe"),
+        "{}",
+        french.subject
+    );
+    assert!(french.html.contains("<html lang=\"fr\" dir=\"ltr\">"));
+    assert!(
+        french
+            .text
+            .contains("Réinitialiser votre mot de passe: https://")
+    );
+
+    // No catalog for German: the browser's next choice, Arabic, laid out right to left.
+    assert_eq!(
+        ask(&app, &email, Some("de"), "de, ar;q=0.8").await.status,
+        200
+    );
+    let arabic = inbox::latest_mail_to(&email).await;
+    assert!(arabic.html.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(arabic.text.contains("إعادة تعيين كلمة المرور"));
+    assert!(!token_from(&arabic).is_empty());
+}

@@ -7,9 +7,10 @@ use crate::{
     app::Backend,
     domain::{Email, Member},
     error::ApiError,
-    mail::templates,
+    mail::templates::Letter,
     store::{MemberStore, StoreResultExt},
     telemetry::{SecurityEvent, security_event},
+    ui::LangPreference,
 };
 
 /// `changeLoginEmail`: moves the member to `new_email` (race-free uniqueness), ends
@@ -36,8 +37,11 @@ pub async fn change_login_email<B: Backend>(
     member.token_version += 1;
     member.updated_date = now;
     security_event(SecurityEvent::LoginEmailChanged, Some(&member.id), None);
-    let notice = templates::login_email_changed(&app.config.site_name, member.login_email.as_str());
-    if let Err(err) = app.send_mail(old_email.as_str(), notice).await {
+    let notice = Letter::LoginEmailChanged {
+        new_email: member.login_email.as_str(),
+    };
+    let lang = app.lang_for(LangPreference::default(), Some(&member));
+    if let Err(err) = app.send_letter(old_email.as_str(), lang, &notice).await {
         error!(member_id = %member.id, error = %err, "login-email change notice not sent");
     }
     Ok(member)

@@ -16,9 +16,10 @@ use crate::{
         },
     },
     error::ApiError,
-    mail::templates,
+    mail::templates::Letter,
     store::{MemberStore, NewRecord, RecordStore, StoreError, Verification},
     telemetry::{SecurityEvent, security_event},
+    ui::LangPreference,
 };
 
 use super::{recovery, register, session};
@@ -72,10 +73,18 @@ fn state_token<B: Backend>(
     })
 }
 
-async fn send_code<B: Backend>(app: &App<B>, to: &Email, code: &str) -> Result<(), ApiError> {
-    app.send_mail(
-        to.as_str(),
-        templates::verification_code(&app.config.site_name, code),
+/// Emails `code` to `member`, in its language.
+async fn send_code<B: Backend>(
+    app: &App<B>,
+    member: &Member,
+    code: &str,
+    asked: LangPreference,
+) -> Result<(), ApiError> {
+    let lang = app.lang_for(asked, Some(member));
+    app.send_letter(
+        member.login_email.as_str(),
+        lang,
+        &Letter::VerificationCode { code },
     )
     .await
     .map_err(|err| {
@@ -89,6 +98,8 @@ pub struct RegistrationV2 {
     pub email: Email,
     pub password: Password,
     pub profile: HeadlessProfile,
+    /// The language the request asks for, for the emailed code.
+    pub lang: LangPreference,
 }
 
 pub async fn register<B: Backend>(
@@ -99,6 +110,7 @@ pub async fn register<B: Backend>(
         ApprovalMode::Automatic => MemberStatus::Approved,
         ApprovalMode::Manual => MemberStatus::Pending,
     };
+    let asked = registration.lang;
     let mut member = Member::from_headless(
         registration.email,
         status,
@@ -144,11 +156,11 @@ pub async fn register<B: Backend>(
     {
         Ok(()) => {
             info!(member_id = %member.id, "member registered (headless), code sent");
-            send_code(app, &member.login_email, &code).await?;
+            send_code(app, &member, &code, asked).await?;
             state_token(app, &verification, member)
         }
         Err(StoreError::EmailTaken(holder)) => {
-            existing_member_registration(app, member, holder).await
+            existing_member_registration(app, member, holder, asked).await
         }
         Err(err) => Err(err.into()),
     }
@@ -161,6 +173,7 @@ async fn existing_member_registration<B: Backend>(
     app: &App<B>,
     unstored: Member,
     holder: Option<String>,
+    asked: LangPreference,
 ) -> Result<AuthState, ApiError> {
     let email = &unstored.login_email;
     let (decoy, _unsent_code) = new_verification(app, None);
@@ -181,8 +194,12 @@ async fn existing_member_registration<B: Backend>(
     app.store
         .put_recovery_beside_decoy(&link_record, &decoy)
         .await?;
-    let notice = templates::existing_account_notice(&app.config.site_name, &link);
-    if let Err(err) = app.send_mail(email.as_str(), notice).await {
+    // Written in the registrant's language: most often the owner, trying again.
+    let lang = app.lang_for(asked, Some(&unstored));
+    let notice = Letter::ExistingAccount {
+        recovery_link: &link,
+    };
+    if let Err(err) = app.send_letter(email.as_str(), lang, &notice).await {
         error!(member_id = %member_id, error = %err, "existing-account notice not queued");
         return Err(ApiError::unavailable(err));
     }
@@ -200,6 +217,7 @@ fn shown(mut unstored: Member) -> Member {
 pub async fn login<B: Backend>(
     app: &App<B>,
     attempt: super::login::LoginAttempt,
+    asked: LangPreference,
 ) -> Result<AuthState, ApiError> {
     match super::login::login(app, attempt).await {
         Ok(logged_in) => Ok(AuthState::Success {
@@ -212,7 +230,7 @@ pub async fn login<B: Backend>(
             _ if !member.email_verified => {
                 let (verification, code) = new_verification(app, Some(&member.id));
                 app.store.put_verification(&verification).await?;
-                send_code(app, &member.login_email, &code).await?;
+                send_code(app, &member, &code, asked).await?;
                 state_token(app, &verification, *member)
             }
             MemberStatus::Pending => Ok(AuthState::RequireOwnerApproval { member: *member }),
@@ -315,7 +333,11 @@ pub async fn recover<B: Backend>(
 /// `verification.start`: emails a new code for the member's pending verification, one
 /// the visitor's state token still accepts (attempts start again). The answer is the
 /// same for an unknown, verified or code-less member, and nothing is sent then.
-pub async fn resend_code<B: Backend>(app: &App<B>, identity_id: &str) -> Result<(), ApiError> {
+pub async fn resend_code<B: Backend>(
+    app: &App<B>,
+    identity_id: &str,
+    asked: LangPreference,
+) -> Result<(), ApiError> {
     let member = app.store.member(identity_id).await?;
     let pending = member
         .filter(|m| !m.email_verified && m.status != MemberStatus::Blocked)
@@ -334,7 +356,7 @@ pub async fn resend_code<B: Backend>(app: &App<B>, identity_id: &str) -> Result<
         )
         .await?;
     if restarted {
-        send_code(app, &member.login_email, &code).await?;
+        send_code(app, &member, &code, asked).await?;
         info!(member_id = %member.id, "verification code sent again");
     }
     Ok(())

@@ -7,9 +7,10 @@ use crate::{
     app::Backend,
     domain::Password,
     error::ApiError,
-    mail::templates,
+    mail::templates::Letter,
     store::{MemberStore, SessionStore},
     telemetry::{SecurityEvent, security_event},
+    ui::LangPreference,
 };
 
 use super::oauth::signed_in;
@@ -37,8 +38,12 @@ pub async fn change_password<B: Backend>(
         .unwrap_or(false);
     security_event(SecurityEvent::PasswordChanged, Some(&member.id), None);
     tracing::info!(member_id = %member.id, kept, "other sessions ended");
-    let notice = templates::password_changed(&app.config.site_name);
-    if let Err(err) = app.send_mail(member.login_email.as_str(), notice).await {
+    let lang = app.lang_for(LangPreference::default(), Some(&member));
+    let notice = Letter::PasswordChanged;
+    if let Err(err) = app
+        .send_letter(member.login_email.as_str(), lang, &notice)
+        .await
+    {
         error!(member_id = %member.id, error = %err, "password-change notice not sent");
     }
     Ok(())

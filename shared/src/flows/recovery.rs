@@ -10,9 +10,10 @@ use crate::{
         token::{random_token, token_hash},
     },
     error::ApiError,
-    mail::templates,
+    mail::templates::Letter,
     store::{MemberStore, RecordStore, Recovery},
     telemetry::{SecurityEvent, security_event},
+    ui::LangPreference,
 };
 
 pub use crate::mail::templates::PasswordMail;
@@ -66,6 +67,7 @@ pub async fn send_recovery_email<B: Backend>(
     email: Option<Email>,
     after: Option<AfterReset>,
     kind: PasswordMail,
+    asked: LangPreference,
 ) -> Result<bool, ApiError> {
     let after = after.filter(|a| may_return_to(app, &a.client_id, &a.url));
     let Some(email) = email else {
@@ -79,14 +81,17 @@ pub async fn send_recovery_email<B: Backend>(
         None => uuid::Uuid::new_v4().to_string(),
     };
     let link = create_link(app, &member_id, after.as_ref()).await?;
-    let message = templates::password_link(&app.config.site_name, &link, kind);
+    // The member's record is not read (an unknown address would cost less): the
+    // language is the request's, else the browser's, else the site's.
+    let lang = app.lang_for(asked, None);
+    let message = Letter::PasswordLink { link: &link, kind };
     if credentials.is_none() {
         // A failure here has nothing to lose, and answering as if it had is the point.
-        let _ = app.send_decoy_mail(message).await;
+        let _ = app.send_decoy_letter(lang, &message).await;
         return Ok(false);
     }
     // Failing here would tell the caller the email is known; the member can ask again.
-    if let Err(err) = app.send_mail(email.as_str(), message).await {
+    if let Err(err) = app.send_letter(email.as_str(), lang, &message).await {
         error!(member_id, error = %err, "recovery email not queued");
         return Ok(false);
     }
@@ -108,7 +113,12 @@ pub async fn send_activation_email<B: Backend>(
         .filter(|m| m.status != MemberStatus::Offline)
         .ok_or(ApiError::MemberNotFound)?;
     let kind = PasswordMail::SetPassword { ignore_note: true };
-    if !send_recovery_email(app, Some(member.login_email), None, kind).await? {
+    // The site asks, for the member: the member's language.
+    let asked = LangPreference {
+        requested: Some(app.lang_for(LangPreference::default(), Some(&member))),
+        accepted: None,
+    };
+    if !send_recovery_email(app, Some(member.login_email), None, kind, asked).await? {
         // The member exists: the email went nowhere. The site may send it again.
         return Err(ApiError::unavailable("the activation email was not sent"));
     }

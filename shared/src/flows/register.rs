@@ -13,7 +13,7 @@ use crate::{
         token::{random_token, token_hash},
     },
     error::ApiError,
-    mail::templates,
+    mail::templates::Letter,
     store::{MemberStore, NewRecord},
 };
 
@@ -92,9 +92,13 @@ pub(crate) async fn notify_owner<B: Backend>(app: &App<B>, member: &Member, toke
         '?'
     };
     let link = format!("{}{separator}token={token}", app.config.approval_link_url);
-    let email =
-        templates::approval_request(&app.config.site_name, member.login_email.as_str(), &link);
-    if let Err(err) = app.send_mail(owner, email).await {
+    let letter = Letter::ApprovalRequest {
+        member_email: member.login_email.as_str(),
+        approve_link: &link,
+    };
+    // To the site owner: in the site's language.
+    let lang = app.config.ui.site_lang;
+    if let Err(err) = app.send_letter(owner, lang, &letter).await {
         error!(member_id = %member.id, error = %err, "owner approval email not sent");
     }
 }

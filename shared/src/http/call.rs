@@ -15,6 +15,7 @@ use crate::{
     domain::{Email, Password, token::constant_time_eq},
     error::{ApiError, FieldViolation},
     telemetry::{SecurityEvent, security_event},
+    ui::{Lang, LangPreference},
 };
 
 use super::routes::{self, Route};
@@ -158,6 +159,20 @@ impl Call<'_> {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The language the caller wants: `requested` (a `language` field of the request)
+    /// if it has a catalog, and the browser's `Accept-Language`.
+    pub fn lang(&self, requested: Option<&str>) -> LangPreference {
+        LangPreference {
+            requested: requested.and_then(Lang::from_tag),
+            accepted: self
+                .request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language),
+        }
     }
 
     /// The device token the caller shows, if any (checked by the login flow).

@@ -19,6 +19,7 @@ use crate::{
         register::Registration,
         throttle::{RateKind, take_rate},
     },
+    ui::LangPreference,
 };
 
 use super::{
@@ -312,7 +313,9 @@ async fn set_password_email<B: Backend>(
 ) -> Answer {
     let email = parse_email("email", raw_email)?;
     let kind = PasswordMail::SetPassword { ignore_note };
-    if !flows::recovery::send_recovery_email(app, Some(email), None, kind).await? {
+    // A site's backend asks, not the member's browser: the site's language.
+    let asked = LangPreference::default();
+    if !flows::recovery::send_recovery_email(app, Some(email), None, kind, asked).await? {
         return Err(ApiError::MemberNotFound);
     }
     Ok(ok(json!({ "accepted": true })))

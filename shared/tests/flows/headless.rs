@@ -5,6 +5,7 @@ use members_auth::{
     domain::member::HeadlessProfile,
     error::ApiError,
     flows::headless::{self, AuthState, CODE_TTL_SECS, MAX_CODE_ATTEMPTS, RegistrationV2},
+    ui::LangPreference,
 };
 
 use crate::{PASSWORD, after, app, attempt, email, new_password, secs};
@@ -19,6 +20,7 @@ async fn register(
             email: email.clone(),
             password: new_password(),
             profile: HeadlessProfile::default(),
+            lang: LangPreference::default(),
         },
     )
     .await
@@ -51,7 +53,7 @@ async fn a_code_verifies_the_email_once() {
         Err(ApiError::InvalidCode)
     ));
     assert!(matches!(
-        headless::login(&app, attempt(&email, PASSWORD))
+        headless::login(&app, attempt(&email, PASSWORD), LangPreference::default())
             .await
             .unwrap(),
         AuthState::Success { .. }
@@ -126,7 +128,7 @@ async fn an_unverified_login_sends_a_new_code() {
     let email = email();
     register(&app, &email).await.unwrap();
     let token = state_token(
-        headless::login(&app, attempt(&email, PASSWORD))
+        headless::login(&app, attempt(&email, PASSWORD), LangPreference::default())
             .await
             .unwrap(),
     );
@@ -150,7 +152,7 @@ async fn manual_approval_waits_for_the_owner_after_the_code() {
     ));
     assert_eq!(app.mailer.to("owner@example.com").len(), 1);
     assert!(matches!(
-        headless::login(&app, attempt(&email, PASSWORD))
+        headless::login(&app, attempt(&email, PASSWORD), LangPreference::default())
             .await
             .unwrap(),
         AuthState::RequireOwnerApproval { .. }
@@ -175,7 +177,7 @@ async fn a_lost_code_email_is_an_outage_and_logging_in_sends_another() {
     assert!(matches!(lost, Some(ApiError::Unavailable(_))), "{lost:?}");
     app.mailer.set_failing(false);
     let token = state_token(
-        headless::login(&app, attempt(&email, PASSWORD))
+        headless::login(&app, attempt(&email, PASSWORD), LangPreference::default())
             .await
             .unwrap(),
     );
@@ -201,7 +203,9 @@ async fn a_resent_code_works_with_the_first_state_token_and_the_old_one_does_not
     let member_id = identity_id(&state);
     let token = state_token(state);
     let first = last_code(&app, email.as_str());
-    headless::resend_code(&app, &member_id).await.unwrap();
+    headless::resend_code(&app, &member_id, LangPreference::default())
+        .await
+        .unwrap();
     let mail = app.mailer.to(email.as_str());
     assert_eq!(mail.len(), 2, "a second code is sent");
     let second = last_code(&app, email.as_str());
@@ -216,7 +220,9 @@ async fn a_resent_code_works_with_the_first_state_token_and_the_old_one_does_not
         AuthState::Success { .. }
     ));
     // Verified now: nothing more is sent.
-    headless::resend_code(&app, &member_id).await.unwrap();
+    headless::resend_code(&app, &member_id, LangPreference::default())
+        .await
+        .unwrap();
     assert_eq!(app.mailer.to(email.as_str()).len(), 2);
 }
 
@@ -227,10 +233,12 @@ async fn a_resend_for_a_taken_email_or_nobody_sends_nothing() {
     register(&app, &email).await.unwrap();
     let decoy = register(&app, &email).await.unwrap();
     let before = app.mailer.sent().len();
-    headless::resend_code(&app, &identity_id(&decoy))
+    headless::resend_code(&app, &identity_id(&decoy), LangPreference::default())
         .await
         .unwrap();
-    headless::resend_code(&app, "no-such-member").await.unwrap();
+    headless::resend_code(&app, "no-such-member", LangPreference::default())
+        .await
+        .unwrap();
     assert_eq!(app.mailer.sent().len(), before);
 }
 
@@ -244,7 +252,9 @@ async fn a_resend_restarts_the_attempts_of_a_spent_code() {
     for _ in 0..MAX_CODE_ATTEMPTS {
         let _ = headless::verify(&app, "999999x", &token).await;
     }
-    headless::resend_code(&app, &member_id).await.unwrap();
+    headless::resend_code(&app, &member_id, LangPreference::default())
+        .await
+        .unwrap();
     let code = last_code(&app, email.as_str());
     assert!(matches!(
         headless::verify(&app, &code, &token).await.unwrap(),
@@ -290,14 +300,20 @@ async fn login_v2_with_captcha_on_suspects_an_account_after_three_failures() {
     };
     for _ in 0..3 {
         assert!(matches!(
-            headless::login(&app, with_captcha("wrong-password"))
-                .await
-                .err(),
+            headless::login(
+                &app,
+                with_captcha("wrong-password"),
+                LangPreference::default()
+            )
+            .await
+            .err(),
             Some(ApiError::WrongCredentials)
         ));
     }
     assert!(matches!(
-        headless::login(&app, with_captcha(PASSWORD)).await.err(),
+        headless::login(&app, with_captcha(PASSWORD), LangPreference::default())
+            .await
+            .err(),
         Some(ApiError::CaptchaMissing)
     ));
 }
@@ -314,7 +330,9 @@ async fn past_the_account_budget_a_headless_login_is_asked_for_a_captcha() {
         let mut guess = attempt(&email, "wrong-password");
         guess.source = format!("10.3.0.{source}");
         assert!(matches!(
-            headless::login(&app, guess).await.err(),
+            headless::login(&app, guess, LangPreference::default())
+                .await
+                .err(),
             Some(ApiError::WrongCredentials)
         ));
     }
@@ -322,7 +340,9 @@ async fn past_the_account_budget_a_headless_login_is_asked_for_a_captcha() {
     member.source = "10.9.9.9".into();
     member.captcha = Some(None);
     assert!(matches!(
-        headless::login(&app, member).await.err(),
+        headless::login(&app, member, LangPreference::default())
+            .await
+            .err(),
         Some(ApiError::CaptchaMissing)
     ));
 }

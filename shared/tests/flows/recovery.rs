@@ -8,6 +8,7 @@ use members_auth::{
         recovery::{self, AfterReset, PasswordMail, RECOVERY_TTL_SECS},
         register,
     },
+    ui::LangPreference,
 };
 
 use crate::{CLIENT_ID, PASSWORD, after, app, attempt, email, new_password, secs};
@@ -30,10 +31,15 @@ async fn member_with_link(
     )
     .await
     .unwrap();
-    let sent =
-        recovery::send_recovery_email(app, Some(email.clone()), after_reset, PasswordMail::Reset)
-            .await
-            .unwrap();
+    let sent = recovery::send_recovery_email(
+        app,
+        Some(email.clone()),
+        after_reset,
+        PasswordMail::Reset,
+        LangPreference::default(),
+    )
+    .await
+    .unwrap();
     assert!(sent);
     let mail = app.mailer.to(email.as_str());
     let token = after(&mail.last().unwrap().text, "reset-password?token=").to_string();
@@ -101,9 +107,15 @@ async fn a_link_just_inside_the_hour_works_and_keeps_an_allowed_redirect() {
 async fn an_unknown_email_gets_the_same_answer_and_no_mail() {
     let app = app(&[]);
     let before = app.mailer.sent().len();
-    let sent = recovery::send_recovery_email(&app, Some(email()), None, PasswordMail::Reset)
-        .await
-        .unwrap();
+    let sent = recovery::send_recovery_email(
+        &app,
+        Some(email()),
+        None,
+        PasswordMail::Reset,
+        LangPreference::default(),
+    )
+    .await
+    .unwrap();
     assert!(!sent);
     assert_eq!(app.mailer.sent().len(), before);
     let not_allowed = AfterReset {

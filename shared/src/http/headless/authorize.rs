@@ -255,7 +255,7 @@ pub(super) fn page<B: Backend>(
 ) -> Response<Body> {
     let csrf = SIGN_IN_FORM.read(call.request).unwrap_or_else(random_token);
     let hosted = HostedPage {
-        site_name: &app.config.site_name,
+        site_name: &app.config.ui.brand.site,
         hidden: params.fields(),
         query: params.query(),
         csrf: &csrf,

@@ -93,6 +93,7 @@ pub async fn register<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
             email,
             password,
             profile: body.profile.unwrap_or_default(),
+            lang: call.lang(None),
         },
     )
     .await?;
@@ -111,7 +112,7 @@ pub async fn login<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         // captcha, where configured, once an attack has spent the account's budget.
         device_token: call.device_token(),
     };
-    let state = flows::headless::login(app, attempt).await?;
+    let state = flows::headless::login(app, attempt, call.lang(None)).await?;
     Ok(ok(state_json(state)))
 }
 
@@ -145,8 +146,9 @@ struct RecoveryBody {
     email: String,
     #[serde(default)]
     redirect: Option<RedirectTarget>,
+    /// The language of the email (`en`, `fr-CA`, ...); one without a catalog is
+    /// ignored.
     #[serde(default)]
-    #[allow(dead_code)]
     language: Option<String>,
 }
 
@@ -162,6 +164,7 @@ pub async fn send_recovery_email<B: Backend>(app: &App<B>, call: Call<'_>) -> An
         Email::parse(&body.email).ok(),
         after,
         PasswordMail::Reset,
+        call.lang(body.language.as_deref()),
     )
     .await?;
     Ok(ok(json!({})))
@@ -233,7 +236,7 @@ pub async fn start_verification<B: Backend>(app: &App<B>, call: Call<'_>) -> Ans
     take_rate(app, RateKind::Verify, &call.source(&app.config)).await?;
     // Member ids are UUIDs; a longer one is no member (and no DynamoDB key).
     if identity_id.len() <= 64 {
-        flows::headless::resend_code(app, &identity_id).await?;
+        flows::headless::resend_code(app, &identity_id, call.lang(None)).await?;
     }
     Ok(ok(
         json!({ "verificationId": uuid::Uuid::new_v4().to_string() }),

@@ -209,6 +209,7 @@ impl<B: Backend> Post<'_, B> {
             email,
             password,
             profile: HeadlessProfile::default(),
+            lang: self.call.lang(None),
         };
         let state = flows::headless::register(self.app, registration).await?;
         self.after(state).await
@@ -260,7 +261,8 @@ impl<B: Backend> Post<'_, B> {
         .await?;
         // Member ids are UUIDs; a longer one is no member (and no DynamoDB key).
         if !self.form.identity_id.is_empty() && self.form.identity_id.len() <= 64 {
-            flows::headless::resend_code(self.app, &self.form.identity_id).await?;
+            let asked = self.call.lang(None);
+            flows::headless::resend_code(self.app, &self.form.identity_id, asked).await?;
         }
         self.show(
             &Screen::Code {
@@ -296,6 +298,7 @@ impl<B: Backend> Post<'_, B> {
             Email::parse(&self.form.email).ok(),
             Some(back),
             PasswordMail::Reset,
+            self.call.lang(None),
         )
         .await?;
         self.show(&Screen::ForgotSent, None, StatusCode::OK)
