@@ -164,15 +164,7 @@ impl Call<'_> {
     /// The language the caller wants: `requested` (a `language` field of the request)
     /// if it has a catalog, and the browser's `Accept-Language`.
     pub fn lang(&self, requested: Option<&str>) -> LangPreference {
-        LangPreference {
-            requested: requested.and_then(Lang::from_tag),
-            accepted: self
-                .request
-                .headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language),
-        }
+        lang_of(self.request, requested)
     }
 
     /// The device token the caller shows, if any (checked by the login flow).
@@ -275,6 +267,18 @@ pub(super) fn new_credentials(
                 .flatten()
                 .collect(),
         )),
+    }
+}
+
+/// [`Call::lang`] of any request.
+pub fn lang_of(request: &Request, requested: Option<&str>) -> LangPreference {
+    LangPreference {
+        requested: requested.and_then(Lang::from_tag),
+        accepted: request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language),
     }
 }
 

@@ -20,7 +20,8 @@ use super::{
     Call,
     call::{request_id, request_path},
     cors::LocalCors,
-    headless, members, pages,
+    headless, members,
+    pages::{self, Look},
     respond::error_response,
     routes::{self, Endpoint, Format, Function},
     velo,
@@ -291,9 +292,13 @@ async fn serve_routed<B: Backend, const F: u8>(
             match format {
                 // A page's request error is shown in the browser; limits and outages
                 // are the API's and keep the envelope.
-                Format::Html if err.status() == 400 => {
-                    pages::error_page(StatusCode::BAD_REQUEST, &page_message(&err))
-                }
+                Format::Html if err.status() == 400 => match source.app().await {
+                    Ok(app) => {
+                        let look = Look::for_request(&app.config.ui, request);
+                        pages::error_page(look, StatusCode::BAD_REQUEST, &page_message(look, &err))
+                    }
+                    Err(_) => error_response(&err, &request_id),
+                },
                 _ => error_response(&err, &request_id),
             }
         }
@@ -305,11 +310,9 @@ async fn serve_routed<B: Backend, const F: u8>(
 }
 
 /// What an error page says: the problem in words a member can act on.
-fn page_message(err: &ApiError) -> String {
+fn page_message(look: Look<'_>, err: &ApiError) -> String {
     match err {
-        ApiError::InvalidGrant => {
-            "This link is invalid, already used or expired. Ask for a new one.".into()
-        }
+        ApiError::InvalidGrant => look.message("problem-link"),
         ApiError::OAuthInvalidRequest(problem) => (*problem).into(),
         other => other.to_string(),
     }

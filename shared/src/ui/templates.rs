@@ -109,6 +109,82 @@ const BUILT_IN: &[(&str, &str)] = &[
         "email/password-changed.txt",
         include_str!("../../templates/email/password-changed.txt"),
     ),
+    (
+        "page/captcha.html",
+        include_str!("../../templates/page/captcha.html"),
+    ),
+    (
+        "page/code.html",
+        include_str!("../../templates/page/code.html"),
+    ),
+    (
+        "page/continue.html",
+        include_str!("../../templates/page/continue.html"),
+    ),
+    (
+        "page/email-field.html",
+        include_str!("../../templates/page/email-field.html"),
+    ),
+    (
+        "page/error.html",
+        include_str!("../../templates/page/error.html"),
+    ),
+    (
+        "page/forgot-sent.html",
+        include_str!("../../templates/page/forgot-sent.html"),
+    ),
+    (
+        "page/forgot.html",
+        include_str!("../../templates/page/forgot.html"),
+    ),
+    (
+        "page/hidden.html",
+        include_str!("../../templates/page/hidden.html"),
+    ),
+    (
+        "page/layout.html",
+        include_str!("../../templates/page/layout.html"),
+    ),
+    (
+        "page/link.html",
+        include_str!("../../templates/page/link.html"),
+    ),
+    (
+        "page/password-field.html",
+        include_str!("../../templates/page/password-field.html"),
+    ),
+    (
+        "page/pending.html",
+        include_str!("../../templates/page/pending.html"),
+    ),
+    (
+        "page/problem.html",
+        include_str!("../../templates/page/problem.html"),
+    ),
+    (
+        "page/reset-done.html",
+        include_str!("../../templates/page/reset-done.html"),
+    ),
+    (
+        "page/reset.html",
+        include_str!("../../templates/page/reset.html"),
+    ),
+    (
+        "page/session.html",
+        include_str!("../../templates/page/session.html"),
+    ),
+    (
+        "page/sign-in.html",
+        include_str!("../../templates/page/sign-in.html"),
+    ),
+    (
+        "page/sign-up.html",
+        include_str!("../../templates/page/sign-up.html"),
+    ),
+    (
+        "page/signing-in.html",
+        include_str!("../../templates/page/signing-in.html"),
+    ),
 ];
 
 /// A built-in template failed: a defect of this service, which the tests render every
@@ -233,5 +309,26 @@ impl Ui {
     /// The names of every built-in template, for tests and the gallery.
     pub fn built_in_names() -> impl Iterator<Item = &'static str> {
         BUILT_IN.iter().map(|(name, _)| *name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_file_is_built_in() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        for dir in ["email", "page"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                files.push(format!("{dir}/{name}"));
+            }
+        }
+        files.sort();
+        let mut built_in: Vec<String> = Ui::built_in_names().map(str::to_string).collect();
+        built_in.sort();
+        assert_eq!(files, built_in);
     }
 }

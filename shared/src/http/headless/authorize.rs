@@ -24,7 +24,7 @@ use crate::{
     http::{
         Call,
         cookies::{BROWSER_SESSION, SIGN_IN_FORM},
-        pages::{self, HostedPage, Screen},
+        pages::{self, HostedPage, Look, Problem, Screen},
     },
 };
 
@@ -117,6 +117,7 @@ impl Checked<'_> {
 pub(super) fn check<'a, B: Backend>(
     app: &'a App<B>,
     params: &AuthorizeParams,
+    look: Look<'a>,
 ) -> Result<Checked<'a>, ApiError> {
     let mode = ResponseMode::parse(&params.response_mode)
         .ok_or(ApiError::OAuthInvalidRequest("Unsupported response_mode."))?;
@@ -132,6 +133,7 @@ pub(super) fn check<'a, B: Backend>(
     Ok(Checked {
         client_id: &client.client_id,
         reply: Reply {
+            look,
             mode,
             redirect_uri: redirect_uri.clone(),
             origins: &client.origins,
@@ -143,6 +145,7 @@ pub(super) fn check<'a, B: Backend>(
 
 /// Where an authorize outcome goes once the client and redirect are known good.
 pub(super) struct Reply<'a> {
+    look: Look<'a>,
     mode: ResponseMode,
     redirect_uri: String,
     origins: &'a [String],
@@ -159,7 +162,7 @@ impl Reply<'_> {
                     .iter()
                     .map(|(k, v)| (k.to_string(), Value::from(*v)))
                     .collect();
-                pages::web_message(self.origins, &Value::Object(message))
+                pages::web_message(self.look, self.origins, &Value::Object(message))
             }
             ResponseMode::Query | ResponseMode::Fragment => {
                 let separator = match (self.mode, self.redirect_uri.contains('?')) {
@@ -168,7 +171,10 @@ impl Reply<'_> {
                     _ => '?',
                 };
                 let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-                pages::redirect(&format!("{}{separator}{query}", self.redirect_uri))
+                pages::redirect(
+                    self.look,
+                    &format!("{}{separator}{query}", self.redirect_uri),
+                )
             }
         }
     }
@@ -180,7 +186,7 @@ impl Reply<'_> {
 
 pub async fn authorize<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let params = AuthorizeParams::from_query(&call);
-    let checked = check(app, &params)?;
+    let checked = check(app, &params, Look::for_call(&app.config.ui, &call))?;
     let reply = &checked.reply;
     if call.query("idp").is_some_and(|idp| !idp.is_empty()) {
         return Ok(reply.error(
@@ -250,12 +256,12 @@ pub(super) fn page<B: Backend>(
     call: &Call<'_>,
     params: &AuthorizeParams,
     screen: &Screen<'_>,
-    problem: Option<&str>,
+    problem: Option<Problem>,
     status: StatusCode,
 ) -> Response<Body> {
     let csrf = SIGN_IN_FORM.read(call.request).unwrap_or_else(random_token);
     let hosted = HostedPage {
-        site_name: &app.config.ui.brand.site,
+        look: Look::for_call(&app.config.ui, call),
         hidden: params.fields(),
         query: params.query(),
         csrf: &csrf,

@@ -18,7 +18,8 @@ use crate::{
         Call,
         call::{fuzz_request, parse_json_body},
         cookies::BROWSER_SESSION,
-        ok, pages,
+        ok,
+        pages::{self, Look},
     },
 };
 
@@ -236,16 +237,18 @@ pub async fn logout<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         browser::end(app, &token).await?;
     }
     let id = call.query("id").unwrap_or_default();
+    let look = Look::for_call(&app.config.ui, &call);
     let mut response = if id.is_empty() || id.len() > 64 {
         pages::error_page(
+            look,
             lambda_http::http::StatusCode::BAD_REQUEST,
             "unknown or expired logout request",
         )
     } else {
         match oauth::logout(app, &id).await {
-            Ok(next) => pages::redirect(&next),
+            Ok(next) => pages::redirect(look, &next),
             Err(ApiError::OAuthInvalidRequest(message)) => {
-                pages::error_page(lambda_http::http::StatusCode::BAD_REQUEST, message)
+                pages::error_page(look, lambda_http::http::StatusCode::BAD_REQUEST, message)
             }
             Err(err) => return Err(err),
         }
@@ -281,8 +284,9 @@ pub async fn logout_v1<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 
 /// The auth host's session page, which `sessions.syncToWixPages` loads in a hidden
 /// iframe: framed only by the registered sites, it holds no secret and sets nothing.
-pub async fn session_page<B: Backend>(app: &App<B>, _call: Call<'_>) -> Answer {
-    Ok(pages::session_page(&app.config.redirect_origins()))
+pub async fn session_page<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
+    let look = Look::for_call(&app.config.ui, &call);
+    Ok(pages::session_page(look, &app.config.redirect_origins()))
 }
 
 pub async fn current_member<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {

@@ -23,7 +23,7 @@ use crate::{
         Call,
         call::new_credentials,
         cookies::{BROWSER_SESSION, DEVICE, SIGN_IN_FORM},
-        pages::Screen,
+        pages::{Look, Problem, Screen},
     },
 };
 
@@ -64,7 +64,7 @@ struct Post<'a, B: Backend> {
 
 pub async fn submit<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
     let form: HostedForm = call.json_or_form(app.config.max_body_bytes)?;
-    let checked = check(app, &form.params)?;
+    let checked = check(app, &form.params, Look::for_call(&app.config.ui, &call))?;
     let post = Post {
         app,
         call: &call,
@@ -98,7 +98,7 @@ pub async fn submit<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
         {
             post.again(
                 &post.screen_again(),
-                "This site asks for a captcha check, which this page cannot show. Sign in on the site itself.",
+                "problem-captcha-unavailable",
                 StatusCode::FORBIDDEN,
             )
         }
@@ -111,7 +111,7 @@ pub async fn submit<B: Backend>(app: &App<B>, call: Call<'_>) -> Answer {
 }
 
 impl<B: Backend> Post<'_, B> {
-    fn show(&self, screen: &Screen<'_>, problem: Option<&str>, status: StatusCode) -> Answer {
+    fn show(&self, screen: &Screen<'_>, problem: Option<Problem>, status: StatusCode) -> Answer {
         Ok(page(
             self.app,
             self.call,
@@ -122,8 +122,8 @@ impl<B: Backend> Post<'_, B> {
         ))
     }
 
-    fn again(&self, screen: &Screen<'_>, problem: &str, status: StatusCode) -> Answer {
-        self.show(screen, Some(problem), status)
+    fn again(&self, screen: &Screen<'_>, problem: &'static str, status: StatusCode) -> Answer {
+        self.show(screen, Some(Problem::new(problem)), status)
     }
 
     /// The screen a failed action shows again, with what was typed (never a password).
@@ -269,7 +269,7 @@ impl<B: Backend> Post<'_, B> {
                 email: &self.form.email,
                 state_token: &self.form.state_token,
                 identity_id: &self.form.identity_id,
-                notice: Some("We sent a new code. The one before it no longer works."),
+                notice: Some("code-resent"),
             },
             None,
             StatusCode::OK,
@@ -309,41 +309,17 @@ impl<B: Backend> Post<'_, B> {
 /// failures of the service itself (an error page).
 fn problem_of(err: &ApiError) -> Option<(&'static str, StatusCode)> {
     Some(match err {
-        ApiError::WrongCredentials => ("Wrong email or password.", StatusCode::UNAUTHORIZED),
-        ApiError::MemberPending => (
-            "Your account is waiting for the site owner's approval. You can sign in once it is approved.",
-            StatusCode::FORBIDDEN,
-        ),
-        ApiError::MemberBlocked => (
-            "This account is blocked. Contact the site owner.",
-            StatusCode::FORBIDDEN,
-        ),
-        ApiError::EmailNotVerified => (
-            "Your email address is not verified yet. Create the account again to get a new code.",
-            StatusCode::FORBIDDEN,
-        ),
-        ApiError::EmailTaken => (
-            "An account with this email exists already. Sign in instead.",
-            StatusCode::CONFLICT,
-        ),
-        ApiError::Validation(_) => (
-            "Check the email address, and choose a password of the length shown.",
-            StatusCode::BAD_REQUEST,
-        ),
-        ApiError::InvalidCode => (
-            "That code is not right, or it has expired. Try again or send a new code.",
-            StatusCode::BAD_REQUEST,
-        ),
-        ApiError::InvalidStateToken => (
-            "This code has expired. Send a new code or create the account again.",
-            StatusCode::BAD_REQUEST,
-        ),
-        ApiError::TooManyRequests(_) => (
-            "Too many attempts. Please wait a few minutes and try again.",
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        ApiError::WrongCredentials => ("problem-wrong-credentials", StatusCode::UNAUTHORIZED),
+        ApiError::MemberPending => ("problem-pending", StatusCode::FORBIDDEN),
+        ApiError::MemberBlocked => ("problem-blocked", StatusCode::FORBIDDEN),
+        ApiError::EmailNotVerified => ("problem-not-verified", StatusCode::FORBIDDEN),
+        ApiError::EmailTaken => ("problem-taken", StatusCode::CONFLICT),
+        ApiError::Validation(_) => ("problem-invalid", StatusCode::BAD_REQUEST),
+        ApiError::InvalidCode => ("problem-code", StatusCode::BAD_REQUEST),
+        ApiError::InvalidStateToken => ("problem-code-expired", StatusCode::BAD_REQUEST),
+        ApiError::TooManyRequests(_) => ("problem-too-many", StatusCode::TOO_MANY_REQUESTS),
         ApiError::CaptchaMissing | ApiError::CaptchaInvalid => {
-            ("Please complete the captcha check.", StatusCode::FORBIDDEN)
+            ("problem-captcha", StatusCode::FORBIDDEN)
         }
         _ => return None,
     })

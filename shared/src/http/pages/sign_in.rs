@@ -1,22 +1,24 @@
 //! The hosted sign-in page's screens (sign in, sign up, the emailed code, forgotten
-//! password, pending approval, continue as the signed-in member). Every form repeats
-//! the authorize request and the double-submit token, names its `action`, and works
-//! without JavaScript; errors are announced and tied to the form.
+//! password, pending approval, continue as the signed-in member), each a template
+//! (`page/<screen>.html`). Every form repeats the authorize request and the
+//! double-submit token, names its `action`, and works without JavaScript; errors are
+//! announced and tied to their fields; the password fields get a show/hide toggle.
 
 use lambda_http::{Body, Response, http::StatusCode};
+use minijinja::{Value, context};
 
-use super::{html_response, layout, posting_csp};
-use crate::{config::CaptchaWidget, domain::token::random_token, escape::escape_html};
+use super::{Look, Problem, html_response, posting_csp, with_script_nonce};
+use crate::{config::CaptchaWidget, domain::token::random_token};
 
 /// What every screen of one authorize request shares.
 pub struct HostedPage<'a> {
-    pub site_name: &'a str,
+    pub look: Look<'a>,
     /// The authorize request, as hidden fields.
     pub hidden: Vec<(&'static str, &'a str)>,
     /// The same request as a query string, for links between screens.
     pub query: String,
     pub csrf: &'a str,
-    pub problem: Option<&'a str>,
+    pub problem: Option<Problem>,
     /// The origins the forms' answers may redirect to (CSP `form-action`).
     pub form_targets: Vec<String>,
     pub password_min_length: usize,
@@ -33,12 +35,12 @@ pub enum Screen<'a> {
         email: &'a str,
     },
     /// The emailed code of a sign-up; `state_token` and `identity_id` are what the
-    /// verify and resend forms post back.
+    /// verify and resend forms post back; `notice` a catalog message.
     Code {
         email: &'a str,
         state_token: &'a str,
         identity_id: &'a str,
-        notice: Option<&'a str>,
+        notice: Option<&'static str>,
     },
     Forgot {
         email: &'a str,
@@ -51,68 +53,42 @@ pub enum Screen<'a> {
     },
 }
 
-impl HostedPage<'_> {
-    fn form(
+impl Screen<'_> {
+    /// Its template, its title's message, and what it shows or carries.
+    fn template(
         &self,
-        action: &str,
-        fields: &str,
-        extra_hidden: &[(&str, &str)],
-        described: bool,
-    ) -> String {
-        let hidden: String = self
-            .hidden
-            .iter()
-            .map(|(name, value)| (*name, *value))
-            .chain(extra_hidden.iter().copied())
-            .chain([("csrf", self.csrf), ("action", action)])
-            .map(|(name, value)| {
-                format!(
-                    "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-                    escape_html(value)
-                )
-            })
-            .collect();
-        let described = if described && self.problem.is_some() {
-            " aria-describedby=\"error\""
-        } else {
-            ""
-        };
-        format!(
-            "<form method=\"post\" action=\"/oauth2/authorize\" id=\"{action}-form\"{described}>{hidden}{fields}</form>"
-        )
+    ) -> (
+        &'static str,
+        &'static str,
+        Value,
+        Vec<(&'static str, String)>,
+    ) {
+        match *self {
+            Screen::SignIn { email } => ("sign-in", "signin-title", context! { email }, vec![]),
+            Screen::SignUp { email } => ("sign-up", "signup-title", context! { email }, vec![]),
+            Screen::Code {
+                email,
+                state_token,
+                identity_id,
+                notice,
+            } => (
+                "code",
+                "code-title",
+                context! { email, notice_id => notice },
+                vec![
+                    ("state_token", state_token.to_string()),
+                    ("identity_id", identity_id.to_string()),
+                    ("email", email.to_string()),
+                ],
+            ),
+            Screen::Forgot { email } => ("forgot", "forgot-title", context! { email }, vec![]),
+            Screen::ForgotSent => ("forgot-sent", "code-title", context! {}, vec![]),
+            Screen::Pending => ("pending", "pending-title", context! {}, vec![]),
+            Screen::Continue { email } => {
+                ("continue", "continue-title", context! { email }, vec![])
+            }
+        }
     }
-
-    fn link(&self, screen: Option<&str>, text: &str) -> String {
-        let screen = screen.map(|s| format!("&screen={s}")).unwrap_or_default();
-        format!(
-            "<p><a href=\"/oauth2/authorize?{}{screen}\">{}</a></p>",
-            escape_html(&self.query),
-            escape_html(text)
-        )
-    }
-}
-
-impl HostedPage<'_> {
-    /// The captcha widget's place in a form (it posts `g-recaptcha-response`).
-    fn captcha_field(&self) -> String {
-        self.captcha
-            .as_ref()
-            .map(|w| {
-                format!(
-                    "<div class=\"g-recaptcha\" data-sitekey=\"{}\"></div>",
-                    escape_html(w.site_key)
-                )
-            })
-            .unwrap_or_default()
-    }
-}
-
-fn email_field(email: &str) -> String {
-    format!(
-        "<label for=\"email\">Email</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" value=\"{}\" required>",
-        escape_html(email)
-    )
 }
 
 /// The screen `screen` of `page`, answered with `status`.
@@ -121,160 +97,69 @@ pub fn hosted_page(
     screen: &Screen<'_>,
     status: StatusCode,
 ) -> Response<Body> {
-    let site = escape_html(page.site_name);
-    let problem = page
-        .problem
-        .map(|p| format!("<p id=\"error\" role=\"alert\">{}</p>", escape_html(p)))
-        .unwrap_or_default();
-    let (title, body) = match screen {
-        Screen::SignIn { email } => (
-            "Sign in",
-            format!(
-                "<h1>Sign in to {site}</h1>{problem}{}{}{}",
-                page.form(
-                    "sign-in",
-                    &format!(
-                        "{}<label for=\"password\">Password</label>\
-                         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-                         {}<button id=\"sign-in\" type=\"submit\">Sign in</button>",
-                        email_field(email),
-                        page.captcha_field()
-                    ),
-                    &[],
-                    true,
-                ),
-                page.link(Some("forgot"), "Forgot your password?"),
-                page.link(Some("sign-up"), "Create an account"),
-            ),
-        ),
-        Screen::SignUp { email } => (
-            "Create an account",
-            format!(
-                "<h1>Create an account on {site}</h1>{problem}{}{}",
-                page.form(
-                    "sign-up",
-                    &format!(
-                        "{}<label for=\"password\">Password ({min}–100 characters)</label>\
-                         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"{min}\" maxlength=\"100\" required>\
-                         {captcha}<button id=\"sign-up\" type=\"submit\">Create account</button>",
-                        email_field(email),
-                        min = page.password_min_length,
-                        captcha = page.captcha_field()
-                    ),
-                    &[],
-                    true,
-                ),
-                page.link(None, "I have an account: sign in"),
-            ),
-        ),
+    let look = page.look;
+    let (name, title, vars, carried) = screen.template();
+    let hidden: Vec<Value> = page
+        .hidden
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .chain(
+            carried
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value)),
+        )
+        .map(|(name, value)| Value::from(vec![Value::from(name), Value::from(value)]))
+        .collect();
+    // Only the screens with a password run a script (its show/hide toggle, and the
+    // captcha where asked for); the others answer the same bytes every time.
+    let has_password = matches!(screen, Screen::SignIn { .. } | Screen::SignUp { .. });
+    let captcha = page.captcha.as_ref().filter(|_| has_password);
+    let nonce = has_password.then(random_token);
+    let notice = match screen {
         Screen::Code {
-            email,
-            state_token,
-            identity_id,
-            notice,
-        } => {
-            let carried = [
-                ("state_token", *state_token),
-                ("identity_id", *identity_id),
-                ("email", *email),
-            ];
-            let notice = notice
-                .map(|n| format!("<p id=\"notice\" role=\"status\">{}</p>", escape_html(n)))
-                .unwrap_or_default();
-            (
-                "Check your email",
-                format!(
-                    "<h1>Check your email</h1><p>We sent a 6-digit code to <strong>{}</strong>. It works for 10 minutes.</p>{problem}{notice}{}{}",
-                    escape_html(email),
-                    page.form(
-                        "verify",
-                        "<label for=\"code\">Code</label>\
-                         <input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" pattern=\"[0-9]{6}\" maxlength=\"6\" autocomplete=\"one-time-code\" required>\
-                         <button id=\"verify\" type=\"submit\">Verify</button>",
-                        &carried,
-                        true,
-                    ),
-                    page.form(
-                        "resend",
-                        "<button id=\"resend\" type=\"submit\">Send a new code</button>",
-                        &carried,
-                        false,
-                    ),
-                ),
-            )
-        }
-        Screen::Forgot { email } => (
-            "Reset your password",
-            format!(
-                "<h1>Reset your password</h1><p>We will email you a link to choose a new password.</p>{problem}{}{}",
-                page.form(
-                    "forgot",
-                    &format!(
-                        "{}<button id=\"forgot\" type=\"submit\">Send the link</button>",
-                        email_field(email)
-                    ),
-                    &[],
-                    true,
-                ),
-                page.link(None, "Back to sign in"),
-            ),
-        ),
-        Screen::ForgotSent => (
-            "Check your email",
-            format!(
-                "<h1>Check your email</h1><p id=\"sent\">If an account uses that address, we sent it a link to choose a new password. The link works once, for an hour, and brings you back here.</p>{}",
-                page.link(None, "Back to sign in"),
-            ),
-        ),
-        Screen::Pending => (
-            "Waiting for approval",
-            "<h1>Almost there</h1><p id=\"pending\" role=\"status\">Your account is waiting for the site owner's approval. You can sign in once it is approved.</p>".to_string(),
-        ),
-        Screen::Continue { email } => (
-            "Continue",
-            format!(
-                "<h1>Welcome back to {site}</h1>{problem}<p>You are signed in as <strong>{}</strong>.</p>{}{}",
-                escape_html(email),
-                page.form(
-                    "continue",
-                    &format!(
-                        "<button id=\"continue\" type=\"submit\">Continue as {}</button>",
-                        escape_html(email)
-                    ),
-                    &[],
-                    false,
-                ),
-                page.link(Some("sign-in"), "Use another account"),
-            ),
-        ),
+            notice: Some(id), ..
+        } => Some(look.message(id)),
+        _ => None,
     };
+    let html = look.render(
+        &format!("page/{name}.html"),
+        title,
+        context! {
+            hidden => hidden,
+            query => page.query.clone(),
+            csrf => page.csrf,
+            problem => page.problem.map(|p| p.text(look)),
+            notice => notice,
+            password_min_length => page.password_min_length,
+            captcha_site_key => captcha.map(|w| w.site_key),
+            captcha_script => captcha.map(|w| w.script_url),
+            nonce => nonce.clone(),
+            reveal => has_password,
+            ..vars
+        },
+    );
     let mut csp = posting_csp(&page.form_targets);
-    let wants_captcha = matches!(screen, Screen::SignIn { .. } | Screen::SignUp { .. });
-    let body = match page.captcha.as_ref().filter(|_| wants_captcha) {
-        Some(widget) => {
-            // The widget's script runs with this response's nonce and may load its own
-            // (strict-dynamic); its frame comes from the script's origin only.
-            let nonce = random_token();
-            csp = csp.replace(
-                "default-src 'none';",
-                &format!(
-                    "default-src 'none'; script-src 'nonce-{nonce}' 'strict-dynamic'; frame-src {};",
-                    widget.script_origin
-                ),
-            );
-            format!(
-                "{body}<script src=\"{}\" nonce=\"{nonce}\" async defer></script>",
-                escape_html(widget.script_url)
-            )
-        }
-        None => body,
-    };
-    html_response(status, layout(title, &body), &csp)
+    if let Some(nonce) = &nonce {
+        csp = with_script_nonce(&csp, nonce);
+    }
+    if let (Some(widget), Some(nonce)) = (captcha, &nonce) {
+        // The widget's script runs with this response's nonce and may load its own
+        // (strict-dynamic); its frame comes from the script's origin only.
+        csp = csp.replace(
+            &format!("script-src 'nonce-{nonce}';"),
+            &format!(
+                "script-src 'nonce-{nonce}' 'strict-dynamic'; frame-src {};",
+                widget.script_origin
+            ),
+        );
+    }
+    html_response(status, look, html, &csp)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::{Brand, Lang, Ui};
 
     fn text(response: &Response<Body>) -> String {
         match response.body() {
@@ -283,9 +168,18 @@ mod tests {
         }
     }
 
-    fn page<'a>(problem: Option<&'a str>) -> HostedPage<'a> {
+    static UI: std::sync::LazyLock<Ui> = std::sync::LazyLock::new(|| Ui {
+        brand: Brand::named("<Site>"),
+        site_lang: Lang::En,
+        overrides: None,
+    });
+
+    fn page(problem: Option<Problem>) -> HostedPage<'static> {
         HostedPage {
-            site_name: "<Site>",
+            look: Look {
+                ui: &UI,
+                lang: Lang::En,
+            },
             hidden: vec![("state", "\"><script>alert(1)</script>")],
             query: "state=%22%3E&client_id=c".into(),
             csrf: "token",
@@ -329,7 +223,7 @@ mod tests {
             &Screen::Forgot { email: "" },
             StatusCode::OK,
         ));
-        assert!(!html.contains("g-recaptcha") && !html.contains("<script"));
+        assert!(!html.contains("g-recaptcha") && !html.contains("recaptcha/api.js"));
     }
 
     #[test]
@@ -342,7 +236,7 @@ mod tests {
                 email: hostile,
                 state_token: hostile,
                 identity_id: hostile,
-                notice: Some(hostile),
+                notice: Some("code-resent"),
             },
             Screen::Forgot { email: hostile },
             Screen::ForgotSent,
@@ -350,7 +244,8 @@ mod tests {
             Screen::Continue { email: hostile },
         ];
         for screen in &screens {
-            let response = hosted_page(&page(Some("<b>no</b>")), screen, StatusCode::UNAUTHORIZED);
+            let problem = Some(Problem::new("problem-wrong-credentials"));
+            let response = hosted_page(&page(problem), screen, StatusCode::UNAUTHORIZED);
             let html = text(&response);
             assert!(!html.contains("<script>"), "{html}");
             assert!(
@@ -371,15 +266,15 @@ mod tests {
     #[test]
     fn forms_name_their_action_and_fields_say_what_password_managers_fill() {
         let html = text(&hosted_page(
-            &page(Some("x")),
+            &page(Some(Problem::new("problem-wrong-credentials"))),
             &Screen::SignIn { email: "" },
             StatusCode::OK,
         ));
         assert!(html.contains("name=\"action\" value=\"sign-in\""));
         assert!(html.contains("name=\"csrf\" value=\"token\""));
         assert!(html.contains("autocomplete=\"current-password\""));
-        assert!(html.contains("aria-describedby=\"error\""));
-        assert!(html.contains("role=\"alert\">x</p>"));
+        assert!(html.contains("aria-invalid=\"true\" aria-describedby=\"error\""));
+        assert!(html.contains("role=\"alert\">Wrong email or password.</p>"));
         let html = text(&hosted_page(
             &page(None),
             &Screen::SignUp { email: "" },
