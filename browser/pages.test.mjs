@@ -16,12 +16,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const BASE = `http://127.0.0.1:${process.env.DEV_PORT || '9000'}`;
 const SITE = new URL(process.env.DEV_SITE_ORIGIN || 'http://127.0.0.1:5173').origin;
 const INBOX = process.env.SES_INBOX_URL || 'http://127.0.0.1:8005';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // Any port but the registered one is an unregistered origin; 0 = a free one.
 const OTHER_PORT = Number(process.env.BROWSER_OTHER_PORT || 0);
 const CLIENT_ID = 'local-client';
@@ -192,18 +191,6 @@ function startSite(port) {
 
 // ---------------------------------------------------------------- the browser
 
-// As rust.md prescribes for this machine's closed network; playwright-core adds
-// --headless and a new empty --user-data-dir of its own per launch.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let browser;
 let registered; // the site on the client's registered origin
 let unregistered; // the same site on an origin the client does not list
@@ -237,7 +224,7 @@ before(async () => {
   registered = await startSite(Number(new URL(SITE).port || 80));
   unregistered = await startSite(OTHER_PORT);
   assert.notEqual(unregistered.origin, SITE);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   // Wakes every function these tests use (the first call may build it) with a GET,
   // which each answers without touching its rate limits (405 for the POST routes).
   const warm = [
