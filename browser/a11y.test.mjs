@@ -5,7 +5,10 @@
 // 640-pixel window) without sideways scrolling.
 //
 // Run: node --test a11y.test.mjs   (env: DEV_PORT, DEV_SITE_ORIGIN, SES_INBOX_URL, CHROMIUM;
-// `make browser-test` starts `make dev` with room in its rate limits and a full brand)
+// `make browser-test` starts `make dev` with room in its rate limits and a full brand).
+// Against a `make dev` under APPROVAL_MODE=manual (and EMAIL_VERIFICATION=off), which
+// `make browser-test` starts too, it checks what only that mode shows instead: the
+// pending screen, and the owner's approval email.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +26,8 @@ const INBOX = process.env.SES_INBOX_URL || 'http://127.0.0.1:8005';
 const CLIENT_ID = 'local-client';
 const PASSWORD = 'correct-horse-battery';
 const STEP_TIMEOUT_MS = 180_000;
+const MANUAL_APPROVAL = process.env.APPROVAL_MODE === 'manual';
+const OWNER = process.env.OWNER_EMAIL || 'owner@example.com';
 const LANGUAGES = [
   { tag: 'en', dir: 'ltr' },
   { tag: 'fr', dir: 'ltr' },
@@ -171,160 +176,197 @@ async function submit(page, button) {
   await Promise.all([page.waitForNavigation(), page.click(button)]);
 }
 
-for (const language of LANGUAGES) {
-  test(`hosted sign-in screens in ${language.tag}: axe finds nothing, the password toggle works`, async () => {
-    const context = await browserIn(language.tag);
-    const page = await context.newPage();
+if (MANUAL_APPROVAL) {
+  for (const language of LANGUAGES) {
+    test(`the pending screen in ${language.tag}: axe finds nothing`, async () => {
+      const context = await browserIn(language.tag);
+      const page = await context.newPage();
+      try {
+        await page.goto(`${await authorizeUrl()}&screen=sign-up`);
+        await page.fill('#email', uniqueEmail('pending'));
+        await page.fill('#password', PASSWORD);
+        await submit(page, '#sign-up');
+        assert.ok(await page.isVisible('#pending'));
+        await audit(page, language, 'pending');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('the owner\'s approval email (in the site\'s language): axe finds nothing', async () => {
+    const context = await browserIn('en');
     try {
-      const start = await authorizeUrl();
-      await page.goto(start);
-      await audit(page, language, 'sign-in');
-
-      // Show/hide: a button named in the page's language turns the field to text and back.
-      await page.fill('#password', 'typed');
-      const toggle = page.locator('#password-reveal');
-      assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
-      await toggle.click();
-      assert.equal(await page.getAttribute('#password', 'type'), 'text');
-      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
-      await toggle.click();
-      assert.equal(await page.getAttribute('#password', 'type'), 'password');
-
-      await page.fill('#email', uniqueEmail('nobody'));
-      await page.fill('#password', 'wrong-password-1');
-      await submit(page, '#sign-in');
-      assert.ok(await page.isVisible('#error'));
-      assert.equal(await page.getAttribute('#password', 'aria-describedby'), 'error');
-      await audit(page, language, 'sign-in with an error');
-
-      await page.goto(`${start}&screen=forgot`);
-      await audit(page, language, 'forgot');
-      await page.fill('#email', uniqueEmail('forgot'));
-      await submit(page, '#forgot');
-      assert.ok(await page.isVisible('#sent'));
-      await audit(page, language, 'forgot: sent');
-
-      await page.goto(`${start}&screen=sign-up`);
-      await audit(page, language, 'sign-up');
-      // A password the page refuses (the browser's own check set aside, as a client
-      // without it would send).
-      await page.fill('#email', uniqueEmail('short'));
-      await page.fill('#password', 'abc');
-      await page.evaluate(() => {
-        document.querySelector('#sign-up-form').noValidate = true;
-      });
-      await submit(page, '#sign-up');
-      assert.ok(await page.isVisible('#error'));
-      await audit(page, language, 'sign-up with an error');
-
-      const email = uniqueEmail('signup');
-      await page.fill('#email', email);
-      await page.fill('#password', PASSWORD);
-      await submit(page, '#sign-up');
-      assert.ok(await page.isVisible('#code'));
-      await audit(page, language, 'code');
-      await page.fill('#code', '000000');
-      await submit(page, '#verify');
-      assert.ok(await page.isVisible('#error'));
-      await audit(page, language, 'code with an error');
-      await submit(page, '#resend');
-      assert.ok(await page.isVisible('#notice'));
-      await audit(page, language, 'code: sent again');
-
-      // The right code signs in and lands on the site; the next authorize offers to
-      // go on as that member.
-      const first = await openEmail(context, (await mailTo(email))[0]);
-      await audit(first, language, 'email: code');
-      await first.close();
-      await page.fill('#code', await codeTo(email, 2));
-      await submit(page, '#verify');
-      assert.ok(page.url().startsWith(`${SITE}/callback?`), page.url());
-      await page.goto(await authorizeUrl());
-      assert.ok(await page.isVisible('#continue'));
-      await audit(page, language, 'continue');
-    } finally {
-      await context.close();
-    }
-  });
-
-  test(`password reset and error pages in ${language.tag}: axe finds nothing`, async () => {
-    const context = await browserIn(language.tag);
-    const page = await context.newPage();
-    try {
-      const token = randomBytes(32).toString('base64url');
-      await page.goto(`${BASE}/recovery/reset-password?token=${token}`);
-      await audit(page, language, 'reset');
-      await page.fill('#password', 'abc');
-      await page.evaluate(() => {
-        document.querySelector('form').noValidate = true;
-      });
-      await submit(page, '#submit');
-      assert.ok(await page.isVisible('#error'));
-      await audit(page, language, 'reset with an error');
-      // A link that was never issued: the error page.
-      await page.fill('#password', PASSWORD);
-      await submit(page, '#submit');
-      assert.ok(await page.isVisible('#error'));
-      await audit(page, language, 'error');
-
-      // A real link, from the recovery email in the language asked for, sets a password.
-      const email = uniqueEmail('reset');
-      await post('/backend/authentication/register', { email, password: PASSWORD });
-      await post('/_api/iam/recovery/v1/send-email', { email, language: language.tag });
+      const before = (await mailTo(OWNER)).length;
+      await post('/backend/authentication/register', { email: uniqueEmail('waiting'), password: PASSWORD });
       const deadline = Date.now() + 30_000;
       let mail;
-      while (!(mail = (await mailTo(email))[0]) && Date.now() < deadline) {
+      while (!(mail = (await mailTo(OWNER))[before]) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      assert.ok(mail, `no recovery email to ${email}`);
+      assert.ok(mail, `no approval request to ${OWNER}`);
       const letter = await openEmail(context, mail);
-      await audit(letter, language, 'email: recovery');
-      await letter.close();
-      const link = mail.body.text.match(/https?:\/\/\S+token=\S+/)?.[0];
-      assert.ok(link, mail.body.text);
-      await page.goto(link);
-      await page.fill('#password', 'a-new-password-9');
-      await submit(page, '#submit');
-      assert.ok(await page.isVisible('#done'));
-      await audit(page, language, 'reset: done');
+      await audit(letter, LANGUAGES[0], 'email: approval request');
     } finally {
       await context.close();
     }
   });
-}
+} else {
+  for (const language of LANGUAGES) {
+    test(`hosted sign-in screens in ${language.tag}: axe finds nothing, the password toggle works`, async () => {
+      const context = await browserIn(language.tag);
+      const page = await context.newPage();
+      try {
+        const start = await authorizeUrl();
+        await page.goto(start);
+        await audit(page, language, 'sign-in');
 
-for (const language of LANGUAGES) {
-  test(`the signing-in and session pages in ${language.tag}: axe finds nothing`, async () => {
-    const context = await browserIn(language.tag);
-    const page = await context.newPage();
-    try {
-      // A signed-in member's authorize in web_message mode: the page that hands the
-      // code to the site (opened here on its own, so it hands it to no one).
-      const email = uniqueEmail('framed');
-      const { sessionToken } = await post('/backend/authentication/register', { email, password: PASSWORD });
-      const verifier = randomBytes(48).toString('base64url');
-      const json = await post('/_api/redirects-api/v1/redirect-session', {
-        auth: {
-          authRequest: {
-            clientId: CLIENT_ID,
-            codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
-            codeChallengeMethod: 'S256',
-            responseMode: 'web_message',
-            responseType: 'code',
-            scope: 'offline_access',
-            state: 'a11y',
-            sessionToken,
+        // Show/hide: a button named in the page's language turns the field to text and back.
+        await page.fill('#password', 'typed');
+        const toggle = page.locator('#password-reveal');
+        assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+        await toggle.click();
+        assert.equal(await page.getAttribute('#password', 'type'), 'text');
+        assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+        await toggle.click();
+        assert.equal(await page.getAttribute('#password', 'type'), 'password');
+
+        await page.fill('#email', uniqueEmail('nobody'));
+        await page.fill('#password', 'wrong-password-1');
+        await submit(page, '#sign-in');
+        assert.ok(await page.isVisible('#error'));
+        assert.equal(await page.getAttribute('#password', 'aria-describedby'), 'error');
+        await audit(page, language, 'sign-in with an error');
+
+        await page.goto(`${start}&screen=forgot`);
+        await audit(page, language, 'forgot');
+        await page.fill('#email', uniqueEmail('forgot'));
+        await submit(page, '#forgot');
+        assert.ok(await page.isVisible('#sent'));
+        await audit(page, language, 'forgot: sent');
+
+        await page.goto(`${start}&screen=sign-up`);
+        await audit(page, language, 'sign-up');
+        // A password the page refuses (the browser's own check set aside, as a client
+        // without it would send).
+        await page.fill('#email', uniqueEmail('short'));
+        await page.fill('#password', 'abc');
+        await page.evaluate(() => {
+          document.querySelector('#sign-up-form').noValidate = true;
+        });
+        await submit(page, '#sign-up');
+        assert.ok(await page.isVisible('#error'));
+        await audit(page, language, 'sign-up with an error');
+
+        const email = uniqueEmail('signup');
+        await page.fill('#email', email);
+        await page.fill('#password', PASSWORD);
+        await submit(page, '#sign-up');
+        assert.ok(await page.isVisible('#code'));
+        await audit(page, language, 'code');
+        await page.fill('#code', '000000');
+        await submit(page, '#verify');
+        assert.ok(await page.isVisible('#error'));
+        await audit(page, language, 'code with an error');
+        await submit(page, '#resend');
+        assert.ok(await page.isVisible('#notice'));
+        await audit(page, language, 'code: sent again');
+
+        // The right code signs in and lands on the site; the next authorize offers to
+        // go on as that member.
+        const first = await openEmail(context, (await mailTo(email))[0]);
+        await audit(first, language, 'email: code');
+        await first.close();
+        await page.fill('#code', await codeTo(email, 2));
+        await submit(page, '#verify');
+        assert.ok(page.url().startsWith(`${SITE}/callback?`), page.url());
+        await page.goto(await authorizeUrl());
+        assert.ok(await page.isVisible('#continue'));
+        await audit(page, language, 'continue');
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`password reset and error pages in ${language.tag}: axe finds nothing`, async () => {
+      const context = await browserIn(language.tag);
+      const page = await context.newPage();
+      try {
+        const token = randomBytes(32).toString('base64url');
+        await page.goto(`${BASE}/recovery/reset-password?token=${token}`);
+        await audit(page, language, 'reset');
+        await page.fill('#password', 'abc');
+        await page.evaluate(() => {
+          document.querySelector('form').noValidate = true;
+        });
+        await submit(page, '#submit');
+        assert.ok(await page.isVisible('#error'));
+        await audit(page, language, 'reset with an error');
+        // A link that was never issued: the error page.
+        await page.fill('#password', PASSWORD);
+        await submit(page, '#submit');
+        assert.ok(await page.isVisible('#error'));
+        await audit(page, language, 'error');
+
+        // A real link, from the recovery email in the language asked for, sets a password.
+        const email = uniqueEmail('reset');
+        await post('/backend/authentication/register', { email, password: PASSWORD });
+        await post('/_api/iam/recovery/v1/send-email', { email, language: language.tag });
+        const deadline = Date.now() + 30_000;
+        let mail;
+        while (!(mail = (await mailTo(email))[0]) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        assert.ok(mail, `no recovery email to ${email}`);
+        const letter = await openEmail(context, mail);
+        await audit(letter, language, 'email: recovery');
+        await letter.close();
+        const link = mail.body.text.match(/https?:\/\/\S+token=\S+/)?.[0];
+        assert.ok(link, mail.body.text);
+        await page.goto(link);
+        await page.fill('#password', 'a-new-password-9');
+        await submit(page, '#submit');
+        assert.ok(await page.isVisible('#done'));
+        await audit(page, language, 'reset: done');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const language of LANGUAGES) {
+    test(`the signing-in and session pages in ${language.tag}: axe finds nothing`, async () => {
+      const context = await browserIn(language.tag);
+      const page = await context.newPage();
+      try {
+        // A signed-in member's authorize in web_message mode: the page that hands the
+        // code to the site (opened here on its own, so it hands it to no one).
+        const email = uniqueEmail('framed');
+        const { sessionToken } = await post('/backend/authentication/register', { email, password: PASSWORD });
+        const verifier = randomBytes(48).toString('base64url');
+        const json = await post('/_api/redirects-api/v1/redirect-session', {
+          auth: {
+            authRequest: {
+              clientId: CLIENT_ID,
+              codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+              codeChallengeMethod: 'S256',
+              responseMode: 'web_message',
+              responseType: 'code',
+              scope: 'offline_access',
+              state: 'a11y',
+              sessionToken,
+            },
           },
-        },
-      });
-      await page.goto(json.redirectSession.fullUrl);
-      await audit(page, language, 'signing in');
-      await page.goto(`${BASE}/oauth2/session`);
-      await audit(page, language, 'session');
-    } finally {
-      await context.close();
-    }
-  });
+        });
+        await page.goto(json.redirectSession.fullUrl);
+        await audit(page, language, 'signing in');
+        await page.goto(`${BASE}/oauth2/session`);
+        await audit(page, language, 'session');
+      } finally {
+        await context.close();
+      }
+    });
+  }
 }
 
 test('axe, as run here, does report what it should (a field without a label)', async () => {

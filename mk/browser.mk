@@ -30,9 +30,16 @@ browser-tools: $(DEBIAN_CHROMIUM) $(BROWSER_DIR)/node_modules/.installed ## Inst
 BROWSER_RATE_LIMITS ?= register=1000,verify=1000,recovery=1000,token=1000
 BROWSER_BRAND := SUPPORT_EMAIL=help@example.com TERMS_URL=$(DEV_SITE_ORIGIN)/terms PRIVACY_URL=$(DEV_SITE_ORIGIN)/privacy
 
+# What only manual approval shows (the pending screen, the owner's email) is checked
+# against a second `make dev` in that mode, on its own port.
+BROWSER_MANUAL_PORT ?= 9004
+
 browser-test: browser-tools ## Drive the hosted pages in headless Chromium against make dev; axe-core over every page, state and language
 	@RATE_LIMITS='$(BROWSER_RATE_LIMITS)' $(BROWSER_BRAND) scripts/with-dev.sh browser-test \
 	  sh -c 'cd $(BROWSER_DIR) && node --test --test-concurrency=1 pages.test.mjs a11y.test.mjs'
+	@APPROVAL_MODE=manual EMAIL_VERIFICATION=off DEV_PORT=$(BROWSER_MANUAL_PORT) \
+	  RATE_LIMITS='$(BROWSER_RATE_LIMITS)' $(BROWSER_BRAND) scripts/with-dev.sh browser-manual \
+	  sh -c 'cd $(BROWSER_DIR) && node --test a11y.test.mjs'
 
 # The same pass, keeping its pictures for the README's gallery.
 screenshots: browser-tools ## Render the README gallery (docs/gallery/*.png): hosted pages and emails in Chromium

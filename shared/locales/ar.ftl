@@ -41,6 +41,7 @@ page-skip = الانتقال إلى النموذج
 field-email = البريد الإلكتروني
 field-password = كلمة المرور
 field-new-password = كلمة المرور (من { $min } إلى 100 حرف)
+field-reset-password = كلمة المرور الجديدة (من { $min } إلى 100 حرف)
 field-code = الرمز
 password-show = إظهار كلمة المرور
 password-hide = إخفاء كلمة المرور

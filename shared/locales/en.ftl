@@ -41,6 +41,7 @@ page-skip = Skip to the form
 field-email = Email
 field-password = Password
 field-new-password = Password ({ $min }–100 characters)
+field-reset-password = New password ({ $min }–100 characters)
 field-code = Code
 password-show = Show password
 password-hide = Hide password

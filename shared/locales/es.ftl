@@ -41,6 +41,7 @@ page-skip = Ir al formulario
 field-email = Correo electrónico
 field-password = Contraseña
 field-new-password = Contraseña (de { $min } a 100 caracteres)
+field-reset-password = Contraseña nueva (de { $min } a 100 caracteres)
 field-code = Código
 password-show = Mostrar la contraseña
 password-hide = Ocultar la contraseña

@@ -41,6 +41,7 @@ page-skip = Aller au formulaire
 field-email = E-mail
 field-password = Mot de passe
 field-new-password = Mot de passe ({ $min } à 100 caractères)
+field-reset-password = Nouveau mot de passe ({ $min } à 100 caractères)
 field-code = Code
 password-show = Afficher le mot de passe
 password-hide = Masquer le mot de passe
