@@ -307,6 +307,11 @@ if (MANUAL_APPROVAL) {
         await submit(page, '#submit');
         assert.ok(await page.isVisible('#error'));
         await audit(page, language, 'error');
+        // A request the service refuses as malformed: the member's sentence, and the
+        // service's own (English, marked so) beneath it.
+        await page.goto(`${BASE}/oauth2/logout?id=`);
+        assert.equal(await page.getAttribute('#error', 'lang'), 'en');
+        await audit(page, language, 'error: a bad request');
 
         // A real link, from the recovery email in the language asked for, sets a password.
         const email = uniqueEmail('reset');
@@ -367,6 +372,27 @@ if (MANUAL_APPROVAL) {
       }
     });
   }
+}
+
+if (!MANUAL_APPROVAL) {
+  test('without JavaScript the hosted page still signs a member in', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+    const page = await context.newPage();
+    try {
+      const email = uniqueEmail('nojs');
+      await post('/backend/authentication/register', { email, password: PASSWORD });
+      await page.goto(await authorizeUrl());
+      assert.equal(await page.locator('#password-reveal').count(), 0, 'no toggle without script');
+      await page.fill('#email', email);
+      await page.fill('#password', PASSWORD);
+      await submit(page, '#sign-in');
+      assert.ok(page.url().startsWith(`${SITE}/callback?code=`), page.url());
+    } finally {
+      await context.close();
+    }
+  });
 }
 
 test('axe, as run here, does report what it should (a field without a label)', async () => {

@@ -265,7 +265,7 @@ variable "privacy_url" {
 }
 
 variable "templates_zip" {
-  description = "A zip of template overrides, laid out as templates/email/<name> (see README, \"Emails and pages\"); shipped as a Lambda layer and read from /opt/templates. Empty: the built-in templates."
+  description = "A zip of template overrides, laid out as templates/email/<name> and templates/page/<name> (see README, \"Emails and pages\"); shipped as a Lambda layer and read from /opt/templates. Empty: the built-in templates."
   type        = string
   default     = ""
 }

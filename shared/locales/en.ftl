@@ -91,6 +91,7 @@ done-text = You can sign in with your new password. Every other session was sign
 
 error-title = Error
 error-heading = Something went wrong
+error-request = This request cannot be completed. Go back to the site and try again; if it happens again, tell the site owner what it says below.
 signing-in = Signing in…
 session-text = Signed-in state is kept by this site.
 

@@ -91,6 +91,7 @@ done-text = Ya puedes iniciar sesión con tu contraseña nueva. Se cerraron toda
 
 error-title = Error
 error-heading = Algo salió mal
+error-request = Esta solicitud no se puede completar. Vuelve al sitio e inténtalo de nuevo; si vuelve a ocurrir, comunica al propietario del sitio el mensaje de abajo.
 signing-in = Iniciando sesión…
 session-text = Este sitio guarda el estado de la sesión.
 

@@ -91,6 +91,7 @@ done-text = Vous pouvez vous connecter avec votre nouveau mot de passe. Toutes l
 
 error-title = Erreur
 error-heading = Un problème est survenu
+error-request = Cette demande ne peut pas aboutir. Revenez sur le site et réessayez ; si cela se reproduit, transmettez au propriétaire du site le message ci-dessous.
 signing-in = Connexion en cours…
 session-text = L’état de connexion est conservé par ce site.
 

@@ -295,7 +295,7 @@ async fn serve_routed<B: Backend, const F: u8>(
                 Format::Html if err.status() == 400 => match source.app().await {
                     Ok(app) => {
                         let look = Look::for_request(&app.config.ui, request);
-                        pages::error_page(look, StatusCode::BAD_REQUEST, &page_message(look, &err))
+                        page_for(look, &err)
                     }
                     Err(_) => error_response(&err, &request_id),
                 },
@@ -309,12 +309,14 @@ async fn serve_routed<B: Backend, const F: u8>(
     Ok(response)
 }
 
-/// What an error page says: the problem in words a member can act on.
-fn page_message(look: Look<'_>, err: &ApiError) -> String {
+/// The error page of a refused page request: the problem in words a member can act on
+/// where there are such words, else the service's description of the request's fault.
+fn page_for(look: Look<'_>, err: &ApiError) -> Response<Body> {
+    let status = StatusCode::BAD_REQUEST;
     match err {
-        ApiError::InvalidGrant => look.message("problem-link"),
-        ApiError::OAuthInvalidRequest(problem) => (*problem).into(),
-        other => other.to_string(),
+        ApiError::InvalidGrant => pages::error_page_saying(look, status, "problem-link"),
+        ApiError::OAuthInvalidRequest(problem) => pages::error_page(look, status, problem),
+        other => pages::error_page(look, status, &other.to_string()),
     }
 }
 

@@ -98,12 +98,20 @@ impl<'a> Look<'a> {
 }
 
 /// An error shown in the browser: never a redirect to somewhere unregistered.
-pub fn error_page(look: Look<'_>, status: StatusCode, message: &str) -> Response<Body> {
-    let html = look.render(
-        "page/error.html",
-        "error-title",
-        context! { message => message },
-    );
+/// `detail` is the service's own English description of what was wrong with the
+/// request (for the site's developer); the member reads a sentence in its language
+/// above it.
+pub fn error_page(look: Look<'_>, status: StatusCode, detail: &str) -> Response<Body> {
+    error_saying(look, status, context! { detail => detail })
+}
+
+/// An error shown in the browser, said by catalog message `id`.
+pub fn error_page_saying(look: Look<'_>, status: StatusCode, id: &str) -> Response<Body> {
+    error_saying(look, status, context! { message => look.message(id) })
+}
+
+fn error_saying(look: Look<'_>, status: StatusCode, vars: Value) -> Response<Body> {
+    let html = look.render("page/error.html", "error-title", vars);
     html_response(status, look, html, PLAIN_CSP)
 }
 
@@ -317,8 +325,21 @@ mod tests {
             StatusCode::BAD_REQUEST,
             "<img src=x onerror=alert(1)>",
         ));
-        assert!(html.contains("&lt;img"));
+        assert!(html.contains("<p id=\"error\" lang=\"en\" dir=\"ltr\">&lt;img"));
         assert!(html.contains("&lt;Site&gt;"));
+        let french = Look {
+            ui: &ui,
+            lang: Lang::Fr,
+        };
+        let html = text(&error_page_saying(
+            french,
+            StatusCode::BAD_REQUEST,
+            "problem-link",
+        ));
+        assert!(
+            html.contains("<p id=\"error\">Ce lien n’est pas valide"),
+            "{html}"
+        );
         let response = reset_form(
             look,
             "\"><script>",
