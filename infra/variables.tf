@@ -240,6 +240,12 @@ variable "support_email" {
   description = "Address members may write to, shown in every email's footer (empty: none)."
   type        = string
   default     = ""
+
+  # The functions refuse to start on an address they cannot parse; say so at plan.
+  validation {
+    condition     = var.support_email == "" || can(regex("^[^@\\s<>\"]+@[^@\\s<>\"]+\\.[^@\\s<>\"]+$", var.support_email))
+    error_message = "support_email: a plain address (name@domain), or empty."
+  }
 }
 
 variable "terms_url" {

@@ -5,7 +5,7 @@ use std::{env, time::Duration};
 pub use crate::domain::password::Argon2Settings;
 use crate::{
     domain::{api_key::ApiKeys, token::SigningKeys},
-    ui::{Brand, Lang, Ui, brand},
+    ui::{Brand, Lang, Overrides, Ui, brand},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -273,7 +273,7 @@ impl Config {
                 privacy_url: link("PRIVACY_URL")?,
             },
             site_lang,
-            overrides: get("TEMPLATE_DIR").map(std::path::PathBuf::from),
+            overrides: get("TEMPLATE_DIR").map(|dir| Overrides::new(dir.into())),
         };
 
         let argon2 = Argon2Settings {

@@ -231,7 +231,7 @@ mod tests {
             ("email/password-changed.html", "{% if %}"),
         ]);
         let mut ui = ui();
-        ui.overrides = Some(dir.clone());
+        ui.overrides = Some(crate::ui::Overrides::new(dir.clone()));
         let code = compose(&ui, Lang::En, &every_letter()[0]).unwrap();
         assert_eq!(code.text, "Welcome to Site! Type 123456 to go on.");
         assert_eq!(code.subject, "Site: 123456 is yours");

@@ -9,11 +9,9 @@ pub mod catalog;
 pub mod lang;
 pub mod templates;
 
-use std::path::PathBuf;
-
 pub use brand::Brand;
 pub use lang::{Lang, LangPreference};
-pub use templates::RenderError;
+pub use templates::{Overrides, RenderError};
 
 /// The site's presentation settings.
 #[derive(Clone, Debug)]
@@ -23,5 +21,5 @@ pub struct Ui {
     /// not known.
     pub site_lang: Lang,
     /// Where the owner's template overrides are (`TEMPLATE_DIR`).
-    pub overrides: Option<PathBuf>,
+    pub overrides: Option<Overrides>,
 }

@@ -9,8 +9,8 @@
 //! template's name and the kind of error, never a value) and the built-in one is used.
 
 use std::{
-    path::{Path, PathBuf},
-    sync::OnceLock,
+    path::PathBuf,
+    sync::{Arc, OnceLock},
 };
 
 use fluent_bundle::FluentArgs;
@@ -252,8 +252,30 @@ fn built_in_environment() -> &'static Environment<'static> {
 
 /// The owner's templates first, then the built-in ones (an override may extend or
 /// import a built-in template, or another override).
-fn overriding_environment(dir: &Path) -> Environment<'static> {
-    let dir: PathBuf = dir.to_path_buf();
+/// The owner's override directory, and the environment that reads it: built on the
+/// first render and kept, so each override is read and compiled once per process (the
+/// directory is a Lambda layer, which never changes under a running function).
+#[derive(Clone, Debug)]
+pub struct Overrides {
+    dir: PathBuf,
+    env: Arc<OnceLock<Environment<'static>>>,
+}
+
+impl Overrides {
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            env: Arc::default(),
+        }
+    }
+
+    fn environment(&self) -> &Environment<'static> {
+        self.env
+            .get_or_init(|| overriding_environment(self.dir.clone()))
+    }
+}
+
+fn overriding_environment(dir: PathBuf) -> Environment<'static> {
     let mut env = environment();
     env.set_loader(move |name| {
         // Names are this service's own, never a request's; refuse anything else anyway.
@@ -288,8 +310,8 @@ impl Ui {
             brand => self.brand.value(),
             ..vars
         };
-        if let Some(dir) = &self.overrides {
-            match render_in(&overriding_environment(dir), name, &ctx) {
+        if let Some(overrides) = &self.overrides {
+            match render_in(overrides.environment(), name, &ctx) {
                 Ok(text) => return Ok(text),
                 Err(err) => warn!(
                     event = "template_override_failed",
@@ -318,7 +340,7 @@ mod tests {
 
     #[test]
     fn every_template_file_is_built_in() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let mut files = Vec::new();
         for dir in ["email", "page"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
