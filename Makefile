@@ -77,6 +77,7 @@ test: stack-up ## Run every test: unit, integration (local stack), make dev smok
 	$(MAKE) --no-print-directory client-test
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory infra-check
+	$(MAKE) --no-print-directory preflight-test
 
 invoke: ## Invoke one function with its API Gateway fixture: make invoke F=login (needs make dev)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda invoke -A 127.0.0.1 -P $(DEV_PORT) $(F) --data-file tests/fixtures/$(F).json

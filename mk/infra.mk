@@ -95,16 +95,36 @@ define infra_require_terraform
 	  { echo "$@: $(INFRA_TFVARS) not found: cp infra/terraform.tfvars.example $(INFRA_TFVARS) and edit it"; exit 1; }
 endef
 
+# The top-level Makefile points the AWS SDK at the local stand-ins (AWS_ENDPOINT_URL,
+# AWS_ENDPOINT_URL_SESV2, keys "local", AWS_REGION) when the shell does not set them;
+# preflight, deploy and destroy talk to AWS, so they drop those defaults and keep only
+# what the shell set (AWS_PROFILE, real keys, an endpoint of your own).
+INFRA_AWS_ENV := env $(foreach v,AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL AWS_ENDPOINT_URL_SESV2,$(if $(filter file,$(origin $(v))),-u $(v)))
+PREFLIGHT_ARGS ?=
+
+.PHONY: preflight preflight-test
+
+# Reads only: terraform's version, the tfvars, the zips, STS and SES v2 (Get* calls).
+preflight: $(INFRA_VENV)/.installed ## Check what deploy needs: terraform, tfvars, zips, AWS credentials, SES identity and sandbox (PREFLIGHT_ARGS=--strict: warnings fail too)
+	@$(INFRA_AWS_ENV) $(INFRA_VENV)/bin/python infra/checks/preflight.py --tfvars $(INFRA_TFVARS) \
+	  --package-dir $(INFRA_PACKAGE_DIR) --terraform $(TERRAFORM) $(PREFLIGHT_ARGS)
+
+# The preflight against moto (STS, SES v2 identities) and aws-ses-v2-local (GetAccount),
+# with generated tfvars and zips in a temp dir; needs make tools and make stack-up.
+preflight-test: $(INFRA_VENV)/.installed ## Test the preflight's passing and failing cases against the local stand-ins
+	@test -x $(VENV_DIR)/venv/bin/python || { echo "$@: needs $(VENV_DIR)/venv: make tools"; exit 1; }
+	@$(VENV_DIR)/venv/bin/python infra/checks/test_preflight.py --python $(INFRA_VENV)/bin/python
+
 # The zips decide the architecture, so what `make package` built is what gets declared.
-deploy: ## terraform init + apply with infra/terraform.tfvars (run `make package` first)
+deploy: preflight ## make preflight, then terraform init + apply with infra/terraform.tfvars (run `make package` first)
 	$(infra_require_terraform)
 	@arch=$$($(INFRA_PYTHON) infra/checks/package_arch.py $(INFRA_PACKAGE_DIR) $(INFRA_FUNCTIONS)) || exit 1; \
 	  echo "deploying $(INFRA_PACKAGE_DIR)/*/bootstrap.zip ($$arch)"; \
-	  $(TERRAFORM) -chdir=infra init -input=false && \
-	  $(TERRAFORM) -chdir=infra apply -input=false -var-file=$(abspath $(INFRA_TFVARS)) \
+	  $(INFRA_AWS_ENV) $(TERRAFORM) -chdir=infra init -input=false && \
+	  $(INFRA_AWS_ENV) $(TERRAFORM) -chdir=infra apply -input=false -var-file=$(abspath $(INFRA_TFVARS)) \
 	    -var architecture=$$arch $(INFRA_TF_ARGS)
 
 destroy: ## terraform destroy with infra/terraform.tfvars (set table_deletion_protection = false and deploy first)
 	$(infra_require_terraform)
-	$(TERRAFORM) -chdir=infra init -input=false
-	$(TERRAFORM) -chdir=infra destroy -input=false -var-file=$(abspath $(INFRA_TFVARS)) $(INFRA_TF_ARGS)
+	$(INFRA_AWS_ENV) $(TERRAFORM) -chdir=infra init -input=false
+	$(INFRA_AWS_ENV) $(TERRAFORM) -chdir=infra destroy -input=false -var-file=$(abspath $(INFRA_TFVARS)) $(INFRA_TF_ARGS)
