@@ -40,3 +40,43 @@ bench-tuning: package ## Compare cargo profiles (PROFILES="release deploy ...") 
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
 	  cargo build -q --release --locked --manifest-path bench/hello-lambda/Cargo.toml
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" python3 bench/tuning.py $(PROFILES)
+
+# Peers of our login (bench/benchlib/peers.py): the same login in Node.js 20 (AWS SDK v3,
+# @node-rs/argon2, an esbuild bundle) and Python 3.11 (boto3, argon2-cffi, awslambdaric),
+# measured through the same runtime API as ours. Pinned: bench/peers/node/package-lock.json,
+# bench/peers/python/requirements*.txt. PEERS_FLAGS passes options (--runs, --warm).
+PEERS_VENV := $(VENV_DIR)/peers-venv
+PEERS_NODE := bench/peers/node
+PEERS_PY := bench/peers/python
+PEERS_PYTHON ?= python3.11
+PEERS_FLAGS ?=
+PIP_PEERS := $(PEERS_VENV)/bin/pip install -q --disable-pip-version-check --only-binary=:all:
+.PHONY: bench-peers-tools bench-peers
+
+bench-peers-tools: $(PEERS_VENV)/.installed $(PEERS_PY)/dist/login.py $(PEERS_NODE)/dist/index.mjs ## Install and build the Node.js and Python peers of login (bench/peers)
+
+# Stands in for Lambda's Python 3.11 runtime: awslambdaric and boto3.
+$(PEERS_VENV)/.installed: $(PEERS_PY)/requirements-runtime.txt
+	rm -rf $(PEERS_VENV)
+	$(PEERS_PYTHON) -m venv $(PEERS_VENV)
+	$(PIP_PEERS) --no-deps -r $<
+	touch $@
+
+# The Python function's deployment package, as one zips it: the handler and argon2-cffi.
+$(PEERS_PY)/dist/login.py: $(PEERS_PY)/login.py $(PEERS_PY)/requirements.txt $(PEERS_VENV)/.installed
+	rm -rf $(PEERS_PY)/dist
+	$(PIP_PEERS) --no-deps --target $(PEERS_PY)/dist -r $(PEERS_PY)/requirements.txt
+	cp $(PEERS_PY)/login.py $@
+
+$(PEERS_NODE)/node_modules/.installed: $(PEERS_NODE)/package-lock.json
+	cd $(PEERS_NODE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The Node.js function as shipped: the esbuild bundle and the native argon2 binding.
+$(PEERS_NODE)/dist/index.mjs: $(PEERS_NODE)/login.mjs $(PEERS_NODE)/build.mjs $(PEERS_NODE)/node_modules/.installed
+	cd $(PEERS_NODE) && node build.mjs
+
+bench-peers: bench-peers-tools ## Our login beside its Node.js and Python peers (ready, first response, warm login beyond argon2, CPU, RSS, package), JSON
+	@$(MAKE) --no-print-directory stack-up
+	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	python3 bench/peers.py $(PEERS_FLAGS)
