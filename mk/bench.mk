@@ -80,3 +80,22 @@ bench-peers: bench-peers-tools ## Our login beside its Node.js and Python peers 
 	@$(MAKE) --no-print-directory stack-up
 	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
 	python3 bench/peers.py $(PEERS_FLAGS)
+
+# better-auth (npm), a self-hosted auth server, beside our login: email-and-password sign-in
+# on Node 20 with its memory adapter and @node-rs/argon2 at our argon2 parameters
+# (bench/peers/better-auth/server.mjs, driven by bench/benchlib/better_auth.py). The tools
+# target installs the versions pinned by its package-lock.json; `make bench-better-auth`
+# runs the comparison alone (no local stack needed) and prints JSON, e.g.
+# make bench-better-auth BETTER_AUTH_FLAGS="--runs 5 --markdown"
+BETTER_AUTH_DIR := bench/peers/better-auth
+BETTER_AUTH_FLAGS ?=
+.PHONY: bench-better-auth-tools bench-better-auth
+
+$(BETTER_AUTH_DIR)/node_modules/.installed: $(BETTER_AUTH_DIR)/package.json $(BETTER_AUTH_DIR)/package-lock.json
+	cd $(BETTER_AUTH_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-better-auth-tools: $(BETTER_AUTH_DIR)/node_modules/.installed ## Install better-auth and @node-rs/argon2 for the peer bench (npm ci, pinned)
+
+bench-better-auth: bench-better-auth-tools ## better-auth's sign-in beside ours, alone: cold start, per sign-in beyond argon2, CPU, peak RSS (JSON)
+	python3 bench/better_auth.py $(BETTER_AUTH_FLAGS)
