@@ -75,6 +75,7 @@ test: stack-up ## Run every test: unit, integration (local stack), make dev smok
 	scripts/with-dev.sh dev-smoke python3 scripts/dev_smoke.py
 	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory client-test
+	$(MAKE) --no-print-directory smoke-dev
 	$(MAKE) --no-print-directory schemathesis
 	$(MAKE) --no-print-directory infra-check
 	$(MAKE) --no-print-directory preflight-test
