@@ -24,9 +24,28 @@ Measured for each (ours included, for the ratios):
 - *DynamoDB calls*: on a warm instance of each, behind a counting proxy in front of moto,
   a login, a wrong password and an unknown email: every request's operation and key
   prefix, and how many round trips they made (a request that starts before every earlier
-  one has been answered shares their round trip).
+  one has been answered shares their round trip; the proxy holds each answer 50 ms so that
+  a client's jitter cannot split a round trip).
 - *tokens*: each answer's session and device tokens checked against SIGNING_KEYS (HS256
   signature, header, claim names) and its response shape against ours.
+
+An instance alive but silent for STUCK_AFTER_S (a request the local DynamoDB never
+answered) is replaced and its sample taken again; each such sample is listed in "stuck".
+
+The result of `runtime_peers`: "runs", "warm", "argon2_runs", "ours_binary",
+"ours_is_packaged", "labels" and "versions" (per subject), "stuck", "stuck_after_s",
+"subjects" ({"ours", "node", "python"} → the samples "ready_ms", "first_response_ms",
+"status", "cold_hwm", "warm_ms", "warm_status", "argon2_ms", "argon2_cpu_ms"; the figures
+"ready_p50_ms", "ready_p90_ms", "first_response_p50_ms", "first_response_p90_ms",
+"warm_p50_ms", "warm_p90_ms", "argon2_p50_ms", "argon2_cpu_p50_ms", "beyond_argon2_ms",
+"cpu_ms_per_login", "cpu_user_ms_per_login", "cpu_system_ms_per_login",
+"cpu_beyond_argon2_ms", "peak_rss", "rss_after_warm", "package_zip"; "package" {"zip",
+"files", "unzipped", "counts", python also "zip_with_boto3"}; "dynamodb" and
+"dynamodb_paths" {"success", "wrong_password", "unknown_email"} → {"calls", "count",
+"round_trips", "status"}; "answer" {"status", "shape", "tokens", "ok"}) and "ratios"
+({"node", "python"} → {"ready", "first_response", "warm_login", "beyond_argon2",
+"cpu_per_login", "cpu_beyond_argon2", "peak_rss", "package"}: the peer's ÷ ours, None
+where either is missing or ours is not above zero).
 """
 
 from __future__ import annotations
@@ -39,6 +58,7 @@ import io
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -112,10 +132,72 @@ def subjects(rust_binary: Path, argon2_verify: Path | None) -> dict[str, Subject
             PYTHON, "Python 3.11", [str(python), "-m", "awslambdaric", "login.handler"], py_dist,
             env={"_HANDLER": "login.handler", "LAMBDA_TASK_ROOT": str(py_dist),
                  "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", "PYTHONPATH": str(py_dist),
-                 "PYTHONDONTWRITEBYTECODE": "1"},
+                 "PYTHONDONTWRITEBYTECODE": "1", "PYTHONFAULTHANDLER": "1"},
             argon2_cmd=[str(python), str(PYTHON_DIR / "argon2_verify.py"), "{runs}"],
             argon2_env={"PYTHONPATH": str(py_dist)}),
     }
+
+
+# A login answers in well under a second here; an instance silent this long is waiting for
+# a request that the local DynamoDB never answered (seen with moto served by waitress:
+# about one cold start in fifty). That sample is taken again and the event is counted.
+STUCK_AFTER_S = 20.0
+RETRIES = 3
+
+
+class Stuck(RuntimeError):
+    """An instance alive but without an answer after STUCK_AFTER_S."""
+
+
+class Instance:
+    """One warm instance of a subject: spawned, warmed up with 3 logins, its CPU time
+    counted over the logins it answers."""
+
+    def __init__(self, spawner: "Spawner", s: Subject, events: Events):
+        self.spawner, self.s, self.events = spawner, s, events
+        self.cpu = [0.0, 0.0]
+        self.hwm = 0
+        self.rss = 0
+        self.start()
+
+    def start(self) -> None:
+        self.api = RuntimeAPI(f"login-{self.s.key}").start()
+        self.proc = self.spawner.spawn(self.s, self.api)
+        try:
+            for _ in range(3):  # warm-up: first connections, lazy initialisation
+                self._answer()
+        except Stuck:
+            self.stop(count=False)
+            raise
+        self.cpu0 = self.last = proc_cpu_split(self.proc.pid)
+
+    def _answer(self) -> Invocation:
+        self.api.session.submit(self.events.login(self.events.login_email, PASSWORD))
+        return self.spawner.wait(self.s, self.api, self.proc)
+
+    def login(self) -> Invocation:
+        inv = self._answer()
+        self.last = proc_cpu_split(self.proc.pid)
+        return inv
+
+    def stop(self, count: bool = True) -> None:
+        """Stops the instance; its CPU time up to its last answer counts."""
+        if count:
+            self.cpu = [self.cpu[i] + self.last[i] - self.cpu0[i] for i in (0, 1)]
+            mem = vm_status(self.proc.pid)
+            self.hwm = max(self.hwm, mem.get("VmHWM", 0))
+            self.rss = mem.get("VmRSS", 0)
+        Runner.stop(self.proc)
+        self.api.stop()
+
+    def restart(self) -> None:
+        self.stop()
+        for _ in range(RETRIES):
+            try:
+                return self.start()
+            except Stuck:
+                continue
+        raise SystemExit(f"peers: {self.s.label} stuck {RETRIES} times while warming up")
 
 
 class Spawner:
@@ -141,10 +223,19 @@ class Spawner:
                                 stdin=subprocess.DEVNULL, stdout=self.logs[s.key],
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait(self, s: Subject, api: RuntimeAPI, proc: subprocess.Popen, timeout: float = 60) -> Invocation:
+    def wait(self, s: Subject, api: RuntimeAPI, proc: subprocess.Popen,
+             timeout: float = STUCK_AFTER_S) -> Invocation:
+        """The next answer; `Stuck` when the instance is alive but silent that long (a
+        request the local DynamoDB never answered), SystemExit when it failed."""
         try:
             return self.runner.wait_done(api.session, f"peer-{s.key}", [proc], timeout)
         except SystemExit as err:
+            if proc.poll() is None and api.session.init_error is None:
+                # Python's faulthandler (PYTHONFAULTHANDLER) writes every thread's stack
+                # to the log on SIGABRT: where the instance waits.
+                os.kill(proc.pid, signal.SIGABRT)
+                time.sleep(0.5)
+                raise Stuck(f"{s.label}: no answer in {timeout:g} s") from None
             raise SystemExit(f"{s.label}: {err}") from None
 
     def cold_start(self, s: Subject, event: bytes) -> dict:
@@ -191,7 +282,8 @@ class CountingProxy:
     """An HTTP/1.1 keep-alive proxy to the DynamoDB endpoint that records each request's
     operation (X-Amz-Target), key prefixes and the time it was in flight."""
 
-    def __init__(self, upstream: str):
+    def __init__(self, upstream: str, hold_s: float = 0.05):
+        self.hold_s = hold_s
         host_port = upstream.split("//", 1)[-1].strip("/")
         self.upstream_host, _, port = host_port.partition(":")
         self.upstream_port = int(port or 80)
@@ -214,6 +306,10 @@ class CountingProxy:
                 resp = conn.getresponse()
                 data = resp.read()
                 conn.close()
+                # Each answer is held back a while: requests a client sends together are
+                # in flight together here whatever their jitter, while one that waits for
+                # an earlier answer cannot start before it.
+                time.sleep(max(0.0, start + proxy.hold_s - time.perf_counter()))
                 end = time.perf_counter()
                 proxy.record(self.headers.get("X-Amz-Target", ""), body, start, end, resp.status)
                 self.send_response(resp.status)
@@ -395,7 +491,8 @@ def runtime_peers(base_env: dict[str, str], events: Events, table: str, runs: in
     res: dict = {"runs": runs, "warm": warm, "argon2_runs": argon2_runs,
                  "ours_binary": str(rust_binary.relative_to(ROOT) if rust_binary.is_relative_to(ROOT) else rust_binary),
                  "ours_is_packaged": is_release, "labels": {k: s.label for k, s in subj.items()},
-                 "versions": _versions(subj), "subjects": {}}
+                 "versions": _versions(subj), "subjects": {}, "stuck": [],
+                 "stuck_after_s": STUCK_AFTER_S}
     out = {k: {"ready_ms": [], "first_response_ms": [], "status": [], "cold_hwm": []} for k in subj}
 
     # The requests each makes, through the counting proxy: a login, a wrong password and
@@ -406,29 +503,35 @@ def runtime_peers(base_env: dict[str, str], events: Events, table: str, runs: in
     paths = {"success": (events.login_email, PASSWORD),
              "wrong_password": (events.login_email, PASSWORD + "-wrong"),
              "unknown_email": (f"nobody-{events.run_id}@example.com", PASSWORD)}
+
+    def count_requests(s: Subject) -> dict:
+        api = RuntimeAPI(f"login-{s.key}").start()
+        proc = spawner.spawn(s, api, {"AWS_ENDPOINT_URL": proxy.endpoint})
+        found: dict = {"dynamodb_paths": {}}
+        try:
+            # A first login opens the instance's connections (not counted: a round
+            # trip's requests wait there for their connections one by one).
+            api.session.submit(events.login(events.login_email, PASSWORD))
+            spawner.wait(s, api, proc)
+            time.sleep(0.2)
+            proxy.take()
+            for path, (email, password) in paths.items():
+                api.session.submit(events.login(email, password))
+                inv = spawner.wait(s, api, proc)
+                time.sleep(0.2)  # any request still in flight after the answer shows too
+                found["dynamodb_paths"][path] = {**proxy.take(), "status": inv.status_code()}
+                if path == "success":
+                    found["answer"] = check_answer(inv, env.get("SIGNING_KEYS", ""))
+        finally:
+            Runner.stop(proc)
+            api.stop()
+            proxy.take()
+        found["dynamodb"] = found["dynamodb_paths"]["success"]
+        return found
+
     try:
         for key, s in subj.items():
-            api = RuntimeAPI(f"login-{key}").start()
-            proc = spawner.spawn(s, api, {"AWS_ENDPOINT_URL": proxy.endpoint})
-            out[key]["dynamodb_paths"] = {}
-            try:
-                # A first login opens the instance's connections (not counted: a round
-                # trip's requests wait there for their connections one by one).
-                api.session.submit(events.login(events.login_email, PASSWORD))
-                spawner.wait(s, api, proc)
-                time.sleep(0.2)
-                proxy.take()
-                for path, (email, password) in paths.items():
-                    api.session.submit(events.login(email, password))
-                    inv = spawner.wait(s, api, proc)
-                    time.sleep(0.2)  # any request still in flight after the answer shows too
-                    out[key]["dynamodb_paths"][path] = {**proxy.take(), "status": inv.status_code()}
-                    if path == "success":
-                        out[key]["answer"] = check_answer(inv, env.get("SIGNING_KEYS", ""))
-            finally:
-                Runner.stop(proc)
-                api.stop()
-            out[key]["dynamodb"] = out[key]["dynamodb_paths"]["success"]
+            out[key].update(retried(res, f"counted login of {s.label}", lambda: count_requests(s)))
     finally:
         proxy.stop()
 
@@ -436,7 +539,8 @@ def runtime_peers(base_env: dict[str, str], events: Events, table: str, runs: in
     for _ in range(runs):
         rng.shuffle(order)
         for key in order:
-            c = spawner.cold_start(subj[key], events.login(events.login_email, PASSWORD))
+            c = retried(res, f"cold start of {subj[key].label}", lambda: spawner.cold_start(
+                subj[key], events.login(events.login_email, PASSWORD)))
             for name, value in (("ready_ms", c["ready_ms"]), ("first_response_ms", c["first_response_ms"]),
                                 ("status", c["status"]), ("cold_hwm", c["hwm"])):
                 out[key][name].append(value)
@@ -445,29 +549,33 @@ def runtime_peers(base_env: dict[str, str], events: Events, table: str, runs: in
     first_half = {k: argon2_alone(s, argon2_runs // 2) for k, s in subj.items()}
 
     log(f"peers: {warm} warm logins each, in turn")
-    apis = {k: RuntimeAPI(f"login-{k}").start() for k in subj}
-    procs = {k: spawner.spawn(s, apis[k]) for k, s in subj.items()}
+    instances: dict[str, Instance] = {}
+    durations: dict[str, list[float]] = {k: [] for k in subj}
+    statuses: dict[str, list] = {k: [] for k in subj}
     try:
-        for _ in range(3):  # warm-up: first connections, lazy initialisation
-            for key in subj:
-                apis[key].session.submit(events.login(events.login_email, PASSWORD))
-                spawner.wait(subj[key], apis[key], procs[key])
-        cpu0 = {k: proc_cpu_split(p.pid) for k, p in procs.items()}
-        durations: dict[str, list[float]] = {k: [] for k in subj}
-        statuses: dict[str, list] = {k: [] for k in subj}
+        for key, s in subj.items():
+            instances[key] = retried(res, f"warm instance of {s.label}",
+                                     lambda: Instance(spawner, s, events))
         for _ in range(warm):
             rng.shuffle(order)
             for key in order:
-                apis[key].session.submit(events.login(events.login_email, PASSWORD))
-                inv = spawner.wait(subj[key], apis[key], procs[key])
+                inst = instances[key]
+
+                def once() -> Invocation:
+                    try:
+                        return inst.login()
+                    except Stuck:
+                        inst.restart()  # a new instance, warmed up; this login again
+                        raise
+                inv = retried(res, f"warm login of {subj[key].label}", once)
                 durations[key].append(inv.duration_ms)
                 statuses[key].append(inv.status_code())
-        cpu1 = {k: proc_cpu_split(p.pid) for k, p in procs.items()}
-        mem = {k: vm_status(p.pid) for k, p in procs.items()}
     finally:
-        for key, proc in procs.items():
-            Runner.stop(proc)
-            apis[key].stop()
+        for inst in instances.values():
+            inst.stop()
+    cpu1 = {k: i.cpu for k, i in instances.items()}
+    cpu0 = {k: (0.0, 0.0) for k in instances}
+    mem = {k: {"VmHWM": i.hwm, "VmRSS": i.rss} for k, i in instances.items()}
 
     second_half = {k: argon2_alone(s, argon2_runs - argon2_runs // 2) for k, s in subj.items()}
     sizes = package_sizes(rust_binary)
@@ -490,6 +598,18 @@ def runtime_peers(base_env: dict[str, str], events: Events, table: str, runs: in
         res["subjects"][key] = o
     res["ratios"] = ratios(res["subjects"])
     return res
+
+
+def retried(res: dict, what: str, attempt):
+    """attempt(), taken again (up to RETRIES times) when an instance got stuck; each
+    stuck sample is listed in res["stuck"]."""
+    for n in range(RETRIES):
+        try:
+            return attempt()
+        except Stuck as err:
+            res.setdefault("stuck", []).append(f"{what}: {err}")
+            log(f"peers: {what} stuck ({err}); taken again")
+    raise SystemExit(f"peers: {what} stuck {RETRIES} times")
 
 
 def figures(o: dict) -> dict:

@@ -130,6 +130,17 @@ def peers_section(r: dict, facts) -> list[str]:  # noqa: ANN001 - report.common.
     add(f"| tokens (HS256 signature with SIGNING_KEYS, header and claims) | "
         f"{' | '.join(_tokens(s[k]) for k in keys)} |")
     add("")
+    negative = [labels[k] for k in keys
+                if any((s[k].get(f) or 0) < 0 for f in ("beyond_argon2_ms", "cpu_beyond_argon2_ms"))]
+    if negative:
+        add(f"A figure *beyond argon2* below zero ({', '.join(negative)}) means that runtime's "
+            "argon2-alone process verifies slower than its login does: for ours, "
+            "bench/argon2-verify is built apart from the login and need not run the same "
+            "argon2 code; no ratio is given against it.\n")
+    if r.get("stuck"):
+        add(f"Taken again: {len(r['stuck'])} sample(s) whose instance was still waiting for "
+            f"moto after {r.get('stuck_after_s', 20):g} s (a request the local DynamoDB never "
+            "answered; the instance was replaced): " + "; ".join(r["stuck"]) + ".\n")
     add("What each package counts: " + "; ".join(
         f"{labels[k]}: {s[k]['package']['counts']} ({s[k]['package']['files']} files, "
         f"{fmt_mb(s[k]['package']['unzipped'])} MB unzipped)" for k in keys) + "."
@@ -138,7 +149,8 @@ def peers_section(r: dict, facts) -> list[str]:  # noqa: ANN001 - report.common.
            if "python" in s and s["python"]["package"].get("zip_with_boto3") else "") + "\n")
     add("The requests of one login of each, through a counting proxy in front of moto, in the "
         "order they arrived (a round trip's requests go out together, so their order within it "
-        "varies): " + "; ".join(
+        "varies; the proxy holds each answer 50 ms, so that requests sent together are seen "
+        "together): " + "; ".join(
             f"{labels[k]}: {', '.join(s[k]['dynamodb']['calls'])}" for k in keys) + ".\n")
     add("What the peers do differently from ours (bench/peers/README.md has the full list): "
         "neither heeds `x-end-user-ip` from a trusted caller nor proves an `x-device-token` "
