@@ -29,10 +29,10 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
 	  awk 'BEGIN {FS = ":.*## "} {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}'
 
-$(VENV)/.installed:
+$(VENV)/.installed: Makefile
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check \
-	  'moto[dynamodb]==$(MOTO_VERSION)' flask==3.1.3 flask-cors==6.0.5 \
+	  'moto[dynamodb]==$(MOTO_VERSION)' flask==3.1.3 flask-cors==6.0.5 waitress==3.0.2 \
 	  cargo-lambda==$(CARGO_LAMBDA_VERSION)
 	touch $@
 

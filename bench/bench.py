@@ -5,7 +5,7 @@ report and writes it to BENCHMARKS.md (raw figures in bench/results/).
 
 Needs: target/lambda/<function>/bootstrap(.zip) (`make package`), the bench crates built
 (bench/target/release/{hello-lambda,argon2-verify}), moto on :5000 and SES on :8005
-(`make stack-up`), strace, and .tools/dev.env (scripts/dev-env.sh).
+(`make stack-up`), strace, and .tools/bench.env (scripts/dev-env.sh).
 
 The measurements and the report live in bench/benchlib/, one module per concern; this file
 runs them in order. `--from-json` rewrites the report from a saved results file alone.
@@ -26,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # helpers from here; the rest keeps `bench.<name>` working as it did before the split.
 from runtime_api import Invocation, RuntimeAPI, Session  # noqa: E402,F401
 from benchlib.binaries import binary_sizes, elf_stripped, packaged_at, packaged_binary  # noqa: E402,F401
+from benchlib.better_auth import better_auth_bench  # noqa: E402
 from benchlib.coldstart import cold_starts, network_during_init  # noqa: E402,F401
+from benchlib.cost import create_table as create_full_table, login_cost  # noqa: E402
+from benchlib.cpu import beyond_argon2, login_cpu  # noqa: E402
 from benchlib.config import (  # noqa: E402,F401
     ARGON2_DEFAULTS, ARGON2_FUNCTIONS, ASSUMED_DYNAMODB_MS, BENCH, DIAGNOSTIC_STARTS,
     FIXTURES, FULL_VCPU_MB, FUNCTIONS, GOAL_BINARY_MB, GOAL_ENUMERATION, GOAL_HANDLER_US,
@@ -37,6 +40,7 @@ from benchlib.enumeration import enumeration, guessed_accounts  # noqa: E402,F40
 from benchlib.events import Events  # noqa: E402,F401
 from benchlib.handlers import handler_overhead  # noqa: E402,F401
 from benchlib.login import argon2_bench, argon2_figures, login_throughput  # noqa: E402,F401
+from benchlib.peers import runtime_peers  # noqa: E402
 from benchlib.procfs import (  # noqa: E402,F401
     listening_pid, machine_cpu_s, proc_cpu_s, proc_cpu_split, vm_status)
 from benchlib.report import report  # noqa: E402,F401
@@ -119,7 +123,7 @@ def main() -> None:
     results["sizes"] = binary_sizes(binaries)
 
     # ---- environment and stack
-    dev_env = read_env_file(ROOT / ".tools" / "dev.env")
+    dev_env = read_env_file(ROOT / ".tools" / "bench.env")
     endpoint = dev_env.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
     dynamo = Dynamo(endpoint)
     run_id = f"{int(time.time())}-{os.getpid()}"
@@ -153,11 +157,34 @@ def main() -> None:
 
         log(f"enumeration timing, {args.pairs} pairs")
         results["enumeration"] = enumeration(runner, events, args.pairs, args.seed)
+
+        log("where a login's CPU goes: one warm instance")
+        cpu = login_cpu(runner, events)
+        results["login_cpu"] = {"login": cpu, "argon2": results["argon2"]["memory"],
+                                **beyond_argon2(cpu, results["argon2"]["memory"])}
+
+        log(f"peers: the same login in Node.js 20 and Python 3.11, {args.runs} starts each")
+        results["peers"] = runtime_peers(dev_env, events, table, args.runs, rng=rng)
     finally:
         try:
             dynamo.delete_table(table)
         except Exception as err:  # noqa: BLE001 - cleanup only
             log(f"could not delete table {table}: {err}")
+
+    # The cost journey needs the table's indexes (the bench's own table has only its key).
+    log("what a login costs: the client's journey, priced")
+    cost_table = f"bench-cost-{run_id}"
+    create_full_table(cost_table, dev_env)
+    try:
+        results["cost"] = login_cost(binaries, dev_env, cost_table)
+    finally:
+        try:
+            dynamo.delete_table(cost_table)
+        except Exception as err:  # noqa: BLE001 - cleanup only
+            log(f"could not delete table {cost_table}: {err}")
+
+    log(f"better-auth: email and password sign-in on Node.js 20, {args.runs} starts")
+    results["better_auth"] = better_auth_bench(args.runs, 100)
 
     m["loadavg_end"] = os.getloadavg()
     results["elapsed_s"] = time.time() - started

@@ -49,7 +49,7 @@ def main() -> None:
     missing = [str(p) for p in binaries.values() if not p.exists()]
     if missing:
         raise SystemExit("missing binaries (cargo build --profile deploy): " + ", ".join(missing))
-    env = read_env_file(ROOT / ".tools" / "dev.env")
+    env = read_env_file(ROOT / ".tools" / "bench.env")
     env["EMAIL_VERIFICATION"] = "required"
     run_id = f"{int(time.time())}-{os.getpid()}"
     table = env["MEMBERS_TABLE"] = f"bench-timing-{run_id}"

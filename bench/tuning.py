@@ -48,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
 
     builds = {p: build(p, args.target) for p in args.profiles}
-    dev_env = bench.read_env_file(bench.ROOT / ".tools" / "dev.env")
+    dev_env = bench.read_env_file(bench.ROOT / ".tools" / "bench.env")
     endpoint = dev_env.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
     run_id = f"tuning-{int(time.time())}-{os.getpid()}"
     dev_env["MEMBERS_TABLE"] = f"bench-{run_id}"

@@ -9,10 +9,14 @@ BENCH_FLAGS ?=
 # cargo-lambda builds x86_64 functions with -C target-cpu=haswell; the baseline and the
 # argon2 bench get the same code generation.
 BENCH_RUSTFLAGS := $(if $(filter x86_64,$(shell uname -m)),-C target-cpu=haswell)
+# The functions' environment in the benches: the defaults of `make dev` and nothing from
+# the caller's shell or an earlier `make dev` (which rewrites .tools/dev.env with its own
+# settings, e.g. manual approval), written afresh each run.
+BENCH_ENV := env -i PATH="$$PATH" HOME="$$HOME" DEV_ENV_FILE=$(VENV_DIR)/bench.env scripts/dev-env.sh >/dev/null
 
-bench: package ## Benchmark the release functions (cold start vs hello-world, size, RSS, argon2, login rate, enumeration) into BENCHMARKS.md
+bench: package bench-peers-tools bench-better-auth-tools ## Benchmark the release functions (cold start, size, RSS, argon2, login rate and CPU, enumeration, peers, cost) into BENCHMARKS.md
 	@$(MAKE) --no-print-directory stack-up
-	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	@$(BENCH_ENV)
 	@command -v strace >/dev/null || { echo "make bench needs strace (apt-get install strace)" >&2; exit 1; }
 	@for crate in hello-lambda argon2-verify; do \
 	  RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
@@ -26,7 +30,7 @@ bench-directory: stack-up ## What a page of members costs on 10,000 seeded membe
 	python3 bench/directory.py
 
 bench-timing: stack-up ## Known vs unknown address timing of recovery and registration (deploy builds) into BENCHMARKS.md
-	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	@$(BENCH_ENV)
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" cargo build -q --profile deploy --locked -p register -p send-recovery-email
 	python3 bench/timing.py $(BENCH_FLAGS)
 
@@ -36,7 +40,7 @@ PROFILES ?= release release-fat deploy-thin deploy-fat deploy
 .PHONY: bench-tuning
 bench-tuning: package ## Compare cargo profiles (PROFILES="release deploy ...") on login and not-found; make bench reports it
 	@$(MAKE) --no-print-directory stack-up
-	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	@$(BENCH_ENV)
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target \
 	  cargo build -q --release --locked --manifest-path bench/hello-lambda/Cargo.toml
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" python3 bench/tuning.py $(PROFILES)
@@ -78,7 +82,7 @@ $(PEERS_NODE)/dist/index.mjs: $(PEERS_NODE)/login.mjs $(PEERS_NODE)/build.mjs $(
 
 bench-peers: bench-peers-tools ## Our login beside its Node.js and Python peers (ready, first response, warm login beyond argon2, CPU, RSS, package), JSON
 	@$(MAKE) --no-print-directory stack-up
-	@test -f $(VENV_DIR)/dev.env || scripts/dev-env.sh >/dev/null
+	@$(BENCH_ENV)
 	python3 bench/peers.py $(PEERS_FLAGS)
 
 # better-auth (npm), a self-hosted auth server, beside our login: email-and-password sign-in

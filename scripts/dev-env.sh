@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Writes .tools/dev.env: the environment every function gets under `make dev`.
+# Writes .tools/dev.env (or DEV_ENV_FILE): the environment every function gets under
+# `make dev`. The benches write their own (.tools/bench.env) from the defaults alone, so
+# that a `make dev` started with other settings cannot change what they measure.
 # The signing key and admin key are generated once (.tools/dev-keys.env), never
 # constants in code; the rest is rewritten each time so new settings appear.
 set -euo pipefail
@@ -46,5 +48,5 @@ ENV
     SITE_LANGUAGE BRAND_LOGO_URL BRAND_ACCENT_COLOR SUPPORT_EMAIL TERMS_URL PRIVACY_URL TEMPLATE_DIR; do
     if [ -n "${!name:-}" ]; then printf "%s='%s'\n" "$name" "${!name}"; fi
   done
-} >.tools/dev.env
-echo .tools/dev.env
+} >"${DEV_ENV_FILE:-.tools/dev.env}"
+echo "${DEV_ENV_FILE:-.tools/dev.env}"

@@ -4,8 +4,14 @@
 moto 5.2.5 answers TransactWriteItems by deep-copying the table for rollback; a write
 from another server thread during that copy raises "dictionary changed size during
 iteration" and a 500 HTML page. DynamoDB never does that, so the tests would see
-failures that are moto's. A lock around the WSGI app keeps moto's threads (and the
-SDK's keep-alive connections) but lets one request touch the backend at a time.
+failures that are moto's. A lock around the WSGI app keeps moto's threads but lets one
+request touch the backend at a time.
+
+moto's own server (werkzeug's) answers every request with `Connection: close` and drains
+the socket after each answer, so each SDK call connected anew where DynamoDB keeps
+connections open: the tests and benches paid a TCP connect per call (6 per login) that no
+deployed function pays. waitress (pinned beside moto) serves the same WSGI app with
+HTTP/1.1 keep-alive.
 
 That copy is also taken once per item of the transaction, of the whole table, so a
 transaction's cost grew with the table (a bulk job's thousand approvals, each a
@@ -29,13 +35,9 @@ import types
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
-from werkzeug.serving import run_simple
+from waitress import serve
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 
 _transact_write_items = dynamodb_models.DynamoDBBackend.transact_write_items
@@ -108,7 +110,12 @@ def main() -> None:
             # Materialise the body inside the lock: moto builds it lazily.
             return list(backend(environ, start_response))
 
-    run_simple(host, port, serialised, threaded=True, request_handler=MotoRequestHandler)
+    # The suite's bursts (200 parallel logins) open hundreds of connections at once: past
+    # waitress's default limit of 100 it stops accepting and they time out in the
+    # backlog; poll() rather than select() for more than 1024 descriptors. Requests queue
+    # for the lock above, so a few threads suffice.
+    serve(serialised, host=host, port=port, threads=8, connection_limit=4000, backlog=4096,
+          asyncore_use_poll=True, ident="moto", _quiet=True)
 
 
 if __name__ == "__main__":

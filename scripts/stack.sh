@@ -21,7 +21,9 @@ start_one() { # name url command...
     echo "$name already running at $url"
     return 0
   fi
-  nohup "$@" >"$run/$name.log" 2>&1 &
+  # A session of its own: started from within `make dev` (scripts/with-dev.sh stops that
+  # process group when it ends), a stand-in must outlive it like one started by hand.
+  setsid nohup "$@" >"$run/$name.log" 2>&1 &
   echo $! >"$run/$name.pid"
   wait_for "$name" "$url"
   echo "$name running at $url"

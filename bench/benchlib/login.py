@@ -31,6 +31,7 @@ def argon2_figures(binary: Path, nproc: int, runs: int = 40) -> dict:
         "samples": samples, "median_ms": med(samples), "p90_ms": pct(samples, 0.9),
         "min_ms": min(samples), "parallel_per_s": a["parallel"]["per_second"],
         "cpu_samples": a["verify_cpu_ms"], "cpu_median_ms": med(a["verify_cpu_ms"]),
+        "memory": a["memory"],
     }
 
 

@@ -3,9 +3,9 @@
 //! it but never delivers the answer. The SDK's attempt times out and it sends the same
 //! request again — what happens in AWS when a response is lost on the way.
 //!
-//! The stand-in closes each connection after its answer (`Connection: close`), so the
-//! proxy handles one request per connection: read it (headers, then `Content-Length`
-//! bytes), send it upstream on a connection of its own, read the answer to its end.
+//! The proxy handles one request per connection: read it (headers, then `Content-Length`
+//! bytes), send it upstream on a connection of its own with `Connection: close` (the
+//! stand-in keeps connections open otherwise), read the answer to its end.
 
 use std::sync::{
     Arc,
@@ -62,7 +62,7 @@ async fn relay(
     lost: &AtomicUsize,
     losses: usize,
 ) -> std::io::Result<()> {
-    let request = read_request(&mut client).await?;
+    let request = closing(read_request(&mut client).await?);
     let mut server = TcpStream::connect(upstream).await?;
     server.write_all(&request).await?;
     let mut answer = Vec::new();
@@ -85,6 +85,19 @@ async fn relay(
     }
     client.write_all(&answer).await?;
     client.shutdown().await
+}
+
+/// The request with `Connection: close` after its request line, so that its answer ends
+/// with the connection and the client is told not to send another on it.
+fn closing(request: Vec<u8>) -> Vec<u8> {
+    let Some(line_end) = request.windows(2).position(|w| w == b"\r\n") else {
+        return request;
+    };
+    let mut out = Vec::with_capacity(request.len() + 19);
+    out.extend_from_slice(&request[..line_end + 2]);
+    out.extend_from_slice(b"connection: close\r\n");
+    out.extend_from_slice(&request[line_end + 2..]);
+    out
 }
 
 /// One HTTP/1.1 request: its head and a body of `Content-Length` bytes.

@@ -5,7 +5,11 @@ from __future__ import annotations
 from ..config import (ARGON2_DEFAULTS, GOAL_BINARY_MB, GOAL_ENUMERATION, GOAL_HANDLER_US,
                       GOAL_READY_RATIO, GOAL_RSS_MB, GOAL_THROUGHPUT, MB)
 from ..util import med
+from .better_auth import better_auth_summary_rows
 from .common import Facts, fmt_mb, fmt_ms, verdict
+from .cost import cost_summary_rows
+from .cpu import login_cpu_rows
+from .peers import peer_summary_rows
 
 
 def header(r: dict, command: str) -> list[str]:
@@ -65,5 +69,9 @@ def summary(r: dict, facts: Facts) -> list[str]:
         f"{fmt_ms(en['known_p50_ms'])} / {fmt_ms(en['unknown_p50_ms'])} ms = {en['ratio']:.3f} | "
         f"within {GOAL_ENUMERATION * 100:.0f} % | "
         f"{verdict(abs(en['ratio'] - 1) <= GOAL_ENUMERATION)} |")
+    lines += login_cpu_rows(r)
+    lines += peer_summary_rows(r.get("peers") or {})
+    lines += better_auth_summary_rows(r)
+    lines += cost_summary_rows(r) if "cost" in r else []
     add("")
     return lines

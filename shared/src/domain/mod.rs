@@ -1,6 +1,7 @@
 //! Types parsed at the boundary. Nothing here knows about AWS or HTTP.
 
 pub mod api_key;
+mod argon2id;
 pub mod device;
 pub mod email;
 pub mod member;

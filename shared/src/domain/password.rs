@@ -3,7 +3,7 @@
 
 use std::{fmt, sync::Arc};
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
+use argon2::Params;
 use tokio::sync::OnceCell;
 
 use crate::error::ApiError;
@@ -134,17 +134,10 @@ impl PasswordHasher {
         })
     }
 
-    fn argon2(params: Params) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-    }
-
     pub async fn hash(&self, password: Password) -> Result<String, HashingError> {
         let params = self.params.clone();
         tokio::task::spawn_blocking(move || {
-            Self::argon2(params)
-                .hash_password(password.expose())
-                .map(|hash| hash.to_string())
-                .map_err(|e| HashingError(e.to_string()))
+            super::argon2id::hash(&params, password.expose()).map_err(HashingError)
         })
         .await
         .map_err(|e| HashingError(e.to_string()))?
@@ -161,14 +154,10 @@ impl PasswordHasher {
             Some(hash) => (hash, true),
             None => (self.dummy_hash().await?, false),
         };
-        let params = self.params.clone();
-        let matched = tokio::task::spawn_blocking(move || {
-            Self::argon2(params)
-                .verify_password(password.expose(), hash.as_str())
-                .is_ok()
-        })
-        .await
-        .map_err(|e| HashingError(e.to_string()))?;
+        let matched =
+            tokio::task::spawn_blocking(move || super::argon2id::verify(password.expose(), &hash))
+                .await
+                .map_err(|e| HashingError(e.to_string()))?;
         Ok(real && matched)
     }
 
