@@ -69,7 +69,7 @@ unit: ## Unit, flow and store-contract tests on the in-memory store: no stack, s
 	cargo test --locked -p members-auth
 	cargo test --locked -p integration-tests --lib
 
-test: stack-up ## Run every test: unit, integration (local stack), make dev smoke, browser, Wix client, schemathesis, infra
+test: stack-up ## Run every test: unit, integration (local stack), make dev smoke, browser, Wix client, post-deploy smoke and examples, schemathesis, infra (schema included), preflight
 	cargo test --workspace --locked
 	cargo build --workspace --bins --locked  # so `make dev` serves at once
 	scripts/with-dev.sh dev-smoke python3 scripts/dev_smoke.py
