@@ -34,6 +34,18 @@ bench-timing: stack-up ## Known vs unknown address timing of recovery and regist
 	RUSTFLAGS="$(BENCH_RUSTFLAGS)" cargo build -q --profile deploy --locked -p register -p send-recovery-email
 	python3 bench/timing.py $(BENCH_FLAGS)
 
+# A warm login's main-thread CPU by code (bench/login_profile.py): login and register built
+# as deploy is, with symbols and frame pointers, in a target directory of their own (other
+# RUSTFLAGS would rebuild bench/target), sampled by perf.
+PROFILE_RUSTFLAGS := $(strip $(BENCH_RUSTFLAGS) -C force-frame-pointers=yes)
+.PHONY: bench-profile
+bench-profile: stack-up ## Where a warm login's main-thread CPU goes, by code (perf), into BENCHMARKS.md
+	@command -v perf >/dev/null || { echo "make bench-profile needs perf (apt-get install linux-perf)" >&2; exit 1; }
+	@$(BENCH_ENV)
+	RUSTFLAGS="$(PROFILE_RUSTFLAGS)" CARGO_TARGET_DIR=bench/target-profile \
+	  cargo build -q --locked --profile profiling -p login -p register
+	RUSTFLAGS="$(PROFILE_RUSTFLAGS)" python3 bench/login_profile.py --bin-dir bench/target-profile/profiling
+
 # Release profiles side by side (bench/tuning.py): login and not-found built with each
 # profile, then size, cold start, first response and peak RSS in one interleaved run.
 PROFILES ?= release release-fat deploy-thin deploy-fat deploy

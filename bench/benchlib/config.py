@@ -52,6 +52,8 @@ HANDLER_BENCHES = [
 ]
 # One DynamoDB GetItem through the real AWS SDK and bench/handlers/src/canned_dynamodb.rs.
 SDK_CALL_BENCH = "sdk/get_item"
+# The same call written, signed and parsed by hand: the floor of that work per call.
+SDK_FLOOR_BENCH = "sdk/get_item_signed_by_hand"
 GOAL_HANDLER_US = 50.0
 
 # Lambda prices assumed (us-east-1, on-demand, first pricing tier).

@@ -6,7 +6,13 @@ page faults, beside argon2's own verify CPU from bench/argon2-verify on a thread
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from runtime_api import Session
 
 from .config import PASSWORD
 from .events import Events
@@ -36,24 +42,43 @@ def process_counters(pid: int) -> dict[str, float]:
     }
 
 
-def login_cpu(runner: Runner, events: Events, logins: int = 200, warm: int = 5) -> dict:
-    """CPU per warm login of one instance, `logins` in a row after `warm` untimed ones."""
+@contextmanager
+def warm_login(runner: Runner, events: Events, warm: int = 5) -> Iterator[WarmLogin]:
+    """One `login` instance after `warm` untimed logins, stopped afterwards."""
     api = runner.runtime("login")
-    session = api.session
     proc = runner.spawn("login", api)
     try:
-        for _ in range(warm):
-            session.submit(events.login(events.login_email, PASSWORD))
-            runner.wait_done(session, "login", [proc])
-        before = process_counters(proc.pid)
-        statuses = []
-        for _ in range(logins):
-            session.submit(events.login(events.login_email, PASSWORD))
-            statuses.append(runner.wait_done(session, "login", [proc]).status_code())
-        after = process_counters(proc.pid)
+        instance = WarmLogin(runner, events, api.session, proc)
+        instance.logins(warm)
+        yield instance
     finally:
         runner.stop(proc)
         api.stop()
+
+
+@dataclass
+class WarmLogin:
+    runner: Runner
+    events: Events
+    session: Session
+    proc: subprocess.Popen
+
+    def logins(self, count: int) -> list[int]:
+        """`count` logins of the bench member one after another: their statuses."""
+        statuses = []
+        for _ in range(count):
+            self.session.submit(self.events.login(self.events.login_email, PASSWORD))
+            statuses.append(self.runner.wait_done(self.session, "login", [self.proc])
+                            .status_code())
+        return statuses
+
+
+def login_cpu(runner: Runner, events: Events, logins: int = 200, warm: int = 5) -> dict:
+    """CPU per warm login of one instance, `logins` in a row after `warm` untimed ones."""
+    with warm_login(runner, events, warm) as instance:
+        before = process_counters(instance.proc.pid)
+        statuses = instance.logins(logins)
+        after = process_counters(instance.proc.pid)
     per = {key: (after[key] - before[key]) / logins for key in before}
     user_ms, system_ms = per["user_s"] * 1000, per["system_s"] * 1000
     return {

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from .config import HANDLER_BENCHES, ROOT, SDK_CALL_BENCH
+from .config import HANDLER_BENCHES, ROOT, SDK_CALL_BENCH, SDK_FLOOR_BENCH
 from .util import log
 
 
@@ -20,7 +20,7 @@ def handler_overhead(profile: str, target: str, rustflags: str) -> dict:
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=sys.stderr)
     out = {"command": " ".join(cmd), "profile": profile, "rustflags": rustflags, "benches": {}}
     for _, bench, argon2, _ in HANDLER_BENCHES:
-        for name in filter(None, (bench, argon2, SDK_CALL_BENCH)):
+        for name in filter(None, (bench, argon2, SDK_CALL_BENCH, SDK_FLOOR_BENCH)):
             est = json.loads((ROOT / "target" / "criterion" / name / "new" / "estimates.json").read_text())
             out["benches"][name] = {
                 "median_us": est["median"]["point_estimate"] / 1000,
@@ -29,7 +29,7 @@ def handler_overhead(profile: str, target: str, rustflags: str) -> dict:
                 "mean_us": est["mean"]["point_estimate"] / 1000,
             }
     # Over the in-memory store the handler rows hold no SDK work: median minus argon2's
-    # share is the handler's own overhead. sdk/get_item stays a row of its own.
+    # share is the handler's own overhead. The sdk/ rows stay rows of their own.
     for label, bench, argon2, _ in HANDLER_BENCHES:
         total = out["benches"][bench]["median_us"]
         share = out["benches"][argon2]["median_us"] if argon2 else 0.0

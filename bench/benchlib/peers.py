@@ -74,7 +74,7 @@ from .binaries import packaged_binary
 from .config import BENCH, PASSWORD, RESULTS, ROOT
 from .events import Events
 from .procfs import proc_cpu_split, vm_status
-from .runner import Runner
+from .runner import Runner, timed_cold_start
 from .util import log, med, pct
 
 PEERS = BENCH / "peers"
@@ -240,28 +240,8 @@ class Spawner:
 
     def cold_start(self, s: Subject, event: bytes) -> dict:
         api = RuntimeAPI(f"login-{s.key}").start()
-        session = api.session
-        pid: dict[str, int] = {}
-        spawned = threading.Event()
-
-        def on_done(inv: Invocation) -> None:
-            spawned.wait(10)
-            inv.extra.update(vm_status(pid["pid"]))
-
-        session.on_done = on_done
-        session.submit(event)
-        t0 = time.perf_counter_ns()
-        proc = self.spawn(s, api)
-        pid["pid"] = proc.pid
-        spawned.set()
-        try:
-            inv = self.wait(s, api, proc)
-        finally:
-            Runner.stop(proc)
-            api.stop()
-        return {"ready_ms": (session.first_next_ns - t0) / 1e6,
-                "first_response_ms": (inv.done_ns - t0) / 1e6,
-                "status": inv.status_code(), "hwm": inv.extra.get("VmHWM", 0)}
+        return timed_cold_start(api, event, lambda: self.spawn(s, api),
+                                lambda proc: self.wait(s, api, proc))
 
 
 # ---- argon2 alone ----------------------------------------------------------------------

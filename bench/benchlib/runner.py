@@ -10,6 +10,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from runtime_api import Invocation, RuntimeAPI, Session
@@ -98,32 +99,9 @@ class Runner:
     def cold_start(self, function: str, event: bytes,
                    extra_env: dict[str, str] | None = None) -> dict:
         api = self.runtime(function)
-        session = api.session
-        pid = {}
-        spawned = threading.Event()
-
-        def on_done(inv: Invocation) -> None:
-            # A fast function can answer before Popen has returned its pid.
-            spawned.wait(10)
-            inv.extra.update(vm_status(pid["pid"]))
-
-        session.on_done = on_done
-        session.submit(event)
-        t0 = time.perf_counter_ns()
-        proc = self.spawn(function, api, extra_env=extra_env)
-        pid["pid"] = proc.pid
-        spawned.set()
-        try:
-            inv = self.wait_done(session, function, [proc])
-        finally:
-            self.stop(proc)
-            api.stop()
-        return {
-            "ready_ms": (session.first_next_ns - t0) / 1e6,
-            "first_response_ms": (inv.done_ns - t0) / 1e6,
-            "status": inv.status_code(),
-            "hwm": inv.extra.get("VmHWM", 0),
-        }
+        return timed_cold_start(
+            api, event, lambda: self.spawn(function, api, extra_env=extra_env),
+            lambda proc: self.wait_done(api.session, function, [proc]))
 
     def strace_run(self, function: str, event: bytes, port_names: dict[int, str],
                    extra_env: dict[str, str] | None = None, label: str | None = None) -> dict:
@@ -166,6 +144,39 @@ class Runner:
 
 
 CONNECT = re.compile(r"^\d+\s+(\d+\.\d+)\s+connect\(\d+,\s*\{(.*?)\}")
+
+
+def timed_cold_start(api: RuntimeAPI, event: bytes, spawn: Callable[[], subprocess.Popen],
+                     wait: Callable[[subprocess.Popen], Invocation]) -> dict:
+    """One cold start: `event` waiting at `api` before `spawn` starts the process; ready =
+    its first GET /next, first response = its answer (`wait` takes it), both from the
+    spawn; its VmHWM as it answers. Stops the process and `api`."""
+    session = api.session
+    pid = {}
+    spawned = threading.Event()
+
+    def on_done(inv: Invocation) -> None:
+        # A fast function can answer before Popen has returned its pid.
+        spawned.wait(10)
+        inv.extra.update(vm_status(pid["pid"]))
+
+    session.on_done = on_done
+    session.submit(event)
+    t0 = time.perf_counter_ns()
+    proc = spawn()
+    pid["pid"] = proc.pid
+    spawned.set()
+    try:
+        inv = wait(proc)
+    finally:
+        Runner.stop(proc)
+        api.stop()
+    return {
+        "ready_ms": (session.first_next_ns - t0) / 1e6,
+        "first_response_ms": (inv.done_ns - t0) / 1e6,
+        "status": inv.status_code(),
+        "hwm": inv.extra.get("VmHWM", 0),
+    }
 
 
 def parse_connects(text: str) -> list[tuple[float, str]]:

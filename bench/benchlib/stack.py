@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from .config import ROOT
 from .events import Events
 from .runner import Runner
+from .util import read_env_file
 
 
 class Dynamo:
@@ -82,3 +88,22 @@ def register_members(runner: Runner, events: Events, guessed_accounts: int = 0,
         runner.stop(proc)
         api.stop()
 
+
+
+@contextmanager
+def login_bench(binaries: dict[str, Path], name: str) -> Iterator[tuple[Runner, Events]]:
+    """A table of its own (`bench-<name>-…`, deleted afterwards) in the local DynamoDB, a
+    runner for `binaries` (login and register) with .tools/bench.env, and the bench's
+    members registered in it."""
+    dev_env = read_env_file(ROOT / ".tools" / "bench.env")
+    dynamo = Dynamo(dev_env.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"))
+    run_id = f"{int(time.time())}-{os.getpid()}"
+    dev_env["MEMBERS_TABLE"] = f"bench-{name}-{run_id}"
+    dynamo.create_table(dev_env["MEMBERS_TABLE"])
+    try:
+        runner = Runner(binaries, dev_env)
+        events = Events(run_id)
+        register_members(runner, events)
+        yield runner, events
+    finally:
+        dynamo.delete_table(dev_env["MEMBERS_TABLE"])

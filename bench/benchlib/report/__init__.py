@@ -14,6 +14,7 @@ from .oneoff import dynamodb_calls, tuning
 from .overview import header, summary
 from .pages import member_pages
 from .peers import peers_section
+from .profile import login_profile
 from .sizing import sizing
 from .starts import first_request, network, per_function
 from .timing import address_timing
@@ -27,7 +28,7 @@ def cost(r: dict, facts: Facts) -> list[str]:
 
 
 SECTIONS = [summary, handler_overhead, per_function, first_request, network,
-            argon2_and_throughput, login_cpu, peers, better_auth_section, cost,
+            argon2_and_throughput, login_cpu, login_profile, peers, better_auth_section, cost,
             enumeration, address_timing, sizing, findings, tuning, dynamodb_calls, member_pages]
 
 

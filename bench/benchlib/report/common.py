@@ -87,15 +87,21 @@ def stamp(figures: dict) -> None:
     figures["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def rewrite_section(heading: str, section: list[str]) -> None:
-    """Replaces BENCHMARKS.md's section that starts with `heading` (or appends it), for
-    the one-off benches that render a section of `make bench`'s report on their own."""
+def rewrite_section(heading: str, section: list[str], after: str | None = None) -> None:
+    """Replaces BENCHMARKS.md's section that starts with `heading` (or puts it after the
+    section `after`, else at the end), for the one-off benches that render a section of
+    `make bench`'s report on their own."""
     from ..config import ROOT
     report = ROOT / "BENCHMARKS.md"
     text = report.read_text()
     start = text.find(heading)
     if start < 0:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
+        at = text.find(after) if after else -1
+        end = text.find("\n## ", at + 1) if at >= 0 else -1
+        if end < 0:
+            text = text.rstrip("\n") + "\n\n" + "\n".join(section)
+        else:
+            text = text[:end + 1] + "\n".join(section) + text[end:]
     else:
         end = text.find("\n## ", start + 1)
         text = text[:start] + "\n".join(section) + ("" if end < 0 else text[end:])

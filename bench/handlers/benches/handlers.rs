@@ -3,7 +3,8 @@
 //! flows over the in-memory store and outbox (`App::in_memory`): no AWS SDK work.
 //! `sdk/get_item` measures, as its own row, one DynamoDB call through the AWS SDK
 //! answered in process (`handler_bench::canned_dynamodb`): what a deployed function adds
-//! per DynamoDB call.
+//! per DynamoDB call. `sdk/get_item_signed_by_hand` makes the same call without the SDK's
+//! orchestrator (written, signed with aws-sigv4, answered, parsed): the floor of that work.
 //!
 //! argon2 runs at its minimum cost (8 KiB, 1 pass) so that it hardly counts, and
 //! `argon2/*` measures that same cost alone, so the overhead is the difference
@@ -19,6 +20,7 @@ use std::{
     sync::atomic::{AtomicU32, Ordering},
 };
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use handler_bench::canned_dynamodb::CannedGetItem;
@@ -66,12 +68,16 @@ fn memory_app() -> App<InMemory> {
     App::in_memory(config).expect("bench app")
 }
 
+/// The member's email item as the canned stand-in answers it.
+fn canned_item(email: &str) -> Value {
+    json!({ "pk": { "S": format!("EMAIL#{email}") }, "memberId": { "S": "m" },
+        "passwordHash": { "S": "h" } })
+}
+
 /// The functions' own SDK settings (timeouts, retries, ...), answered in process.
 async fn canned_aws(email: &str) -> aws_config::SdkConfig {
-    let item = json!({ "pk": { "S": format!("EMAIL#{email}") }, "memberId": { "S": "m" },
-        "passwordHash": { "S": "h" } });
     members_auth::app::aws_defaults()
-        .http_client(CannedGetItem::new(item))
+        .http_client(CannedGetItem::new(canned_item(email)))
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url("https://memory.invalid")
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
@@ -79,6 +85,81 @@ async fn canned_aws(email: &str) -> aws_config::SdkConfig {
         ))
         .load()
         .await
+}
+
+/// A consistent GetItem of the member's email item as DynamoDB's JSON protocol has it,
+/// signed (SigV4, headers) and answered by `canned` in place of the network.
+fn get_item_signed_by_hand(
+    canned: &CannedGetItem,
+    identity: &aws_smithy_runtime_api::client::identity::Identity,
+    email: &str,
+) -> HashMap<String, AttributeValue> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    let body = serde_json::to_vec(&json!({
+        "TableName": "members",
+        "Key": { "pk": { "S": format!("EMAIL#{email}") } },
+        "ConsistentRead": true,
+    }))
+    .unwrap();
+    let mut request = http::Request::post("https://dynamodb.us-east-1.amazonaws.com/")
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", "DynamoDB_20120810.GetItem")
+        .header("host", "dynamodb.us-east-1.amazonaws.com")
+        .body(body)
+        .unwrap();
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(identity)
+        .region("us-east-1")
+        .name("dynamodb")
+        .time(std::time::SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.to_str().unwrap()));
+    let signable = SignableRequest::new(
+        "POST",
+        request.uri().to_string(),
+        headers,
+        SignableBody::Bytes(request.body()),
+    )
+    .unwrap();
+    let (instructions, _signature) = sign(signable, &params).unwrap().into_parts();
+    instructions.apply_to_request_http1x(&mut request);
+    let answer: Value = serde_json::from_str(&canned.answer_to(&request)).unwrap();
+    answer["Item"]
+        .as_object()
+        .expect("an item")
+        .iter()
+        .map(|(name, value)| (name.clone(), attribute(value)))
+        .collect()
+}
+
+/// One attribute from DynamoDB's JSON form (the kinds a member item holds).
+fn attribute(value: &Value) -> AttributeValue {
+    let (kind, inner) = value
+        .as_object()
+        .and_then(|o| o.iter().next())
+        .expect("one typed value");
+    match kind.as_str() {
+        "S" => AttributeValue::S(inner.as_str().unwrap().to_owned()),
+        "N" => AttributeValue::N(inner.as_str().unwrap().to_owned()),
+        "BOOL" => AttributeValue::Bool(inner.as_bool().unwrap()),
+        "NULL" => AttributeValue::Null(true),
+        "L" => AttributeValue::L(inner.as_array().unwrap().iter().map(attribute).collect()),
+        "M" => AttributeValue::M(
+            inner
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(name, value)| (name.clone(), attribute(value)))
+                .collect(),
+        ),
+        other => panic!("attribute kind {other} is not in the bench's item"),
+    }
 }
 
 /// One request through `serve`, as a function would answer it.
@@ -295,6 +376,19 @@ fn benches(c: &mut Criterion) {
                 .await
                 .unwrap();
             assert!(item.item.is_some(), "the member's email item");
+        });
+    });
+    // The same call without the SDK's orchestrator: the work any client has to do per
+    // call (the request written, signed with aws-sigv4 as the SDK signs it, the same
+    // answer parsed into the SDK's own item type), so the difference is what the
+    // orchestrator (interceptors, config layers, endpoint rules, retry bookkeeping) adds.
+    let canned = CannedGetItem::new(canned_item(&member.email));
+    let identity =
+        aws_credential_types::Credentials::new("bench", "bench", None, None, "bench").into();
+    group.bench_function("get_item_signed_by_hand", |b| {
+        b.iter(|| {
+            let item = get_item_signed_by_hand(&canned, &identity, &member.email);
+            assert!(item.contains_key("memberId"), "the member's email item");
         });
     });
     group.finish();

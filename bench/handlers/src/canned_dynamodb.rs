@@ -29,6 +29,13 @@ impl CannedGetItem {
     }
 }
 
+impl CannedGetItem {
+    /// The answer's body, for a client that is not the SDK (the request is not read).
+    pub fn answer_to<B>(&self, _request: &http::Request<B>) -> String {
+        self.answer.clone()
+    }
+}
+
 impl HttpClient for CannedGetItem {
     fn http_connector(
         &self,
