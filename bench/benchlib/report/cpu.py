@@ -53,25 +53,25 @@ def login_cpu(r: dict, facts: Facts) -> list[str]:
             f"{argon2['huge_user_ms'] + argon2['huge_system_ms']:.2f} |")
     add(f"| login process − argon2 alone (kept) | {c['beyond_argon2_ms']:.2f} |")
     add("")
-    beyond = c["beyond_argon2_ms"]
+    main_ms = login["main_thread_ms"]
     # What the gap costs a site: CPU-bound time stretches by 1769/M below a full vCPU.
     login_memory_mb = 1024
-    billed_ms = beyond * FULL_VCPU_MB / login_memory_mb
+    billed_ms = main_ms * FULL_VCPU_MB / login_memory_mb
     usd_per_million = billed_ms / 1000 * login_memory_mb / 1024 * PRICE_GB_S["arm64"] * 1e6
     sign_in = (r.get("cost") or {}).get("priced", {}).get("sign_in", {}).get("total_usd")
-    add(f"Reading: the work that is not argon2 costs {login['main_thread_ms']:.2f} ms per "
-        f"login on the main thread (goal ≤ {GOAL_BEYOND_ARGON2_MS:g} ms: "
-        f"{verdict(login['main_thread_ms'] <= GOAL_BEYOND_ARGON2_MS)}); the next section "
-        "names it by code. The blocking-pool thread spends "
+    add(f"Reading: the work that is not argon2 costs {main_ms:.2f} ms per login on the main "
+        f"thread (goal ≤ {GOAL_BEYOND_ARGON2_MS:g} ms: "
+        f"{verdict(main_ms <= GOAL_BEYOND_ARGON2_MS)}); the next section names it by code. "
+        "The blocking-pool thread spends "
         f"{login['other_threads_ms'] - c['argon2_kept_ms']:+.2f} ms beside argon2 measured "
-        "alone; both run the same argon2 code with the same parameters and memory handling. "
-        "The gap follows where the block's pages land rather than any work of the "
-        "function's: in a one-off run (2026-12-02, not part of this command) login linked "
-        "with mimalloc, whose arenas the kernel backs with transparent huge pages, spent "
-        "13.3 ms on that thread against 16.1 ms with glibc (and 0.8 ms more to ready, 7 MB more "
-        "RSS, so not kept). What the whole gap costs a site: at login's 1024 MB on arm64, "
-        f"{beyond:.2f} ms of CPU is {billed_ms:.1f} ms of Lambda time, "
-        f"${usd_per_million:.3f} per million logins"
+        "alone: the same argon2 code with the same parameters and memory handling, in "
+        "another process, so the difference is where the block's pages land and run-to-run "
+        "variation, not work of the function's (in a one-off run on 2026-12-02, on an Intel "
+        "Xeon, login linked with mimalloc, whose arenas the kernel backs with transparent "
+        "huge pages, spent 13.3 ms on that thread against 16.1 ms with glibc, and 0.8 ms more "
+        "to ready and 7 MB more RSS, so it was not kept). What the main thread's share costs "
+        f"a site: at login's 1024 MB on arm64, {main_ms:.2f} ms of CPU is {billed_ms:.1f} ms "
+        f"of Lambda time, ${usd_per_million:.3f} per million logins"
         + (f", {usd_per_million / (sign_in * 1e6):.2%} of a sign-in's "
            f"${sign_in * 1e6:.2f} per million (*What a login costs a site*)" if sign_in else "")
         + ".\n")
