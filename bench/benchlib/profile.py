@@ -4,9 +4,9 @@ into what the work is for. Complements bench/benchlib/cpu.py, which splits the s
 thread without perf.
 
 A sample belongs to the first category any of its frames matches, read from the leaf
-towards `main`: a `memcpy` called by the SDK's signer is signing, a kernel frame is the
-kernel's whatever called it. glibc has no frame pointers, so its frames (malloc, free,
-memcpy) end the unwinding and keep their own category.
+towards `main`: a `core::fmt` frame called by the SDK's signer is signing, a kernel frame
+is the kernel's whatever called it. glibc has no frame pointers, so its frames (malloc,
+free, memcpy) end the unwinding and keep a category of their own.
 """
 
 from __future__ import annotations
